@@ -1,0 +1,246 @@
+"""Staff admin: every translated model edited in language tabs, related rows inline."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from .identifiers import compact_identifier, normalize_isbn, normalize_issn
+from .languages import language_name
+from .models import (
+    AgendaItem,
+    AgendaParticipation,
+    Edition,
+    Publication,
+    Series,
+    SeriesIssn,
+    Speaker,
+    TocEntry,
+    Topic,
+    Workshop,
+)
+
+
+def identifier_q(term: str, *, isbn_paths=(), issn_paths=()) -> Q | None:
+    """A filter matching `term` as an ISBN or ISSN typed with or without hyphens."""
+    conditions = Q()
+    compact = compact_identifier(term)
+    for normalize, paths in ((normalize_isbn, isbn_paths), (normalize_issn, issn_paths)):
+        try:
+            value = normalize(compact)
+        except ValidationError:  # not an identifier of this kind
+            continue
+        for path in paths:
+            conditions |= Q(**{path: value})
+    return conditions or None
+
+
+class IdentifierSearchMixin:
+    """Admin search that also finds records by ISBN/ISSN, with or without hyphens."""
+
+    isbn_search_paths: tuple[str, ...] = ()
+    issn_search_paths: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        condition = identifier_q(search_term, isbn_paths=self.isbn_search_paths, issn_paths=self.issn_search_paths)
+        if condition is not None:
+            results |= queryset.filter(condition)
+            may_have_duplicates = True
+        return results, may_have_duplicates
+
+
+class EditionLanguageFilter(admin.SimpleListFilter):
+    title = _("edition language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = Edition.objects.order_by().values_list("language", flat=True).distinct()
+        return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(editions__language=self.value()).distinct()
+        return queryset
+
+
+class SeriesIssnInline(admin.TabularInline):
+    model = SeriesIssn
+    extra = 0
+
+
+@admin.register(Series)
+class SeriesAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
+    list_display = ["name", "short_name", "slug", "issn_list"]
+    search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
+    issn_search_paths = ("issns__issn",)
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [SeriesIssnInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("issns")
+
+    @admin.display(description=_("ISSNs"))
+    def issn_list(self, obj):
+        return ", ".join(f"{row.issn} ({row.language})" for row in obj.issns.all())
+
+
+@admin.register(Topic)
+class TopicAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "parent", "slug"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name_en", "name_fr", "name_es", "slug"]
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ["parent"]
+
+
+class EditionInline(admin.StackedInline):
+    model = Edition
+    extra = 0
+    fields = [
+        ("language", "format", "position"),
+        ("isbn", "issn", "pages", "date"),
+        ("availability", "price", "currency"),
+        ("file", "url"),
+    ]
+
+
+class TocEntryInline(TranslationTabularInline):
+    model = TocEntry
+    extra = 0
+    fields = ["position", "parent", "kind", "title", "page"]
+    ordering = ["position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only headings of the publication being edited as parents.
+        if db_field.name == "parent":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = TocEntry.objects.filter(publication_id=object_id).order_by("position")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Publication)
+class PublicationAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
+    list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
+    list_display_links = ["number", "title"]
+    list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "title_en",
+        "title_fr",
+        "title_es",
+        "subtitle_en",
+        "subtitle_fr",
+        "subtitle_es",
+        "reference_number",
+        "slug",
+        "=number",
+    ]
+    isbn_search_paths = ("editions__isbn",)
+    issn_search_paths = ("editions__issn", "series__issns__issn")
+    autocomplete_fields = ["series", "topics"]
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "publish_date"
+    list_select_related = ["series"]
+    inlines = [EditionInline, TocEntryInline]
+    fieldsets = [
+        (None, {"fields": [("series", "number", "year"), "title", "subtitle", "slug", "summary"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    ("status", "publish_date"),
+                    "original_language",
+                    "topics",
+                    "publisher",
+                    "corporate_author",
+                    "reference_number",
+                ]
+            },
+        ),
+        (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("editions")
+
+    @admin.display(description=_("available in"))
+    def languages(self, obj):
+        return ", ".join(obj.available_languages)
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "position", "affiliation"]
+    search_fields = [
+        "name",
+        "slug",
+        "position_en",
+        "position_fr",
+        "position_es",
+        "affiliation_en",
+        "affiliation_fr",
+        "affiliation_es",
+    ]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class AgendaItemInline(TranslationStackedInline):
+    model = AgendaItem
+    extra = 0
+    show_change_link = True
+    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+    ordering = ["date", "start_time", "position"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
+    list_filter = ["country", ("publication__series", admin.RelatedOnlyFieldListFilter), "start_date"]
+    search_fields = [
+        "title_en",
+        "title_fr",
+        "title_es",
+        "city_en",
+        "city_fr",
+        "city_es",
+        "venue_en",
+        "venue_fr",
+        "venue_es",
+        "slug",
+    ]
+    autocomplete_fields = ["publication"]
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "start_date"
+    list_select_related = ["publication__series"]
+    inlines = [AgendaItemInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "publication"]}),
+        (_("Place and time"), {"fields": [("city", "country"), "venue", ("start_date", "end_date", "time_zone")]}),
+        (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
+    ]
+
+
+class AgendaParticipationInline(admin.TabularInline):
+    model = AgendaParticipation
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "position"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
+    list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
+    autocomplete_fields = ["workshop"]
+    list_select_related = ["workshop"]
+    inlines = [AgendaParticipationInline]
+    fields = ["workshop", ("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+
+    def view_on_site(self, obj):
+        return obj.workshop.get_absolute_url()

@@ -1,0 +1,106 @@
+"""ISBN and ISSN model fields: checksum-validated by python-stdnum, stored in one canonical form.
+
+ISBNs are stored as 13 digits (ISBN-10 input is converted), ISSNs as NNNN-NNNC.
+Normalisation happens in `to_python`, so forms, `full_clean()` and fixtures
+loaded with `loaddata` all store the same form.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum import isbn, issn
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def _reason(error: StdnumError) -> str:
+    if isinstance(error, InvalidChecksum):
+        return _("the check digit is wrong")
+    if isinstance(error, InvalidLength):
+        return _("it has the wrong number of digits")
+    if isinstance(error, InvalidFormat):
+        return _("it contains characters that are not allowed")
+    return _("it is not well formed")
+
+
+def normalize_isbn(value: str) -> str:
+    """Return `value` as a canonical ISBN-13 of 13 digits, or raise ValidationError."""
+    try:
+        compact = isbn.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("“%(value)s” is not a valid ISBN: %(reason)s."),
+            code="invalid_isbn",
+            params={"value": value, "reason": _reason(error)},
+        ) from error
+    return isbn.to_isbn13(compact)
+
+
+def normalize_issn(value: str) -> str:
+    """Return `value` as a canonical ISSN (NNNN-NNNC), or raise ValidationError."""
+    try:
+        compact = issn.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("“%(value)s” is not a valid ISSN: %(reason)s."),
+            code="invalid_issn",
+            params={"value": value, "reason": _reason(error)},
+        ) from error
+    return issn.format(compact)
+
+
+def format_isbn(value: str) -> str:
+    """Hyphenate a stored ISBN for display (978-92-9068-780-1)."""
+    return isbn.format(value) if value else ""
+
+
+def compact_identifier(value: str) -> str:
+    """Strip spaces and hyphens, upper-case: how identifiers are compared in searches."""
+    return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+class _NormalizedCharField(models.CharField):
+    normalize = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in (None, ""):
+            return value
+        return self.normalize(value.strip())
+
+    def pre_save(self, model_instance, add):
+        # Values assigned in code (not through a form or fixture) are normalised too.
+        value = getattr(model_instance, self.attname)
+        if value:
+            try:
+                value = self.to_python(value)
+            except ValidationError:
+                return value  # left for full_clean() to report
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        # Typed values may carry hyphens and spaces: allow them, the model normalises.
+        return super().formfield(**{"max_length": 24, **kwargs})
+
+
+class IsbnField(_NormalizedCharField):
+    """An ISBN, stored as 13 digits."""
+
+    description = _("ISBN")
+    normalize = staticmethod(normalize_isbn)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 13)
+        super().__init__(*args, **kwargs)
+
+
+class IssnField(_NormalizedCharField):
+    """An ISSN, stored as NNNN-NNNC."""
+
+    description = _("ISSN")
+    normalize = staticmethod(normalize_issn)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 9)
+        super().__init__(*args, **kwargs)

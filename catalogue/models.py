@@ -1,0 +1,581 @@
+"""The catalogue's domain: series, publications, editions, contents, topics, workshops.
+
+Human-readable fields are translated by django-modeltranslation (see
+translation.py); read logic lives in querysets.py, multi-model writes in
+services.py.
+"""
+
+import datetime
+import zoneinfo
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .identifiers import IsbnField, IssnField, format_isbn
+from .languages import language_choices, language_name
+from .querysets import (
+    AgendaItemQuerySet,
+    EditionQuerySet,
+    PublicationQuerySet,
+    TopicQuerySet,
+    WorkshopQuerySet,
+)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SlugNaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
+    def get_by_natural_key(self, publication_slug, language, format):
+        return self.get(publication__slug=publication_slug, language=language, format=format)
+
+
+class TocEntryManager(models.Manager):
+    def get_by_natural_key(self, publication_slug, position):
+        return self.get(publication__slug=publication_slug, position=position)
+
+
+class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
+    def get_by_natural_key(self, workshop_slug, position):
+        return self.get(workshop__slug=workshop_slug, position=position)
+
+
+class AgendaParticipationManager(models.Manager):
+    def get_by_natural_key(self, workshop_slug, item_position, speaker_slug, role):
+        return self.get(
+            agenda_item__workshop__slug=workshop_slug,
+            agenda_item__position=item_position,
+            speaker__slug=speaker_slug,
+            role=role,
+        )
+
+
+class Topic(models.Model):
+    """A subject in the catalogue's taxonomy, optionally nested under a broader one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("broader topic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = SlugNaturalKeyManager.from_queryset(TopicQuerySet)()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(parent=F("id")), name="topic_not_its_own_parent")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:topic-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A topic cannot be nested under itself or its own subtopics.")})
+            ancestor = ancestor.parent
+
+
+class Series(models.Model):
+    """A numbered publication series, e.g. International Dialogue on Migration."""
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:series-detail", kwargs={"slug": self.slug})
+
+    def issn_for(self, language: str) -> "SeriesIssn | None":
+        """The series' ISSN for editions in `language` (online before print), from prefetched rows."""
+        candidates = [row for row in self.issns.all() if row.language == language]
+        candidates.sort(key=lambda row: row.medium != SeriesIssn.Medium.ONLINE)
+        return candidates[0] if candidates else None
+
+
+class SeriesIssnManager(models.Manager):
+    def get_by_natural_key(self, issn):
+        return self.get(issn=issn)
+
+
+class SeriesIssn(models.Model):
+    """The ISSN a series carries in one language and medium."""
+
+    class Medium(models.TextChoices):
+        PRINT = "print", _("Print")
+        ONLINE = "online", _("Online")
+
+    series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="issns")
+    language = models.CharField(_("language"), max_length=3, choices=language_choices)
+    issn = IssnField(_("ISSN"), unique=True)
+    medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices, default=Medium.PRINT)
+
+    objects = SeriesIssnManager()
+
+    class Meta:
+        verbose_name = _("series ISSN")
+        verbose_name_plural = _("series ISSNs")
+        ordering = ["series", "language", "medium"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "language", "medium"], name="unique_series_issn_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.issn} ({self.language})"
+
+    def natural_key(self):
+        return (self.issn,)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+
+class Publication(models.Model):
+    """A work: one numbered report of a series, with its editions in several languages."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900)])
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    original_language = models.CharField(_("original language"), max_length=3, choices=language_choices, default="en")
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="publications")
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    corporate_author = models.CharField(_("corporate author"), max_length=300, blank=True)
+    reference_number = models.CharField(
+        _("reference number"), max_length=50, blank=True, help_text=_("E.g. PUB2019/046/L.")
+    )
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_alt = models.CharField(
+        _("cover image text alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the cover for people who cannot see it."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_date = models.DateTimeField(
+        _("publish date"),
+        null=True,
+        blank=True,
+        help_text=_("When the publication becomes public. Set to now when published without a date."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(PublicationQuerySet)()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["series", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(publish_date__isnull=False),
+                name="published_publication_has_publish_date",
+                violation_error_message=_("A published publication needs a publish date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.series.short_name or self.series.name} {self.number}: {self.title}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:publication-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.publish_date is None:
+            self.publish_date = timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_date is not None
+            and self.publish_date <= timezone.now()
+        )
+
+    @cached_property
+    def available_languages(self) -> list[str]:
+        """Languages of the editions, derived (never stored), in edition order."""
+        return list(dict.fromkeys(edition.language for edition in self.editions.all()))
+
+    def issn_for(self, language: str) -> str:
+        """The ISSN that applies to editions in `language`: an edition's override, else the series'."""
+        for edition in self.editions.all():
+            if edition.language == language and edition.issn:
+                return edition.issn
+        row = self.series.issn_for(language)
+        return row.issn if row else ""
+
+
+class Edition(models.Model):
+    """One language and one format of a publication, with its own ISBN."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        PRINT = "print", _("Print")
+        EPUB = "epub", _("EPUB")
+        HTML = "html", _("Web page")
+
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        ELECTRONIC_ONLY = "electronic-only", _("Electronic copy only")
+        PRINT_ON_DEMAND = "print-on-demand", _("Print on demand")
+        OUT_OF_PRINT = "out-of-print", _("Out of print")
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="editions"
+    )
+    language = models.CharField(_("language"), max_length=3, choices=language_choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.PDF)
+    isbn = IsbnField(_("ISBN"), blank=True, help_text=_("ISBN-10 or ISBN-13, with or without hyphens."))
+    issn = IssnField(
+        _("ISSN override"), blank=True, help_text=_("Only when it differs from the series' ISSN for this language.")
+    )
+    pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True, validators=[MinValueValidator(1)])
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
+    file = models.FileField(_("file"), upload_to="editions/", blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    availability = models.CharField(
+        _("availability"), max_length=20, choices=Availability.choices, default=Availability.AVAILABLE
+    )
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = EditionManager()
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["publication", "position", "language", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language", "format"], name="unique_edition_language_format"
+            ),
+            models.UniqueConstraint(
+                fields=["isbn"],
+                condition=~Q(isbn=""),
+                name="unique_edition_isbn",
+                violation_error_message=_("Another edition already has this ISBN."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | ~Q(currency=""),
+                name="edition_price_has_currency",
+                violation_error_message=_("A price needs a currency."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication} [{self.language}, {self.get_format_display()}]"
+
+    def natural_key(self):
+        return (*self.publication.natural_key(), self.language, self.format)
+
+    natural_key.dependencies = ["catalogue.publication"]
+
+    @property
+    def isbn_display(self) -> str:
+        return format_isbn(self.isbn)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    @property
+    def download_url(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+class TocEntry(models.Model):
+    """A heading in a publication's table of contents; entries form an ordered tree."""
+
+    class Kind(models.TextChoices):
+        PART = "part", _("Part")
+        CHAPTER = "chapter", _("Chapter")
+        SECTION = "section", _("Section")
+        ANNEX = "annex", _("Annex")
+        FRONT_MATTER = "front-matter", _("Front matter")
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="toc_entries"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("Order of the heading in the whole table of contents.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHAPTER)
+    title = models.CharField(_("title"), max_length=500)
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+
+    objects = TocEntryManager()
+
+    class Meta:
+        verbose_name = _("table of contents entry")
+        verbose_name_plural = _("table of contents")
+        ordering = ["publication", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "position"], name="unique_toc_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.publication.natural_key(), self.position)
+
+    natural_key.dependencies = ["catalogue.publication"]
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.publication_id != self.publication_id:
+            raise ValidationError({"parent": _("The parent heading belongs to another publication.")})
+        if self.parent.position >= self.position:
+            raise ValidationError({"parent": _("A heading must come after the heading it belongs to.")})
+
+
+class Speaker(models.Model):
+    """A person who takes part in workshop sessions."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Workshop(models.Model):
+    """An event recorded by a publication: a workshop of the Dialogue, with its agenda."""
+
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    city = models.CharField(_("city"), max_length=200)
+    country = CountryField(_("country"))
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=time_zone_choices, default="UTC")
+    participants_count = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    panelists_count = models.PositiveIntegerField(_("number of panelists"), null=True, blank=True)
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name=_("report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        help_text=_("The publication that reports on this workshop."),
+    )
+
+    objects = SlugNaturalKeyManager.from_queryset(WorkshopQuerySet)()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="workshop_ends_after_it_starts",
+                violation_error_message=_("A workshop cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:workshop-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A workshop cannot end before it starts.")})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class AgendaItem(models.Model):
+    """One session of a workshop's agenda."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        KEYNOTE = "keynote", _("Keynote")
+        PANEL = "panel", _("Panel")
+        PRESENTATION = "presentation", _("Presentation")
+        DISCUSSION = "discussion", _("Discussion")
+        BREAK = "break", _("Break")
+        CLOSING = "closing", _("Closing")
+        OTHER = "other", _("Other")
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PANEL)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.ManyToManyField(
+        Speaker, verbose_name=_("people"), through="AgendaParticipation", related_name="agenda_items", blank=True
+    )
+
+    objects = AgendaItemManager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["workshop", "date", "start_time", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "position"], name="unique_agenda_item_position"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
+                name="agenda_item_ends_after_it_starts",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.workshop.natural_key(), self.position)
+
+    natural_key.dependencies = ["catalogue.workshop"]
+
+    def clean(self):
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("A session must end after it starts.")
+        workshop = self.workshop if self.workshop_id else None
+        if workshop and self.date and not (workshop.start_date <= self.date <= workshop.end_date):
+            errors["date"] = _("The session must take place during its workshop (%(start)s to %(end)s).") % {
+                "start": workshop.start_date.isoformat(),
+                "end": workshop.end_date.isoformat(),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, self.start_time, tzinfo=self.workshop.zone)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.end_time is None:
+            return None
+        return datetime.datetime.combine(self.date, self.end_time, tzinfo=self.workshop.zone)
+
+
+class AgendaParticipation(models.Model):
+    """A person's role in one agenda item."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+        SPEAKER = "speaker", _("Speaker")
+        PANELIST = "panelist", _("Panelist")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="participations"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("person"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = AgendaParticipationManager()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("people")
+        ordering = ["agenda_item", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "speaker", "role"], name="unique_participation_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (*self.agenda_item.natural_key(), *self.speaker.natural_key(), self.role)
+
+    natural_key.dependencies = ["catalogue.agendaitem", "catalogue.speaker"]
