@@ -89,11 +89,11 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("catalogue:topic-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         ancestor = self.parent
@@ -121,11 +121,11 @@ class Series(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("catalogue:series-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def issn_for(self, language: str) -> "SeriesIssn | None":
         """The series' ISSN for editions in `language` (online before print), from prefetched rows."""
@@ -228,11 +228,11 @@ class Publication(models.Model):
     def __str__(self):
         return f"{self.series.short_name or self.series.name} {self.number}: {self.title}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("catalogue:publication-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.publish_date is None:
@@ -454,11 +454,11 @@ class Workshop(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("catalogue:workshop-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
