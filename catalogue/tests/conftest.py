@@ -1,0 +1,155 @@
+"""Shared test fixtures: the Playwright browser harness (Debian's Chromium), screenshots and axe-core.
+
+Browser tests take `page` (already pointed at the live server: `page.goto("/en/")`), `live_server`,
+and the helpers below, and are marked `@pytest.mark.browser`:
+
+    @pytest.mark.browser
+    def test_home_is_accessible(page, live_server, axe_violations, screenshot, external_requests):
+        page.goto("/en/")
+        screenshot(page, "home-en")
+        assert axe_violations(page) == []
+        assert external_requests == []
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+# The Playwright fixtures run an event loop in the test thread; Django's ORM would refuse to run there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_DIR = Path(settings.BASE_DIR)
+SCREENSHOT_DIR = REPO_DIR / "test-artifacts" / "screenshots"
+AXE_SCRIPT = REPO_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BROWSER_FIXTURES = {"page", "context", "new_context", "browser", "browser_type"}
+
+
+def _missing_dependency(message: str) -> None:
+    """Fail in CI (a missing dependency must never pass as a skip there); skip with the reason elsewhere."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _chromium_path() -> str | None:
+    candidate = os.environ.get("IDM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if os.access(candidate, os.X_OK) else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Anything that opens a browser is a browser test, so `-m "not browser"` leaves them all out.
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium (Playwright cannot download its own browsers here)."""
+    executable = _chromium_path()
+    if executable is None:
+        _missing_dependency(
+            "Chromium not found at /usr/bin/chromium (install it: apt-get install chromium, "
+            "or set IDM_CHROMIUM to a Chromium binary)."
+        )
+    return {**browser_type_launch_args, "executable_path": executable, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Every page starts on the live server, so tests can `page.goto("/en/")`.
+
+    Also replaces pytest-playwright's own fallback fixture, which pytest 9 deprecates.
+    """
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "en-GB"}
+
+
+@pytest.fixture
+def external_requests() -> list[str]:
+    """URLs the page tried to load from any host other than the live server (each one blocked)."""
+    return []
+
+
+@pytest.fixture
+def context(new_context, live_server, external_requests):
+    """A browser context that blocks and records every request leaving the live server."""
+    context = new_context()
+    context.set_default_timeout(15_000)
+    own_origin = urlsplit(live_server.url).netloc
+
+    def guard(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != own_origin:
+            external_requests.append(url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    context.route(re.compile(r".*"), guard)
+    return context
+
+
+def _screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
+    path = SCREENSHOT_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)`: save a full-page screenshot, return the file's path."""
+    return _screenshot
+
+
+def _axe_violations(page, *, tags: list[str] | None = None) -> list[dict]:
+    """Run axe-core on the page (WCAG 2.0/2.1 A and AA) and return its violations, compacted."""
+    if not AXE_SCRIPT.exists():
+        _missing_dependency(f"axe-core is not installed ({AXE_SCRIPT} missing): run `npm ci`.")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        try:
+            page.add_script_tag(path=str(AXE_SCRIPT))
+        except Exception:  # a strict Content-Security-Policy refuses script tags; evaluate is not subject to it
+            page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;undefined")
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)",
+        tags or AXE_TAGS,
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in violations
+    ]
+
+
+@pytest.fixture
+def axe_violations():
+    """`axe_violations(page)`: the page's WCAG 2 A/AA violations as [{id, impact, help, targets}]."""
+    return _axe_violations

@@ -1,0 +1,132 @@
+"""idm/settings.py honours its environment variables; each case loads the settings in a fresh process."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "ENGINE": db["ENGINE"],
+    "NAME": str(db["NAME"]),
+    "USER": db.get("USER", ""),
+    "PASSWORD": db.get("PASSWORD", ""),
+    "HOST": db.get("HOST", ""),
+    "PORT": db.get("PORT", ""),
+}))
+"""
+
+READ_SQLITE_PRAGMAS = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy_timeout = cursor.fetchone()[0]
+print(journal_mode, busy_timeout)
+"""
+
+
+def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new Python process with idm.settings and only the given DJANGO_*/DATABASE_URL variables."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "PYTHONWARNINGS"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "idm.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def load_settings(**env: str) -> dict:
+    result = run_with_env(PRINT_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_settings_debug_off_by_default():
+    loaded = load_settings(DJANGO_SECRET_KEY="a-production-secret")
+
+    assert loaded["DEBUG"] is False
+    assert loaded["SECRET_KEY"] == "a-production-secret"
+
+
+def test_settings_debug_on_when_asked():
+    loaded = load_settings(DJANGO_DEBUG="1")
+
+    assert loaded["DEBUG"] is True
+
+
+def test_settings_debug_off_for_unrecognised_values():
+    loaded = load_settings(DJANGO_DEBUG="maybe", DJANGO_SECRET_KEY="a-production-secret")
+
+    assert loaded["DEBUG"] is False
+
+
+def test_settings_without_secret_key_or_debug_refuse_to_load():
+    result = run_with_env(PRINT_SETTINGS)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development)."
+    )
+
+
+def test_settings_allowed_hosts_from_environment():
+    loaded = load_settings(DJANGO_SECRET_KEY="s", DJANGO_ALLOWED_HOSTS="catalogue.example.org, .example.net")
+
+    assert loaded["ALLOWED_HOSTS"] == ["catalogue.example.org", ".example.net"]
+
+
+def test_settings_allowed_hosts_default_to_local_addresses():
+    loaded = load_settings(DJANGO_SECRET_KEY="s")
+
+    assert loaded["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_settings_database_url_postgres_is_parsed():
+    loaded = load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://idm_user:s3cret@db.internal:5433/idm_catalogue")
+
+    assert {key: loaded[key] for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT")} == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "idm_catalogue",
+        "USER": "idm_user",
+        "PASSWORD": "s3cret",
+        "HOST": "db.internal",
+        "PORT": 5433,
+    }
+
+
+def test_settings_default_database_is_sqlite_under_var():
+    loaded = load_settings(DJANGO_DEBUG="1")
+
+    assert loaded["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["NAME"] == str(settings.BASE_DIR / "var" / "db.sqlite3")
+
+
+def test_settings_sqlite_uses_wal_journal_and_busy_timeout(tmp_path):
+    database = tmp_path / "catalogue.sqlite3"
+
+    result = run_with_env(READ_SQLITE_PRAGMAS, DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{database}")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20000"]
+    assert database.exists()
