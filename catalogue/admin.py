@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -24,6 +25,9 @@ from .models import (
     Topic,
     Workshop,
 )
+
+admin.site.site_header = _("IDM catalogue administration")
+admin.site.site_title = _("IDM catalogue administration")
 
 
 def identifier_q(term: str, *, isbn_paths=(), issn_paths=()) -> Q | None:
@@ -56,6 +60,8 @@ class IdentifierSearchMixin:
 
 
 class EditionLanguageFilter(admin.SimpleListFilter):
+    """Languages that editions actually exist in (not the whole ISO 639-1 list)."""
+
     title = _("edition language")
     parameter_name = "language"
 
@@ -64,8 +70,11 @@ class EditionLanguageFilter(admin.SimpleListFilter):
         return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
+        if self.value() and queryset.model is Edition:
+            return queryset.filter(language=self.value())
         if self.value():
-            return queryset.filter(editions__language=self.value()).distinct()
+            # A subquery, not a join: a publication with two editions in the language is listed once.
+            return queryset.filter(pk__in=Edition.objects.filter(language=self.value()).values("publication"))
         return queryset
 
 
@@ -93,6 +102,7 @@ class SeriesAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
 @admin.register(Topic)
 class TopicAdmin(TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
+    list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_en", "name_fr", "name_es", "slug"]
     prepopulated_fields = {"slug": ("name_en",)}
@@ -102,6 +112,8 @@ class TopicAdmin(TabbedTranslationAdmin):
 class EditionInline(admin.StackedInline):
     model = Edition
     extra = 0
+    # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         ("language", "format", "position"),
         ("isbn", "issn", "pages", "date"),
@@ -117,11 +129,16 @@ class TocEntryInline(TranslationTabularInline):
     ordering = ["position"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "parent":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
         # Offer only headings of the publication being edited as parents.
-        if db_field.name == "parent":
-            object_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = TocEntry.objects.filter(publication_id=object_id).order_by("position")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        object_id = request.resolver_match.kwargs.get("object_id")
+        kwargs["queryset"] = TocEntry.objects.filter(publication_id=object_id).order_by("position")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.label_from_instance = lambda entry: f"{entry.position}. {entry.title}"
+        # Fixed choices are copied into every row; a queryset would be queried once per row.
+        field.choices = list(field.choices)
+        return field
 
 
 @admin.register(Publication)
@@ -171,6 +188,33 @@ class PublicationAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
     @admin.display(description=_("available in"))
     def languages(self, obj):
         return ", ".join(obj.available_languages)
+
+
+@admin.register(Edition)
+class EditionAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+    """All editions in one list, e.g. to find those still without an ISBN."""
+
+    list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]
+    list_filter = [
+        EditionLanguageFilter,
+        "format",
+        "availability",
+        ("publication__series", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["publication__title_en", "publication__title_fr", "publication__title_es", "isbn", "issn"]
+    isbn_search_paths = ("isbn",)
+    issn_search_paths = ("issn",)
+    autocomplete_fields = ["publication"]
+    list_select_related = ["publication__series"]
+    formfield_overrides = EditionInline.formfield_overrides
+    fields = ["publication", *EditionInline.fields]
+
+    @admin.display(description=_("ISBN"), ordering="isbn")
+    def isbn_display(self, obj):
+        return obj.isbn_display
+
+    def view_on_site(self, obj):
+        return obj.publication.get_absolute_url()
 
 
 @admin.register(Speaker)
