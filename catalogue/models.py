@@ -487,7 +487,8 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     date = models.DateField(_("date"))
-    start_time = models.TimeField(_("start time"))
+    # Unknown for some recorded sessions: left empty rather than guessed.
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PANEL)
     title = models.CharField(_("title"), max_length=500)
@@ -501,11 +502,12 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["workshop", "date", "start_time", "position"]
+        # NULLS FIRST on both databases (SQLite's default), so sessions of unknown time sort alike.
+        ordering = ["workshop", "date", F("start_time").asc(nulls_first=True), "position"]
         constraints = [
             models.UniqueConstraint(fields=["workshop", "position"], name="unique_agenda_item_position"),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_time__gt=F("start_time")),
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=F("start_time")),
                 name="agenda_item_ends_after_it_starts",
                 violation_error_message=_("A session must end after it starts."),
             ),
@@ -533,7 +535,9 @@ class AgendaItem(models.Model):
             raise ValidationError(errors)
 
     @property
-    def starts_at(self) -> datetime.datetime:
+    def starts_at(self) -> datetime.datetime | None:
+        if self.start_time is None:
+            return None
         return datetime.datetime.combine(self.date, self.start_time, tzinfo=self.workshop.zone)
 
     @property
