@@ -112,3 +112,12 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     start_time = datetime.time(10, 0)
     end_time = datetime.time(11, 0)
     title_en = factory.Sequence(lambda n: f"Session {n}")
+
+
+class AgendaParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AgendaParticipation
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+    role = models.AgendaParticipation.Role.SPEAKER
