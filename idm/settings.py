@@ -148,7 +148,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
 }
 if env_bool("DJANGO_TESTING"):
     # Tests run without collectstatic: plain storage, WhiteNoise without a STATIC_ROOT to scan.

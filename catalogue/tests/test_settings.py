@@ -130,3 +130,22 @@ def test_settings_sqlite_uses_wal_journal_and_busy_timeout(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20000"]
     assert database.exists()
+
+
+def test_settings_collectstatic_post_processes_every_file(tmp_path):
+    code = f"""
+import django
+django.setup()
+from django.conf import settings
+settings.STATIC_ROOT = {str(tmp_path)!r}
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0)
+print(staticfiles_storage.url("jquery-ui/jquery-ui.min.js"))
+"""
+
+    result = run_with_env(code, DJANGO_SECRET_KEY="s")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("/static/jquery-ui/jquery-ui.min.")
+    assert (tmp_path / "staticfiles.json").exists()
