@@ -6,4 +6,9 @@ app_name = "catalogue"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("publications/", views.PublicationListView.as_view(), name="publication-list"),
+    path("publications/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
+    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("workshops/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop-detail"),
 ]

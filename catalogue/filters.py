@@ -1,0 +1,289 @@
+"""The catalogue's FilterSet: search, facets (with counts that follow the other filters) and sorting.
+
+Every input is lenient: malformed or unknown values are dropped or match
+nothing, so any link, however old or hostile, still gives a page.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from .languages import language_name
+from .models import Edition, Publication, Series, Topic
+from .templatetags.catalogue_tags import fallback_languages, translated_value
+
+MAX_QUERY_LENGTH = 200
+MAX_FACET_VALUES = 30
+
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+YEAR_RE = re.compile(r"[0-9]{4}")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}")
+FORMAT_RE = re.compile("|".join(re.escape(value) for value in Edition.Format.values))
+
+
+def clean_query(value: str) -> str:
+    """A search query without control characters (NUL included), whitespace collapsed, length capped."""
+    printable = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in value)
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH]
+
+
+class SearchQueryField(forms.CharField):
+    def to_python(self, value):
+        return clean_query(super().to_python(value) or "")
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = SearchQueryField
+
+
+class LenientMultipleChoiceField(forms.Field):
+    """Several values from a query string; keeps the well-formed ones (deduplicated), drops the rest."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, pattern: re.Pattern, **kwargs):
+        self.pattern = pattern
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        kept = [str(v) for v in values if isinstance(v, str) and self.pattern.fullmatch(v)]
+        return list(dict.fromkeys(kept))[:MAX_FACET_VALUES]
+
+
+class FacetFilter(django_filters.Filter):
+    field_class = LenientMultipleChoiceField
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1000)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    NUMBER = "number"
+
+    choices = [
+        (RELEVANCE, _("Relevance")),
+        (NEWEST, _("Newest first")),
+        (OLDEST, _("Oldest first")),
+        (TITLE, _("Title")),
+        (NUMBER, _("Series number")),
+    ]
+
+
+def title_sort_key(language: str):
+    """An expression ordering by title in `language`, falling back like the page does."""
+    columns = [NullIf(f"title_{code}", Value("")) for code in fallback_languages(language)]
+    return Lower(Coalesce(*columns)) if len(columns) > 1 else Lower(columns[0])
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: object  # str or TranslatedValue
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [value for value in self.values if value.selected]
+
+
+class PublicationFilter(django_filters.FilterSet):
+    """Search, facets and sorting of the public catalogue (`?q=…&language=fr&language=es&sort=title`)."""
+
+    FACETS = ("series", "topic", "year", "language", "format")
+
+    q = QueryFilter(method="filter_query", label=_("Search"))
+    series = FacetFilter(method="filter_series", label=_("Series"), pattern=SLUG_RE)
+    topic = FacetFilter(method="filter_topic", label=_("Topic"), pattern=SLUG_RE)
+    year = FacetFilter(method="filter_year", label=_("Year"), pattern=YEAR_RE)
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+    language = FacetFilter(method="filter_language", label=_("Available in"), pattern=LANGUAGE_RE)
+    format = FacetFilter(method="filter_format", label=_("Format"), pattern=FORMAT_RE)
+    sort = django_filters.ChoiceFilter(method="filter_nothing", choices=Sort.choices, label=_("Sort by"))
+
+    class Meta:
+        model = Publication
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, language: str, **kwargs):
+        self.language = language
+        super().__init__(data, queryset, **kwargs)
+
+    # Filters -------------------------------------------------------------------------------------
+
+    def filter_query(self, queryset, name, value):
+        from .search import search_publications  # noqa: PLC0415  (the search module imports models)
+
+        return search_publications(queryset, value, language=self.language) if value else queryset
+
+    def filter_series(self, queryset, name, value):
+        return queryset.filter(series__slug__in=value) if value else queryset
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Publication.topics.through.objects.filter(topic__slug__in=value)
+        return queryset.filter(pk__in=through.values("publication_id"))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(year__in=[int(year) for year in value]) if value else queryset
+
+    def filter_language(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Edition.objects.filter(language__in=value).values("publication_id"))
+
+    def filter_format(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Edition.objects.filter(format__in=value).values("publication_id"))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # sorting is applied last, in filter_queryset
+
+    # Results -------------------------------------------------------------------------------------
+
+    @property
+    def cleaned(self) -> dict:
+        self.errors  # validates the form  # noqa: B018
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def query(self) -> str:
+        return self.cleaned.get("q") or ""
+
+    @property
+    def sort_order(self) -> str:
+        chosen = self.cleaned.get("sort")
+        if chosen == Sort.RELEVANCE and not self.query:
+            chosen = ""
+        return chosen or (Sort.RELEVANCE if self.query else Sort.NEWEST)
+
+    def filter_queryset(self, queryset):
+        return self.order(super().filter_queryset(queryset))
+
+    def order(self, queryset):
+        orderings = {
+            Sort.RELEVANCE: ["-search_rank", "-year", "-number"],
+            Sort.NEWEST: ["-year", "-number"],
+            Sort.OLDEST: ["year", "number"],
+            Sort.TITLE: [title_sort_key(self.language), "number"],
+            Sort.NUMBER: ["series__slug", "number"],
+        }
+        return queryset.order_by(*orderings[self.sort_order], "pk")
+
+    # Facets --------------------------------------------------------------------------------------
+
+    def queryset_without(self, facet: str):
+        """The results with every active filter applied except `facet`'s own (and unsorted)."""
+        queryset = self.queryset.all()
+        for name, value in self.cleaned.items():
+            if name not in (facet, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def facets(self) -> list[Facet]:
+        """Each facet's values with their counts under the other active filters: one query per facet."""
+        return [
+            self._series_facet(),
+            self._topic_facet(),
+            self._year_facet(),
+            self._language_facet(),
+            self._format_facet(),
+        ]
+
+    def _selected(self, name: str) -> list[str]:
+        return self.cleaned.get(name) or []
+
+    def _facet(self, name: str, rows) -> Facet:
+        """`rows` are (value, label, count); values without results are kept only when selected."""
+        selected = self._selected(name)
+        values = [
+            FacetValue(value, label, count, value in selected)
+            for value, label, count in rows
+            if count or value in selected
+        ]
+        return Facet(name, self.filters[name].label, values)
+
+    def _ids(self, facet: str):
+        return self.queryset_without(facet).values("pk")
+
+    def _series_facet(self) -> Facet:
+        rows = Series.objects.annotate(
+            hits=Count("publications", filter=Q(publications__in=self._ids("series")))
+        ).order_by("slug")
+        entries = [(row.slug, translated_value(row, "name", self.language), row.hits) for row in rows]
+        return self._facet("series", sorted(entries, key=lambda entry: str(entry[1]).lower()))
+
+    def _topic_facet(self) -> Facet:
+        rows = Topic.objects.annotate(hits=Count("publications", filter=Q(publications__in=self._ids("topic"))))
+        entries = [(row.slug, translated_value(row, "name", self.language), row.hits) for row in rows]
+        return self._facet("topic", sorted(entries, key=lambda entry: str(entry[1]).lower()))
+
+    def _year_facet(self) -> Facet:
+        rows = (
+            Publication.objects.filter(pk__in=self._ids("year"))
+            .values("year")
+            .annotate(hits=Count("pk"))
+            .order_by("-year")
+        )
+        counts = {str(row["year"]): row["hits"] for row in rows}
+        for value in self._selected("year"):
+            counts.setdefault(value, 0)
+        entries = [(value, value, counts[value]) for value in sorted(counts, reverse=True)]
+        return self._facet("year", entries)
+
+    def _edition_facet(self, name: str, label_for) -> Facet:
+        rows = (
+            Edition.objects.filter(publication__in=self._ids(name))
+            .values(name)
+            .annotate(hits=Count("publication", distinct=True))
+            .order_by()
+        )
+        counts = {row[name]: row["hits"] for row in rows}
+        for value in self._selected(name):
+            counts.setdefault(value, 0)
+        entries = [(value, label_for(value), count) for value, count in counts.items()]
+        return self._facet(name, sorted(entries, key=lambda entry: (-entry[2], str(entry[1]).lower())))
+
+    def _language_facet(self) -> Facet:
+        return self._edition_facet("language", lambda code: language_name(code, self.language))
+
+    def _format_facet(self) -> Facet:
+        labels = dict(Edition.Format.choices)
+        return self._edition_facet("format", lambda value: labels.get(value, value))
+
+
+def interface_language(language: str | None) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    code = (language or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in codes else settings.LANGUAGE_CODE
