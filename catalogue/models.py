@@ -583,3 +583,31 @@ class AgendaParticipation(models.Model):
         return (*self.agenda_item.natural_key(), *self.speaker.natural_key(), self.role)
 
     natural_key.dependencies = ["catalogue.agendaitem", "catalogue.speaker"]
+
+
+class SearchDocument(models.Model):
+    """The text of one publication or workshop and its related rows, per language, for search.py's index."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", _("Publication")
+        WORKSHOP = "workshop", _("Workshop")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    # Title-like text (weighted high) and everything else, in each content language.
+    title_en = models.TextField(blank=True)
+    title_fr = models.TextField(blank=True)
+    title_es = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    body_fr = models.TextField(blank=True)
+    body_es = models.TextField(blank=True)
+    # Compact ISBN-13s and ISSNs, space-separated with a space at each end.
+    identifiers = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
