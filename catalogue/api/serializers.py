@@ -1,0 +1,297 @@
+"""Read-only serializers: every translation of each translated field, identifiers in canonical and display form."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalogue import models
+from catalogue.identifiers import format_isbn
+
+from .fields import PublicUrlField, TranslatedField
+
+
+class ApiUrlField(serializers.HyperlinkedIdentityField):
+    """The object's own API endpoint, looked up by slug."""
+
+    def __init__(self, view_name: str, **kwargs):
+        super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose every field is read-only (and so always present in responses)."""
+
+    def get_extra_kwargs(self):
+        extra_kwargs = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra_kwargs[name] = {**extra_kwargs.get(name, {}), "read_only": True}
+        return extra_kwargs
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """An aware datetime shown in its own time zone (a workshop's), not converted to the server's."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
+class SeriesIssnSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = models.SeriesIssn
+        fields = ["language", "issn", "medium"]
+
+
+class SeriesSummarySerializer(ReadOnlyModelSerializer):
+    url = ApiUrlField("api:series-detail")
+    name = TranslatedField()
+    short_name = TranslatedField()
+
+    class Meta:
+        model = models.Series
+        fields = ["slug", "url", "name", "short_name"]
+
+
+class SeriesSerializer(SeriesSummarySerializer):
+    description = TranslatedField()
+    issns = SeriesIssnSerializer(many=True, read_only=True)
+    public_url = PublicUrlField()
+
+    class Meta(SeriesSummarySerializer.Meta):
+        fields = [*SeriesSummarySerializer.Meta.fields, "description", "issns", "public_url"]
+
+
+class TopicSummarySerializer(ReadOnlyModelSerializer):
+    url = ApiUrlField("api:topic-detail")
+    name = TranslatedField()
+
+    class Meta:
+        model = models.Topic
+        fields = ["slug", "url", "name"]
+
+
+class TopicSerializer(TopicSummarySerializer):
+    description = TranslatedField()
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The broader topic's slug.")
+    public_url = PublicUrlField()
+
+    class Meta(TopicSummarySerializer.Meta):
+        fields = [*TopicSummarySerializer.Meta.fields, "description", "parent", "public_url"]
+
+
+class EditionSerializer(ReadOnlyModelSerializer):
+    isbn = serializers.SerializerMethodField(help_text="ISBN-13, 13 digits.")
+    isbn_hyphenated = serializers.SerializerMethodField(help_text="ISBN-13 with its hyphens, for display.")
+    issn = serializers.SerializerMethodField(
+        help_text="The edition's ISSN: its own, else the series' for its language."
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.Edition
+        fields = [
+            "language",
+            "format",
+            "isbn",
+            "isbn_hyphenated",
+            "issn",
+            "pages",
+            "date",
+            "download_url",
+            "availability",
+            "price",
+            "currency",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True, min_length=13, max_length=13))
+    def get_isbn(self, edition) -> str | None:
+        return edition.isbn or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_isbn_hyphenated(self, edition) -> str | None:
+        return format_isbn(edition.isbn) or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_issn(self, edition) -> str | None:
+        return edition.publication.issn_for(edition.language) or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, edition) -> str | None:
+        url = edition.download_url
+        return self.context["request"].build_absolute_uri(url) if url else None
+
+
+class TocEntrySerializer(ReadOnlyModelSerializer):
+    parent = serializers.SerializerMethodField(help_text="Position of the heading this one belongs to.")
+    depth = serializers.SerializerMethodField(help_text="0 for a top-level heading.")
+    title = TranslatedField()
+
+    class Meta:
+        model = models.TocEntry
+        fields = ["position", "parent", "depth", "kind", "title", "page"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_parent(self, entry) -> int | None:
+        parent = self.context["toc_by_id"].get(entry.parent_id)
+        return parent.position if parent else None
+
+    def get_depth(self, entry) -> int:
+        depth, by_id, parent_id = 0, self.context["toc_by_id"], entry.parent_id
+        while parent_id in by_id:
+            depth += 1
+            parent_id = by_id[parent_id].parent_id
+        return depth
+
+
+class PublicationSummarySerializer(ReadOnlyModelSerializer):
+    url = ApiUrlField("api:publication-detail")
+    title = TranslatedField()
+
+    class Meta:
+        model = models.Publication
+        fields = ["slug", "url", "number", "year", "title"]
+
+
+class WorkshopSummarySerializer(ReadOnlyModelSerializer):
+    url = ApiUrlField("api:workshop-detail")
+    title = TranslatedField()
+    city = TranslatedField()
+
+    class Meta:
+        model = models.Workshop
+        fields = ["slug", "url", "title", "city", "country", "start_date", "end_date"]
+
+
+class PublicationSerializer(ReadOnlyModelSerializer):
+    """A publication as listed: the work, its editions, topics and workshops."""
+
+    url = ApiUrlField("api:publication-detail")
+    series = SeriesSummarySerializer(read_only=True)
+    title = TranslatedField()
+    subtitle = TranslatedField()
+    summary = TranslatedField()
+    publisher = TranslatedField()
+    corporate_author = TranslatedField()
+    cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
+    cover_alt = TranslatedField()
+    available_in = serializers.ListField(
+        source="available_languages",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="ISO 639-1 codes of the languages of the editions.",
+    )
+    editions = EditionSerializer(many=True, read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+    workshops = WorkshopSummarySerializer(many=True, read_only=True)
+    public_url = PublicUrlField()
+
+    class Meta:
+        model = models.Publication
+        fields = [
+            "slug",
+            "url",
+            "series",
+            "number",
+            "year",
+            "title",
+            "subtitle",
+            "summary",
+            "original_language",
+            "publisher",
+            "corporate_author",
+            "reference_number",
+            "cover_image",
+            "cover_alt",
+            "publish_date",
+            "available_in",
+            "editions",
+            "topics",
+            "workshops",
+            "public_url",
+        ]
+
+
+class PublicationDetailSerializer(PublicationSerializer):
+    """A publication with its table of contents (flat, in reading order, each entry naming its parent)."""
+
+    table_of_contents = serializers.SerializerMethodField()
+
+    class Meta(PublicationSerializer.Meta):
+        fields = [*PublicationSerializer.Meta.fields, "table_of_contents"]
+
+    @extend_schema_field(TocEntrySerializer(many=True))
+    def get_table_of_contents(self, publication):
+        entries = list(publication.toc_entries.all())
+        context = {**self.context, "toc_by_id": {entry.pk: entry for entry in entries}}
+        return TocEntrySerializer(entries, many=True, context=context).data
+
+
+class SpeakerSerializer(ReadOnlyModelSerializer):
+    position = TranslatedField()
+    affiliation = TranslatedField()
+
+    class Meta:
+        model = models.Speaker
+        fields = ["slug", "name", "position", "affiliation"]
+
+
+class AgendaParticipationSerializer(ReadOnlyModelSerializer):
+    person = SpeakerSerializer(source="speaker", read_only=True)
+
+    class Meta:
+        model = models.AgendaParticipation
+        fields = ["role", "person"]
+
+
+class AgendaItemSerializer(ReadOnlyModelSerializer):
+    title = TranslatedField()
+    description = TranslatedField()
+    starts_at = ZonedDateTimeField(read_only=True, allow_null=True, help_text="Start, in the workshop's time zone.")
+    ends_at = ZonedDateTimeField(read_only=True, allow_null=True, help_text="End, in the workshop's time zone.")
+    people = AgendaParticipationSerializer(source="participations", many=True, read_only=True)
+
+    class Meta:
+        model = models.AgendaItem
+        fields = [
+            "position",
+            "kind",
+            "date",
+            "start_time",
+            "end_time",
+            "starts_at",
+            "ends_at",
+            "title",
+            "description",
+            "people",
+        ]
+
+
+class WorkshopSerializer(ReadOnlyModelSerializer):
+    """A workshop with its agenda: sessions in order, each with its people and their roles."""
+
+    url = ApiUrlField("api:workshop-detail")
+    title = TranslatedField()
+    description = TranslatedField()
+    city = TranslatedField()
+    venue = TranslatedField()
+    publication = PublicationSummarySerializer(read_only=True, allow_null=True, help_text="The report on it.")
+    agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
+    public_url = PublicUrlField()
+
+    class Meta:
+        model = models.Workshop
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "description",
+            "city",
+            "country",
+            "venue",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "participants_count",
+            "panelists_count",
+            "publication",
+            "agenda",
+            "public_url",
+        ]

@@ -1,0 +1,147 @@
+"""Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
+
+from django.db.models import F, Prefetch
+from django.utils.translation import get_language
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from catalogue.filters import FORMAT_RE, PublicationFilter, Sort, interface_language
+from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, TocEntry, Topic, Workshop
+
+from . import schema, serializers  # noqa: F401  (schema registers extensions)
+
+NOT_FOUND = OpenApiResponse(
+    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    description="No such object (drafts included), or a page past the last one.",
+)
+INVALID_PARAMETERS = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="A malformed query parameter, with the reasons per parameter.",
+)
+
+
+def read_only_schema(serializer_class, detail_serializer_class=None, *, list_parameters=(), list_description=""):
+    """Document a read-only viewset: its list (paginated) and detail responses, and their errors."""
+    return extend_schema_view(
+        list=extend_schema(
+            description=list_description,
+            parameters=list(list_parameters),
+            responses={200: serializer_class(many=True), 400: INVALID_PARAMETERS, 404: NOT_FOUND},
+        ),
+        retrieve=extend_schema(responses={200: detail_serializer_class or serializer_class, 404: NOT_FOUND}),
+    )
+
+
+class CatalogueFilterBackend(DjangoFilterBackend):
+    """django-filter as in the public catalogue, searching and naming things in the request's language."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "language": interface_language(get_language())}
+
+
+def _facet_parameter(name: str, description: str, **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description, **kwargs)
+
+
+YEAR = {"type": "integer", "minimum": 1000, "maximum": 9999}
+PUBLICATION_PARAMETERS = [
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="Full-text search over every language of titles, summaries, contents and workshops; "
+        "an ISBN or ISSN, with or without hyphens, finds its publication first. "
+        "Stemming follows the request's Accept-Language (en, fr or es).",
+    ),
+    _facet_parameter("series", "Series slug; repeat for any of several."),
+    _facet_parameter("topic", "Topic slug; repeat for any of several."),
+    OpenApiParameter(
+        "year", OpenApiTypes.INT, many=True, explode=True, description="Year of publication; repeat for any of several."
+    ),
+    OpenApiParameter("year_from", YEAR, description="Published in this year or later."),
+    OpenApiParameter("year_to", YEAR, description="Published in this year or earlier."),
+    _facet_parameter("language", "ISO 639-1 code of an edition's language; repeat for any of several."),
+    _facet_parameter("format", "Format of an edition; repeat for any of several.", enum=FORMAT_RE.pattern.split("|")),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        enum=[value for value, _label in Sort.choices],
+        description="Order of the results: relevance (the default with `q`), newest (the default without), "
+        "oldest, title or number.",
+    ),
+]
+
+
+@read_only_schema(
+    serializers.PublicationSerializer,
+    serializers.PublicationDetailSerializer,
+    list_parameters=PUBLICATION_PARAMETERS,
+    list_description="Published publications, filtered and searched as in the public catalogue. "
+    "Unknown or malformed facet values are ignored.",
+)
+class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    filter_backends = [CatalogueFilterBackend]
+    filterset_class = PublicationFilter
+
+    def get_queryset(self):
+        queryset = (
+            Publication.objects.published()
+            .select_related("series")
+            .prefetch_related(
+                "series__issns",
+                Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
+                Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+                Prefetch("workshops", queryset=Workshop.objects.order_by("start_date", "slug")),
+            )
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position"))
+            )
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # Filters, search and sorting apply to the list; a publication's own URL finds it whatever the query string.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PublicationDetailSerializer
+        return serializers.PublicationSerializer
+
+
+@read_only_schema(serializers.SeriesSerializer)
+class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.SeriesSerializer
+    queryset = Series.objects.prefetch_related("issns").order_by("name_en", "slug")
+
+
+@read_only_schema(serializers.TopicSerializer)
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.TopicSerializer
+    queryset = Topic.objects.select_related("parent").order_by("name_en", "slug")
+
+
+@read_only_schema(
+    serializers.WorkshopSerializer,
+    list_description="Workshops, latest first; those whose report is not yet public are left out.",
+)
+class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.WorkshopSerializer
+
+    def get_queryset(self):
+        participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "id")
+        agenda = AgendaItem.objects.order_by(
+            "date", F("start_time").asc(nulls_first=True), "position"
+        ).prefetch_related(Prefetch("participations", queryset=participations))
+        return (
+            Workshop.objects.published()
+            .select_related("publication")
+            .prefetch_related(Prefetch("agenda_items", queryset=agenda))
+            .order_by("-start_date", "slug")
+        )

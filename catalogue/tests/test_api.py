@@ -1,0 +1,558 @@
+import datetime
+import json
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from catalogue.filters import PublicationFilter
+from catalogue.models import AgendaParticipation, Edition, Publication
+
+from .factories import (
+    AgendaItemFactory,
+    AgendaParticipationFactory,
+    EditionFactory,
+    PublicationFactory,
+    SeriesFactory,
+    SeriesIssnFactory,
+    SpeakerFactory,
+    TocEntryFactory,
+    TopicFactory,
+    WorkshopFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://testserver"
+
+
+def draft(**kwargs) -> Publication:
+    return PublicationFactory(status=Publication.Status.DRAFT, publish_date=None, **kwargs)
+
+
+def idm28() -> Publication:
+    """IDM No. 28 with its French and English editions, a topic and a two-level table of contents."""
+    series = SeriesFactory()
+    SeriesIssnFactory(series=series, language="en", issn="1726-2224")
+    SeriesIssnFactory(series=series, language="fr", issn="1726-4030")
+    publication = PublicationFactory(
+        series=series,
+        number=28,
+        year=2019,
+        slug="idm-28",
+        title_en="Youth and migration: engaging youth as key partners in migration governance",
+        title_fr="Les jeunes et la migration : associer les jeunes en tant que partenaires clés de la gouvernance",
+        title_es="",
+        subtitle_en="",
+        original_language="en",
+        topics=[TopicFactory(slug="youth", name_en="Youth", name_fr="Jeunes", name_es="Jóvenes")],
+    )
+    EditionFactory(
+        publication=publication,
+        language="fr",
+        format=Edition.Format.PDF,
+        isbn="978-92-9068-780-1",
+        pages=120,
+        url="https://example.org/idm-28-fr.pdf",
+        position=1,
+    )
+    EditionFactory(publication=publication, language="en", format=Edition.Format.PRINT, position=2)
+    chapter = TocEntryFactory(publication=publication, position=1, title_en="Introduction", title_fr="Introduction")
+    TocEntryFactory(publication=publication, position=2, parent=chapter, title_en="Youth", title_es="Jóvenes")
+    return publication
+
+
+def get_json(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+# Publications ------------------------------------------------------------------------------------
+
+
+def test_api_publication_detail_shows_every_translation_with_nulls_for_empty_ones(client):
+    idm28()
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert data["title"] == {
+        "en": "Youth and migration: engaging youth as key partners in migration governance",
+        "fr": "Les jeunes et la migration : associer les jeunes en tant que partenaires clés de la gouvernance",
+        "es": None,
+    }
+    assert data["subtitle"] == {"en": None, "fr": None, "es": None}
+    assert data["series"] == {
+        "slug": "idm",
+        "url": f"{BASE}/api/series/idm/",
+        "name": {
+            "en": "International Dialogue on Migration",
+            "fr": "Dialogue international sur la migration",
+            "es": "Diálogo Internacional sobre la Migración",
+        },
+        "short_name": {"en": "IDM", "fr": "IDM", "es": "IDM"},
+    }
+    assert (data["slug"], data["number"], data["year"], data["original_language"]) == ("idm-28", 28, 2019, "en")
+    assert data["topics"] == [
+        {
+            "slug": "youth",
+            "url": f"{BASE}/api/topics/youth/",
+            "name": {"en": "Youth", "fr": "Jeunes", "es": "Jóvenes"},
+        }
+    ]
+
+
+def test_api_publication_detail_gives_canonical_identifiers_and_derived_languages(client):
+    idm28()
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert data["available_in"] == ["fr", "en"]
+    assert data["editions"] == [
+        {
+            "language": "fr",
+            "format": "pdf",
+            "isbn": "9789290687801",
+            "isbn_hyphenated": "978-92-9068-780-1",
+            "issn": "1726-4030",
+            "pages": 120,
+            "date": None,
+            "download_url": "https://example.org/idm-28-fr.pdf",
+            "availability": "available",
+            "price": None,
+            "currency": "",
+        },
+        {
+            "language": "en",
+            "format": "print",
+            "isbn": None,
+            "isbn_hyphenated": None,
+            "issn": "1726-2224",
+            "pages": None,
+            "date": None,
+            "download_url": None,
+            "availability": "available",
+            "price": None,
+            "currency": "",
+        },
+    ]
+
+
+def test_api_publication_detail_links_public_pages_in_every_language(client):
+    idm28()
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert data["url"] == f"{BASE}/api/publications/idm-28/"
+    assert data["public_url"] == {
+        "en": f"{BASE}/en/publications/idm-28/",
+        "fr": f"{BASE}/fr/publications/idm-28/",
+        "es": f"{BASE}/es/publications/idm-28/",
+    }
+
+
+def test_api_publication_detail_gives_the_table_of_contents_flat_with_parents(client):
+    idm28()
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert data["table_of_contents"] == [
+        {
+            "position": 1,
+            "parent": None,
+            "depth": 0,
+            "kind": "chapter",
+            "title": {"en": "Introduction", "fr": "Introduction", "es": None},
+            "page": None,
+        },
+        {
+            "position": 2,
+            "parent": 1,
+            "depth": 1,
+            "kind": "chapter",
+            "title": {"en": "Youth", "fr": None, "es": "Jóvenes"},
+            "page": None,
+        },
+    ]
+
+
+def test_api_publication_detail_lists_its_workshops(client):
+    publication = idm28()
+    WorkshopFactory(publication=publication, slug="youth-workshop", title_en="Youth", title_fr="Jeunes")
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert data["workshops"] == [
+        {
+            "slug": "youth-workshop",
+            "url": f"{BASE}/api/workshops/youth-workshop/",
+            "title": {"en": "Youth", "fr": "Jeunes", "es": None},
+            "city": {"en": "Geneva", "fr": None, "es": None},
+            "country": "CH",
+            "start_date": "2018-10-08",
+            "end_date": "2018-10-09",
+        }
+    ]
+
+
+def test_api_publication_list_and_detail_hide_drafts_and_future_publications(client):
+    public = PublicationFactory(slug="public")
+    draft(slug="draft")
+    PublicationFactory(slug="future", publish_date=timezone.now() + datetime.timedelta(hours=1))
+
+    data = get_json(client, "/api/publications/")
+
+    assert [item["slug"] for item in data["results"]] == [public.slug]
+    assert client.get("/api/publications/draft/").status_code == 404
+    assert client.get("/api/publications/future/").status_code == 404
+
+
+def test_api_publication_list_is_paginated_with_count_and_links(client):
+    for number in range(1, 6):
+        PublicationFactory(number=number, slug=f"p{number}")
+
+    first = get_json(client, "/api/publications/", page_size=2)
+    last = get_json(client, "/api/publications/", page_size=2, page=3)
+
+    assert (first["count"], first["previous"], first["next"]) == (
+        5,
+        None,
+        f"{BASE}/api/publications/?page=2&page_size=2",
+    )
+    assert [item["slug"] for item in first["results"]] == ["p5", "p4"]
+    assert (last["next"], [item["slug"] for item in last["results"]]) == (None, ["p1"])
+
+
+def test_api_publication_list_bounds_the_page_size(client):
+    PublicationFactory.create_batch(101)
+
+    data = get_json(client, "/api/publications/", page_size=1000)
+
+    assert (data["count"], len(data["results"])) == (101, 100)
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"page": "abc"}, 404),
+        ({"page": "0"}, 404),
+        ({"page": "99"}, 404),
+        ({"year_from": "notanumber"}, 400),
+        ({"year_to": "99999999999999999999"}, 400),
+        ({"sort": "nonsense"}, 400),
+    ],
+)
+def test_api_publication_list_rejects_malformed_parameters_with_4xx(client, params, status):
+    PublicationFactory()
+
+    response = client.get("/api/publications/", params)
+
+    assert (response.status_code, response["Content-Type"]) == (status, "application/json")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page_size": "abc"},
+        {"page_size": "-3"},
+        {"year": "notanumber"},
+        {"series": "unknown"},
+        {"topic": "no such topic"},
+        {"language": "\x00"},
+        {"format": "vinyl"},
+        {"q": "\x00"},
+    ],
+)
+def test_api_publication_list_ignores_or_matches_nothing_for_unknown_values(client, params):
+    PublicationFactory(slug="only")
+
+    response = client.get("/api/publications/", params)
+
+    assert response.status_code == 200
+    assert [item["slug"] for item in response.json()["results"]] in ([], ["only"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"series": "idm"},
+        {"series": ["idm", "other"]},
+        {"series": "unknown"},
+        {"topic": "youth"},
+        {"year": "2019"},
+        {"year": ["2018", "2019"]},
+        {"year_from": "2019"},
+        {"year_to": "2018"},
+        {"year_from": "2018", "year_to": "2019", "language": "fr"},
+        {"language": ["fr", "es"]},
+        {"format": "print"},
+        {"format": "pdf", "language": "en"},
+        {"sort": "oldest"},
+        {"sort": "title"},
+        {"sort": "number"},
+    ],
+)
+def test_api_publication_list_filters_like_the_catalogue(client, params):
+    idm28()
+    other = SeriesFactory(slug="other", name_en="Other series")
+    PublicationFactory(series=other, number=1, year=2018, slug="other-1")
+    english = PublicationFactory(number=27, year=2018, slug="idm-27")
+    EditionFactory(publication=english, language="en", format=Edition.Format.PDF)
+    EditionFactory(publication=english, language="es", format=Edition.Format.PRINT)
+    draft(number=29, year=2019, slug="idm-29")
+    catalogue = PublicationFilter(querydict(params), queryset=Publication.objects.published(), language="en")
+
+    data = get_json(client, "/api/publications/", **params)
+
+    assert [item["slug"] for item in data["results"]] == [publication.slug for publication in catalogue.qs]
+
+
+def querydict(params: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+# Series, topics, workshops ----------------------------------------------------------------------
+
+
+def test_api_series_detail_lists_its_issns_per_language(client):
+    series = SeriesFactory(description_fr="Une série")
+    SeriesIssnFactory(series=series, language="fr", issn="1726-4030")
+    SeriesIssnFactory(series=series, language="en", issn="1726-2224")
+
+    data = get_json(client, "/api/series/idm/")
+
+    assert data["issns"] == [
+        {"language": "en", "issn": "1726-2224", "medium": "print"},
+        {"language": "fr", "issn": "1726-4030", "medium": "print"},
+    ]
+    assert data["description"] == {"en": None, "fr": "Une série", "es": None}
+    assert data["public_url"] == {
+        "en": f"{BASE}/en/series/idm/",
+        "fr": f"{BASE}/fr/series/idm/",
+        "es": f"{BASE}/es/series/idm/",
+    }
+
+
+def test_api_topic_list_names_the_broader_topic(client):
+    broader = TopicFactory(slug="migration", name_en="Migration")
+    TopicFactory(slug="youth", name_en="Youth", parent=broader, description_es="Jóvenes migrantes")
+
+    data = get_json(client, "/api/topics/")
+
+    assert [(item["slug"], item["parent"]) for item in data["results"]] == [("migration", None), ("youth", "migration")]
+    assert data["results"][1]["description"] == {"en": None, "fr": None, "es": "Jóvenes migrantes"}
+    assert data["results"][1]["public_url"]["fr"] == f"{BASE}/fr/topics/youth/"
+
+
+def test_api_workshop_detail_gives_the_agenda_with_people_and_roles(client):
+    workshop = WorkshopFactory(
+        slug="youth-workshop",
+        publication=idm28(),
+        title_en="Youth and migration",
+        title_fr="Les jeunes et la migration",
+        participants_count=300,
+    )
+    opening = AgendaItemFactory(
+        workshop=workshop,
+        position=1,
+        kind="opening",
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(10, 30),
+        title_en="Opening remarks",
+        title_es="Palabras de apertura",
+    )
+    AgendaItemFactory(
+        workshop=workshop,
+        position=2,
+        date=datetime.date(2018, 10, 9),
+        start_time=None,
+        end_time=None,
+        title_en="Wrap-up",
+    )
+    chair = SpeakerFactory(
+        name="A. Chair", slug="a-chair", position_en="Director General", position_fr="Directeur général"
+    )
+    AgendaParticipationFactory(agenda_item=opening, speaker=chair, role=AgendaParticipation.Role.CHAIR)
+
+    data = get_json(client, "/api/workshops/youth-workshop/")
+
+    assert data["title"] == {"en": "Youth and migration", "fr": "Les jeunes et la migration", "es": None}
+    assert (data["time_zone"], data["participants_count"], data["country"]) == ("Europe/Zurich", 300, "CH")
+    assert data["publication"] == {
+        "slug": "idm-28",
+        "url": f"{BASE}/api/publications/idm-28/",
+        "number": 28,
+        "year": 2019,
+        "title": {
+            "en": "Youth and migration: engaging youth as key partners in migration governance",
+            "fr": "Les jeunes et la migration : associer les jeunes en tant que partenaires clés de la gouvernance",
+            "es": None,
+        },
+    }
+    assert data["agenda"] == [
+        {
+            "position": 1,
+            "kind": "opening",
+            "date": "2018-10-08",
+            "start_time": "10:00:00",
+            "end_time": "10:30:00",
+            "starts_at": "2018-10-08T10:00:00+02:00",
+            "ends_at": "2018-10-08T10:30:00+02:00",
+            "title": {"en": "Opening remarks", "fr": None, "es": "Palabras de apertura"},
+            "description": {"en": None, "fr": None, "es": None},
+            "people": [
+                {
+                    "role": "chair",
+                    "person": {
+                        "slug": "a-chair",
+                        "name": "A. Chair",
+                        "position": {"en": "Director General", "fr": "Directeur général", "es": None},
+                        "affiliation": {"en": None, "fr": None, "es": None},
+                    },
+                }
+            ],
+        },
+        {
+            "position": 2,
+            "kind": "panel",
+            "date": "2018-10-09",
+            "start_time": None,
+            "end_time": None,
+            "starts_at": None,
+            "ends_at": None,
+            "title": {"en": "Wrap-up", "fr": None, "es": None},
+            "description": {"en": None, "fr": None, "es": None},
+            "people": [],
+        },
+    ]
+
+
+def test_api_workshops_of_draft_reports_are_hidden(client):
+    WorkshopFactory(slug="reported", publication=PublicationFactory())
+    WorkshopFactory(
+        slug="unreported", publication=None, start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2017, 1, 2)
+    )
+    WorkshopFactory(slug="secret", publication=draft())
+
+    data = get_json(client, "/api/workshops/")
+
+    assert [item["slug"] for item in data["results"]] == ["reported", "unreported"]
+    assert client.get("/api/workshops/secret/").status_code == 404
+
+
+def test_api_root_lists_the_endpoints(client):
+    assert get_json(client, "/api/") == {
+        "publications": f"{BASE}/api/publications/",
+        "series": f"{BASE}/api/series/",
+        "topics": f"{BASE}/api/topics/",
+        "workshops": f"{BASE}/api/workshops/",
+    }
+
+
+# Query counts ------------------------------------------------------------------------------------
+
+
+def make_publications(count: int) -> None:
+    series = SeriesFactory()
+    SeriesIssnFactory(series=series, language="en", issn="1726-2224")
+    for _ in range(count):
+        publication = PublicationFactory(series=series, topics=[TopicFactory(), TopicFactory()])
+        EditionFactory(publication=publication, language="en")
+        EditionFactory(publication=publication, language="fr")
+        TocEntryFactory(publication=publication)
+        WorkshopFactory(publication=publication)
+
+
+def make_workshops(count: int) -> None:
+    for _ in range(count):
+        item = AgendaItemFactory()
+        AgendaParticipationFactory(agenda_item=item)
+        AgendaParticipationFactory(agenda_item=item, role=AgendaParticipation.Role.CHAIR)
+        AgendaItemFactory(workshop=item.workshop)
+
+
+def make_series(count: int) -> None:
+    for number in range(count):
+        series = SeriesFactory(slug=f"series-{number}")
+        SeriesIssnFactory(series=series, issn=["1726-2224", "1726-4030", "0251-1479", "1020-7163"][number])
+
+
+def make_topics(count: int) -> None:
+    parent = TopicFactory()
+    TopicFactory.create_batch(count - 1, parent=parent)
+
+
+@pytest.mark.parametrize("size", [1, 4])
+@pytest.mark.parametrize(
+    ("url", "make", "queries"),
+    [
+        # count, page, then prefetches: series ISSNs, editions, topics, workshops
+        ("/api/publications/", make_publications, 6),
+        # count, page, ISSNs
+        ("/api/series/", make_series, 3),
+        # count, page (parents joined)
+        ("/api/topics/", make_topics, 2),
+        # count, page (reports joined), agenda items, participations (people joined)
+        ("/api/workshops/", make_workshops, 4),
+    ],
+)
+def test_api_list_query_count_does_not_grow_with_results(client, django_assert_num_queries, url, make, queries, size):
+    make(size)
+
+    with django_assert_num_queries(queries):
+        data = get_json(client, url)
+
+    assert data["count"] == size
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # publication, then series ISSNs, editions, topics, workshops, table of contents
+        ("/api/publications/{publication}/", 6),
+        ("/api/workshops/{workshop}/", 3),
+    ],
+)
+def test_api_detail_query_count_is_fixed(client, django_assert_num_queries, url, queries):
+    make_publications(2)
+    make_workshops(1)
+    publication = Publication.objects.first()
+    workshop = AgendaItemFactory().workshop
+
+    with django_assert_num_queries(queries):
+        get_json(client, url.format(publication=publication.slug, workshop=workshop.slug))
+
+
+# Schema -----------------------------------------------------------------------------------------
+
+
+def test_api_schema_is_valid_openapi_3(client):
+    response = client.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+
+    schema = json.loads(response.content)
+    validate(schema)
+    assert (response.status_code, schema["openapi"]) == (200, "3.0.3")
+    assert sorted(schema["paths"]) == [
+        "/api/publications/",
+        "/api/publications/{slug}/",
+        "/api/series/",
+        "/api/series/{slug}/",
+        "/api/topics/",
+        "/api/topics/{slug}/",
+        "/api/workshops/",
+        "/api/workshops/{slug}/",
+    ]
+
+
+def test_api_schema_is_served_as_json_on_request(client):
+    response = client.get("/api/schema/", headers={"Accept": "application/json"})
+
+    assert (response.status_code, json.loads(response.content)["info"]["title"]) == (
+        200,
+        "IDM publications catalogue API",
+    )
