@@ -170,7 +170,7 @@ def _set_of(kind: str, item: Series | Topic) -> OaiSet:
 
 def _translations(instance, field: str) -> dict[str, str]:
     values = {language: getattr(instance, f"{field}_{language}", None) or "" for language in content_languages()}
-    return {language: value for language, value in values.items() if value.strip()}
+    return {language: _xml(value).strip() for language, value in values.items() if _xml(value).strip()}
 
 
 # Arguments, datestamps and resumption tokens
@@ -450,7 +450,8 @@ def oai_dc(publication: Publication, request: HttpRequest) -> etree._Element:
     dc = _oai_dc_root()
     editions = list(publication.editions.all())
     for language in content_languages():
-        _add(dc, _dc("title"), _full_title(publication, language), language)
+        if title := _full_title(publication, language):
+            _add(dc, _dc("title"), title, language)
     for language, author in _translations(publication, "corporate_author").items():
         _add(dc, _dc("creator"), author, language)
     for topic in sorted(publication.topics.all(), key=lambda topic: topic.slug):
@@ -478,8 +479,8 @@ def oai_dc(publication: Publication, request: HttpRequest) -> etree._Element:
 
 
 def _full_title(publication: Publication, language: str) -> str:
-    title = (getattr(publication, f"title_{language}") or "").strip()
-    subtitle = (getattr(publication, f"subtitle_{language}") or "").strip()
+    title = _xml(getattr(publication, f"title_{language}") or "").strip()
+    subtitle = _xml(getattr(publication, f"subtitle_{language}") or "").strip()
     if not (title and subtitle):
         return title
     return f"{title} : {subtitle}" if language == "fr" else f"{title}: {subtitle}"

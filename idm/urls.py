@@ -7,11 +7,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from catalogue.oai import OaiPmhView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("catalogue.api.urls")),
+    path("oai", OaiPmhView.as_view(), name="oai"),
 ]
 
 urlpatterns += i18n_patterns(
