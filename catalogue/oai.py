@@ -169,8 +169,10 @@ def _set_of(kind: str, item: Series | Topic) -> OaiSet:
 
 
 def _translations(instance, field: str) -> dict[str, str]:
-    values = {language: getattr(instance, f"{field}_{language}", None) or "" for language in content_languages()}
-    return {language: _xml(value).strip() for language, value in values.items() if _xml(value).strip()}
+    values = {
+        language: _xml(getattr(instance, f"{field}_{language}", None) or "").strip() for language in content_languages()
+    }
+    return {language: value for language, value in values.items() if value}
 
 
 # Arguments, datestamps and resumption tokens

@@ -121,10 +121,16 @@ ALL_VERBS = [
 
 
 @pytest.mark.parametrize("arguments", ALL_VERBS, ids=lambda arguments: "-".join(arguments.values()))
-def test_oai_verb_is_valid_and_echoes_its_request(client, oai_schema, idm28, arguments):
+def test_oai_verb_response_is_schema_valid(client, oai_schema, idm28, arguments):
+    PublicationFactory(slug="markup", title_en='<&> "</dc:title>" \x0b', summary_en="]]><script>")
+
+    assert_valid(oai_schema, harvest(client, arguments))
+
+
+@pytest.mark.parametrize("arguments", ALL_VERBS, ids=lambda arguments: "-".join(arguments.values()))
+def test_oai_verb_answers_and_echoes_its_request(client, idm28, arguments):
     root = harvest(client, arguments)
 
-    assert_valid(oai_schema, root)
     assert error_codes(root) == []
     request = root.find("oai:request", NS)
     assert request.text == "http://testserver/oai"
@@ -133,11 +139,10 @@ def test_oai_verb_is_valid_and_echoes_its_request(client, oai_schema, idm28, arg
 
 
 @pytest.mark.parametrize("arguments", ALL_VERBS, ids=lambda arguments: "-".join(arguments.values()))
-def test_oai_post_answers_as_get_even_with_csrf_checks(oai_schema, idm28, arguments):
+def test_oai_post_answers_as_get_even_with_csrf_checks(idm28, arguments):
     client = Client(enforce_csrf_checks=True)
     got, posted = harvest(client, arguments), harvest(client, arguments, method="post")
 
-    assert_valid(oai_schema, posted)
     for root in (got, posted):
         root.remove(root.find("oai:responseDate", NS))
     assert etree.tostring(posted) == etree.tostring(got)
@@ -161,7 +166,7 @@ def test_oai_identify_declares_the_repository(client, idm28):
     ]
 
 
-def test_oai_identify_uses_configured_repository_settings(client, settings, oai_schema, idm28):
+def test_oai_identify_uses_configured_repository_settings(client, settings, idm28):
     settings.OAI_REPOSITORY_IDENTIFIER = "catalogue.test"
     settings.OAI_REPOSITORY_NAME = "Test repository"
     settings.OAI_ADMIN_EMAILS = ["a@catalogue.test", "b@catalogue.test"]
@@ -169,7 +174,6 @@ def test_oai_identify_uses_configured_repository_settings(client, settings, oai_
     identify_root = harvest(client, {"verb": "Identify"})
     listed = harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
 
-    assert_valid(oai_schema, identify_root)
     assert identify_root.findtext(".//oai:repositoryName", namespaces=NS) == "Test repository"
     assert [e.text for e in identify_root.iterfind(".//oai:adminEmail", NS)] == ["a@catalogue.test", "b@catalogue.test"]
     assert identifiers(listed) == ["oai:catalogue.test:publication/idm-28"]
@@ -250,28 +254,17 @@ def test_oai_titles_carry_xml_lang_for_each_translation_only(client):
     ]
 
 
-def test_oai_markup_in_content_stays_well_formed(client, oai_schema):
+def test_oai_markup_in_content_stays_well_formed(client):
     title = 'Migration <&> "borders" </dc:title>]]> &amp;\x0b\x1f\ufffe end'
     PublicationFactory(slug="markup", title_en=title, summary_en="<script>alert(1)</script>")
 
     root = harvest(client, {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "markup"})
 
-    assert_valid(oai_schema, root)
     assert dc_values(root, "title")[0] == ("en", 'Migration <&> "borders" </dc:title>]]> &amp; end')
     assert dc_values(root, "description") == [("en", "<script>alert(1)</script>")]
 
 
-def test_oai_identifier_with_markup_is_echoed_well_formed(client, oai_schema):
-    identifier = REPOSITORY + "<&>"
-
-    root = harvest(client, {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": identifier})
-
-    assert_valid(oai_schema, root)
-    assert error_codes(root) == ["idDoesNotExist"]
-    assert root.find("oai:request", NS).get("identifier") == identifier
-
-
-def test_oai_drafts_and_future_publications_never_appear(client, oai_schema):
+def test_oai_drafts_and_future_publications_never_appear(client):
     public = PublicationFactory(slug="public")
     draft_series = SeriesFactory(slug="drafts-only", name_en="Drafts only")
     draft_topic = TopicFactory(slug="draft-topic")
@@ -290,9 +283,7 @@ def test_oai_drafts_and_future_publications_never_appear(client, oai_schema):
             {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + slug},
             {"verb": "ListMetadataFormats", "identifier": REPOSITORY + slug},
         ):
-            root = harvest(client, arguments)
-            assert_valid(oai_schema, root)
-            assert error_codes(root) == ["idDoesNotExist"]
+            assert error_codes(harvest(client, arguments)) == ["idDoesNotExist"]
     assert error_codes(
         harvest(client, {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "series:drafts-only"})
     ) == ["noRecordsMatch"]
@@ -354,6 +345,11 @@ ERRORS = [
         {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere.example:publication/idm-28"},
     ),
     (
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "<&>"},
+        "idDoesNotExist",
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "<&>"},
+    ),
+    (
         {"verb": "ListMetadataFormats", "identifier": REPOSITORY + "idm-99"},
         "idDoesNotExist",
         {"verb": "ListMetadataFormats", "identifier": REPOSITORY + "idm-99"},
@@ -387,16 +383,35 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("arguments", "code", "echoed"), ERRORS, ids=lambda value: str(value))
-def test_oai_error_is_valid_with_its_code(client, oai_schema, idm28, arguments, code, echoed):
+def test_oai_error_response_is_schema_valid(client, oai_schema, idm28, arguments, code, echoed):
+    assert_valid(oai_schema, harvest(client, arguments))
+
+
+@pytest.mark.parametrize(("arguments", "code", "echoed"), ERRORS, ids=lambda value: str(value))
+def test_oai_error_has_its_code_and_echoes_only_a_sound_request(client, idm28, arguments, code, echoed):
     root = harvest(client, arguments)
 
-    assert_valid(oai_schema, root)
     assert error_codes(root) == [code]
     assert dict(root.find("oai:request", NS).attrib) == echoed
 
 
+@pytest.mark.parametrize("verb", ["ListSets", "ListIdentifiers", "ListRecords"])
+def test_oai_every_page_of_a_list_is_schema_valid(client, settings, oai_schema, idm28, verb):
+    settings.OAI_PAGE_SIZE = 1
+    PublicationFactory(slug="second", topics=[TopicFactory()])
+    arguments = {"verb": verb} if verb == "ListSets" else {"verb": verb, "metadataPrefix": "oai_dc"}
+
+    pages = [harvest(client, arguments)]
+    while (token := resumption_token(pages[-1])[0]) is not None:
+        pages.append(harvest(client, {"verb": verb, "resumptionToken": token}))
+
+    assert len(pages) == (5 if verb == "ListSets" else 2)
+    for page in pages:
+        assert_valid(oai_schema, page)
+
+
 @pytest.mark.parametrize("verb", ["ListIdentifiers", "ListRecords"])
-def test_oai_resumption_over_three_pages_returns_every_record_once(client, settings, oai_schema, verb):
+def test_oai_resumption_over_three_pages_returns_every_record_once(client, settings, verb):
     settings.OAI_PAGE_SIZE = 2
     publications = PublicationFactory.create_batch(6)
     PublicationFactory(status=Publication.Status.DRAFT)
@@ -405,8 +420,6 @@ def test_oai_resumption_over_three_pages_returns_every_record_once(client, setti
     while (token := resumption_token(pages[-1])[0]) is not None:
         pages.append(harvest(client, {"verb": verb, "resumptionToken": token}))
 
-    for page in pages:
-        assert_valid(oai_schema, page)
     assert [identifiers(page) for page in pages] == [
         [REPOSITORY + publication.slug for publication in publications[start : start + 2]] for start in (0, 2, 4)
     ]
@@ -440,15 +453,13 @@ def test_oai_resumption_token_is_bound_to_its_verb_and_tamper_proof(client, sett
     assert error_codes(tampered) == ["badResumptionToken"]
 
 
-def test_oai_list_sets_names_series_and_topics_and_pages(client, settings, oai_schema, idm28):
+def test_oai_list_sets_names_series_and_topics_and_pages(client, settings, idm28):
     settings.OAI_PAGE_SIZE = 3
     TopicFactory(slug="unused")
 
     first = harvest(client, {"verb": "ListSets"}, method="get")
     second = harvest(client, {"verb": "ListSets", "resumptionToken": resumption_token(first)[0]})
 
-    for page in (first, second):
-        assert_valid(oai_schema, page)
     sets = [*first.iterfind(".//oai:set", NS), *second.iterfind(".//oai:set", NS)]
     assert [(s.findtext("oai:setSpec", namespaces=NS), s.findtext("oai:setName", namespaces=NS)) for s in sets] == [
         ("series", "Series"),
@@ -517,10 +528,9 @@ def dated():
         ({"until": "9999-12-31"}, [0, 1, 2]),
     ],
 )
-def test_oai_from_until_select_by_datestamp(client, oai_schema, dated, bounds, expected):
+def test_oai_from_until_select_by_datestamp(client, dated, bounds, expected):
     root = harvest(client, {"verb": "ListRecords", "metadataPrefix": "oai_dc", **bounds})
 
-    assert_valid(oai_schema, root)
     assert identifiers(root) == [REPOSITORY + dated[index].slug for index in expected]
 
 
