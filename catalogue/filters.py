@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .languages import language_name
 from .models import Edition, Publication, Series, Topic
 from .templatetags.catalogue_tags import fallback_languages, translated_value
@@ -141,9 +142,7 @@ class PublicationFilter(django_filters.FilterSet):
     # Filters -------------------------------------------------------------------------------------
 
     def filter_query(self, queryset, name, value):
-        from .search import search_publications  # noqa: PLC0415  (the search module imports models)
-
-        return search_publications(queryset, value, language=self.language) if value else queryset
+        return search.search_publications(queryset, value, language=self.language) if value else queryset
 
     def filter_series(self, queryset, name, value):
         return queryset.filter(series__slug__in=value) if value else queryset

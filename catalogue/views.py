@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 
+from . import search
 from .filters import PublicationFilter, Sort, interface_language
 from .models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 from .querysets import published_q
@@ -109,12 +110,10 @@ class PublicationListView(TemplateView):
     def snippet(publication: Publication, query: str, language: str) -> str:
         if not query:
             return ""
-        from .search import highlight  # noqa: PLC0415
-
         for field_name in ("summary", "subtitle", "title"):
             text = translated_value(publication, field_name, language)
             if text:
-                return highlight(str(text), query, language=text.language)
+                return search.highlight(str(text), query, language=text.language)
         return ""
 
 

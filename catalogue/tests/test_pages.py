@@ -1,0 +1,460 @@
+"""Public pages: content of each page type, drafts, fallbacks, languages, error pages and query counts."""
+
+import datetime
+import re
+
+import lxml.html
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from catalogue.models import AgendaParticipation, Edition, Publication
+
+from .factories import (
+    AgendaItemFactory,
+    AgendaParticipationFactory,
+    EditionFactory,
+    PublicationFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TocEntryFactory,
+    TopicFactory,
+    WorkshopFactory,
+    create_idm28,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url: str, status: int = 200):
+    response = client.get(url)
+    assert response.status_code == status
+    return lxml.html.fromstring(response.content)
+
+
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def texts(tree, xpath: str) -> list[str]:
+    return [text(element) for element in tree.xpath(xpath)]
+
+
+def facts(tree, xpath: str = "//dl[@class='facts']") -> dict[str, str]:
+    """A <dl> as {term: description}."""
+    dl = tree.xpath(xpath)[0]
+    return {text(dt): text(dd) for dt, dd in zip(dl.findall("dt"), dl.findall("dd"), strict=True)}
+
+
+def draft(**kwargs) -> Publication:
+    return PublicationFactory(status=Publication.Status.DRAFT, publish_date=None, **kwargs)
+
+
+# Publication page ----------------------------------------------------------------------------------
+
+
+def test_publication_page_french_shows_every_field_of_the_seed_record(client):
+    create_idm28()
+
+    tree = page(client, "/fr/publications/idm-28/")
+
+    assert tree.get("lang") == "fr"
+    assert text(tree.xpath("//h1")[0]) == (
+        "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
+    )
+    assert facts(tree) == {
+        "Série": "Dialogue international sur la migration, n° 28",
+        "ISSN": "1726-4030",
+        "ISBN": "978-92-9068-780-1",
+        "Nombre de pages": "144",
+        "Année": "2018",
+        "Langue originale": "Anglais",
+        "Disponible en": "Anglais, Français, Espagnol",
+        "Disponibilité": "Copie électronique uniquement",
+        "Thèmes": "Gouvernance des migrations",
+    }
+    assert texts(tree, "//p[@class='also-available']/a") == ["English", "Español"]
+    assert tree.xpath("//p[@class='also-available']/a/@href") == [
+        "/en/publications/idm-28/",
+        "/es/publications/idm-28/",
+    ]
+    assert texts(tree, "//div[@class='summary']") == [
+        "Compte rendu du Dialogue de 2018 sur les partenariats pour la gouvernance des migrations."
+    ]
+    assert tree.xpath("//*[@class='fallback-note']") == []
+
+
+def test_publication_page_table_of_contents_is_a_nested_tree(client):
+    create_idm28()
+
+    tree = page(client, "/fr/publications/idm-28/")
+
+    top = tree.xpath("//div[@class='toc']/ol/li")
+    assert [text(li.xpath("span")[0]) for li in top] == ["Abréviations et acronymes", "Rapport des ateliers"]
+    assert texts(top[1], "ol/li/span") == [
+        "Introduction",
+        "1. Les partenariats sont indispensables à une gouvernance mondiale des migrations",
+    ]
+
+
+def test_publication_page_editions_grid_has_language_rows_and_format_columns(client):
+    publication = create_idm28()
+    EditionFactory(
+        publication=publication,
+        language="en",
+        format=Edition.Format.PRINT,
+        isbn="978-92-9068-820-4",
+        availability=Edition.Availability.PRINT_ON_DEMAND,
+        price="20.00",
+        currency="USD",
+    )
+
+    tree = page(client, "/es/publications/idm-28/")
+
+    assert texts(tree, "//table[@class='editions']/thead/tr/th") == ["Idioma", "PDF", "Impreso"]
+    assert texts(tree, "//table[@class='editions']/tbody/tr/th") == [
+        "Inglés ISSN 1726-2224",
+        "Francés ISSN 1726-4030",
+        "Español",
+    ]
+    english = tree.xpath("//tr[@id='editions-en']/td")
+    assert facts(english[0], ".//dl") == {
+        "ISBN": "978-92-9068-774-0",
+        "Páginas": "130",
+        "Disponibilidad": "Solo copia electrónica",
+        "Fecha": "16 de noviembre de 2018",
+    }
+    assert texts(english[0], ".//a") == ["Descargar (Inglés, PDF)"]
+    assert english[0].xpath(".//a/@href") == ["https://publications.example.org/idm-28-en.pdf"]
+    assert facts(english[1], ".//dl") == {
+        "ISBN": "978-92-9068-820-4",
+        "Disponibilidad": "Impresión a pedido",
+        "Precio": "20,00 USD",
+    }
+    spanish = tree.xpath("//tr[@id='editions-es']/td")
+    assert facts(spanish[0], ".//dl") == {"Disponibilidad": "Solo copia electrónica"}
+    assert text(spanish[1]) == "No disponible"
+
+
+def test_publication_page_missing_translation_falls_back_visibly(client):
+    create_idm28()
+
+    tree = page(client, "/es/publications/idm-28/")
+
+    heading = tree.xpath("//h1")[0]
+    assert heading.get("lang") == "en"
+    assert text(heading) == "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
+    assert texts(tree, "//header[@class='publication__header']//p[@class='fallback-note']") == [
+        "Aún no disponible en español: se muestra en inglés."
+    ]
+    assert tree.xpath("//div[@class='summary']/@lang") == ["en"]
+    assert tree.xpath("//div[@class='toc']//span/@lang") == ["en", "en", "en", "en"]
+
+
+def test_publication_page_lists_recorded_workshops_and_links_them(client):
+    create_idm28()
+
+    tree = page(client, "/fr/publications/idm-28/")
+
+    assert tree.xpath("//section[@aria-labelledby='workshops-heading']//h3/a/@href") == [
+        "/fr/workshops/idm-2018-new-york/",
+        "/fr/workshops/idm-2018-geneva/",
+    ]
+    assert texts(tree, "//section[@aria-labelledby='workshops-heading']//p[@class='card__meta']") == [
+        "New York, États-Unis d'Amérique · 26 mars 2018 – 27 mars 2018",
+        "Genève, Suisse · 8 octobre 2018 – 9 octobre 2018",
+    ]
+
+
+def test_publication_page_breadcrumbs_lead_home_through_catalogue_and_series(client):
+    create_idm28()
+
+    tree = page(client, "/en/publications/idm-28/")
+
+    assert texts(tree, "//nav[@class='breadcrumbs']//li") == [
+        "Home",
+        "Publications",
+        "International Dialogue on Migration",
+        "No. 28",
+    ]
+    assert tree.xpath("//nav[@class='breadcrumbs']//a/@href") == ["/en/", "/en/publications/", "/en/series/idm/"]
+
+
+def test_publication_page_cover_has_its_text_alternative(client):
+    publication = PublicationFactory(
+        slug="covered", cover_image="covers/idm-28.png", cover_alt_en="Cover: people around a table"
+    )
+
+    tree = page(client, f"/en/publications/{publication.slug}/")
+
+    assert tree.xpath("//img[@class='publication__cover']/@alt") == ["Cover: people around a table"]
+
+
+@pytest.mark.parametrize(
+    "publication_kwargs",
+    [
+        {"status": Publication.Status.DRAFT, "publish_date": None},
+        {"status": Publication.Status.DRAFT, "publish_date": timezone.now() - datetime.timedelta(days=1)},
+        {"publish_date": timezone.now() + datetime.timedelta(days=1)},
+    ],
+)
+def test_publication_page_not_public_gives_404(client, publication_kwargs):
+    publication = PublicationFactory(**publication_kwargs)
+
+    assert client.get(f"/en/publications/{publication.slug}/").status_code == 404
+
+
+# Workshop page -------------------------------------------------------------------------------------
+
+
+def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
+    create_idm28()
+
+    tree = page(client, "/fr/workshops/idm-2018-geneva/")
+
+    assert facts(tree) == {
+        "Dates": "8 octobre 2018 – 9 octobre 2018",
+        "Fuseau horaire": "Europe/Zurich (UTC+02:00)",
+        "Lieu": "Salle de conférence XVIII, Palais des Nations, Genève, Suisse",
+        "Participants": "600",
+        "Panélistes": "83",
+        "Rapport": "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations",
+    }
+    assert tree.xpath("//dd/a/@href") == ["/fr/publications/idm-28/"]
+    assert texts(tree, "//section[@class='agenda-day']/h3") == ["lundi 8 octobre 2018"]
+    items = tree.xpath("//li[contains(@class, 'agenda-item')]")
+    assert [text(item.xpath(".//p[@class='agenda-item__time']")[0]) for item in items] == [
+        "10:00 – 11:00",
+        "11:00 – 11:30",
+    ]
+    assert texts(tree, "//p[@class='agenda-item__kind']") == ["Ouverture", "Présentation"]
+    assert texts(tree, "//li[contains(@class, 'agenda-item')]//h4") == ["Séance d’ouverture", "Mise en contexte"]
+    assert texts(items[0], ".//dl[@class='people']/dt") == ["Présidence", "Intervenant·e"]
+    assert texts(items[0], ".//dl[@class='people']/dd") == [
+        "Juan Eduardo Eguiguren, Chairperson of the IOM Council Bureau, Permanent Mission of Chile in Geneva",
+        "António Vitorino, Directeur général, Organisation internationale pour les migrations",
+    ]
+    assert items[0].xpath(".//dl[@class='people']/dd[1]/span/@lang") == ["en", "en"]
+
+
+def test_workshop_page_groups_agenda_by_day_with_unknown_times_first(client):
+    workshop = WorkshopFactory(
+        slug="two-days", start_date=datetime.date(2018, 10, 8), end_date=datetime.date(2018, 10, 9)
+    )
+    AgendaItemFactory(
+        workshop=workshop, date=datetime.date(2018, 10, 9), start_time=datetime.time(9), end_time=None, title_en="B"
+    )
+    AgendaItemFactory(
+        workshop=workshop,
+        date=datetime.date(2018, 10, 8),
+        start_time=datetime.time(14),
+        end_time=datetime.time(15),
+        title_en="A2",
+    )
+    AgendaItemFactory(workshop=workshop, date=datetime.date(2018, 10, 8), start_time=None, end_time=None, title_en="A0")
+
+    tree = page(client, "/en/workshops/two-days/")
+
+    days = tree.xpath("//section[@class='agenda-day']")
+    assert [text(day.xpath("h3")[0]) for day in days] == ["Monday Oct. 8, 2018", "Tuesday Oct. 9, 2018"]
+    assert [texts(day, ".//h4") for day in days] == [["A0", "A2"], ["B"]]
+    assert texts(days[0], ".//p[@class='agenda-item__time']") == ["Time not recorded", "2 p.m. – 3 p.m."]
+
+
+def test_workshop_page_of_draft_report_gives_404(client):
+    workshop = WorkshopFactory(publication=draft())
+
+    assert client.get(f"/en/workshops/{workshop.slug}/").status_code == 404
+
+
+# Home, series and topic pages ------------------------------------------------------------------------
+
+
+def test_home_shows_search_latest_public_publications_series_and_workshops(client):
+    create_idm28()
+    draft(title_en="Secret draft")
+
+    tree = page(client, "/en/")
+
+    assert tree.xpath("//form[@role='search']/@action") == ["/en/publications/"]
+    assert texts(tree, "//section[@aria-labelledby='latest-heading']//h3") == [
+        "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
+    ]
+    assert texts(tree, "//section[@aria-labelledby='series-heading']//li") == [
+        "International Dialogue on Migration 1 publication"
+    ]
+    assert texts(tree, "//section[@aria-labelledby='workshops-heading']//h3") == [
+        "Towards effective migration governance: partnerships for capacity development",
+        "Inclusive and innovative partnerships for effective global governance of migration",
+    ]
+
+
+def test_series_page_lists_only_its_public_publications_newest_number_first(client):
+    series = SeriesFactory()
+    PublicationFactory(series=series, number=27, title_en="Twenty-seven")
+    PublicationFactory(series=series, number=29, title_en="Twenty-nine")
+    draft(series=series, number=30, title_en="Thirty")
+    PublicationFactory(series=SeriesFactory(slug="other", name_en="Other"), number=1, title_en="Elsewhere")
+
+    tree = page(client, "/en/series/idm/")
+
+    assert text(tree.xpath("//h1")[0]) == "International Dialogue on Migration"
+    assert texts(tree, "//ul[@class='card-list']//h3") == ["Twenty-nine", "Twenty-seven"]
+
+
+def test_topic_page_lists_only_its_public_publications_and_subtopics(client):
+    topic = TopicFactory(slug="governance", name_en="Governance", name_fr="Gouvernance")
+    TopicFactory(slug="cities", name_en="Cities", name_fr=None, parent=topic)
+    PublicationFactory(topics=[topic], title_en="On governance", title_fr="Sur la gouvernance")
+    draft(topics=[topic], title_en="Draft on governance")
+    PublicationFactory(title_en="Unrelated")
+
+    tree = page(client, "/fr/topics/governance/")
+
+    assert text(tree.xpath("//h1")[0]) == "Gouvernance"
+    assert texts(tree, "//section[@aria-labelledby='topic-publications']//h3") == ["Sur la gouvernance"]
+    assert texts(tree, "//section[@aria-labelledby='subtopics-heading']//a") == ["Cities"]
+    assert tree.xpath("//section[@aria-labelledby='subtopics-heading']//a/@lang") == ["en"]
+
+
+def test_unknown_slugs_give_404(client):
+    for url in ("/en/publications/nope/", "/en/series/nope/", "/en/topics/nope/", "/en/workshops/nope/"):
+        assert client.get(url).status_code == 404
+
+
+# Languages -------------------------------------------------------------------------------------------
+
+
+def test_every_page_type_has_html_lang_and_hreflang_alternates(client):
+    create_idm28()
+    urls = [
+        "/es/",
+        "/es/publications/",
+        "/es/publications/idm-28/",
+        "/es/series/idm/",
+        "/es/topics/migration-governance/",
+        "/es/workshops/idm-2018-geneva/",
+    ]
+    for url in urls:
+        tree = page(client, url)
+        path = url.removeprefix("/es")
+        assert tree.get("lang") == "es"
+        assert tree.xpath("//head/link[@rel='alternate'][@hreflang]/@hreflang") == ["en", "fr", "es", "x-default"]
+        assert tree.xpath("//head/link[@rel='alternate'][@hreflang]/@href") == [
+            f"http://testserver/en{path}",
+            f"http://testserver/fr{path}",
+            f"http://testserver/es{path}",
+            f"http://testserver/en{path}",
+        ]
+
+
+def test_language_switcher_stays_on_the_page_and_keeps_the_query(client):
+    create_idm28()
+
+    tree = page(client, "/fr/publications/?q=partenariat&language=fr&language=es&sort=title")
+
+    links = tree.xpath("//nav[@class='language-switcher']//a")
+    assert [link.get("href") for link in links] == [
+        "/en/publications/?q=partenariat&language=fr&language=es&sort=title",
+        "/fr/publications/?q=partenariat&language=fr&language=es&sort=title",
+        "/es/publications/?q=partenariat&language=fr&language=es&sort=title",
+    ]
+    assert [link.get("lang") for link in links] == ["en", "fr", "es"]
+    assert [text(link) for link in links] == ["English", "Français", "Español"]
+    assert [link.get("aria-current") for link in links] == [None, "true", None]
+
+
+# Markup rules ----------------------------------------------------------------------------------------
+
+
+def test_pages_have_no_inline_script_or_style_and_nothing_from_another_host(client):
+    create_idm28()
+    urls = [
+        "/en/",
+        "/en/publications/?q=migration",
+        "/en/publications/idm-28/",
+        "/en/series/idm/",
+        "/en/topics/migration-governance/",
+        "/en/workshops/idm-2018-geneva/",
+        "/en/nope/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        tree = lxml.html.fromstring(response.content)
+        assert [s for s in tree.xpath("//script") if not s.get("src") and s.get("type") != "application/ld+json"] == []
+        assert tree.xpath("//style | //*[@style] | //*[@*[starts-with(name(), 'on')]]") == []
+        loaded = tree.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src")
+        assert [url for url in loaded if re.match(r"^(https?:)?//", url)] == []
+
+
+# Error pages -----------------------------------------------------------------------------------------
+
+
+def test_404_page_is_translated(client, settings):
+    settings.DEBUG = False
+
+    tree = page(client, "/fr/publications/does-not-exist/", status=404)
+
+    assert tree.get("lang") == "fr"
+    assert text(tree.xpath("//h1")[0]) == "Page introuvable"
+    assert tree.xpath("//head/link[@rel='alternate'][@hreflang]") == []
+
+
+@pytest.mark.urls("catalogue.tests.error_urls")
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Server error"), ("fr", "Erreur du serveur"), ("es", "Error del servidor")]
+)
+def test_500_page_is_translated(settings, language, heading):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+
+    response = client.get(f"/{language}/boom/")
+
+    assert response.status_code == 500
+    tree = lxml.html.fromstring(response.content)
+    assert tree.get("lang") == language
+    assert text(tree.xpath("//h1")[0]) == heading
+
+
+# Query counts ----------------------------------------------------------------------------------------
+
+
+def populate(size: int) -> None:
+    """`size` public publications with editions, topics, contents and workshops with agendas; plus a draft."""
+    series = SeriesFactory()
+    topic = TopicFactory(slug="governance")
+    for index in range(size):
+        publication = PublicationFactory(series=series, topics=[topic, TopicFactory()], slug=f"pub-{index}")
+        EditionFactory(publication=publication, language="en")
+        EditionFactory(publication=publication, language="fr", format=Edition.Format.PRINT)
+        parent = TocEntryFactory(publication=publication)
+        TocEntryFactory(publication=publication, parent=parent)
+        workshop = WorkshopFactory(publication=publication, slug=f"workshop-{index}")
+        item = AgendaItemFactory(workshop=workshop)
+        AgendaParticipationFactory(agenda_item=item, speaker=SpeakerFactory())
+        AgendaParticipationFactory(agenda_item=item, speaker=SpeakerFactory(), role=AgendaParticipation.Role.CHAIR)
+        AgendaItemFactory(workshop=workshop)
+    draft(series=series, topics=[topic])
+
+
+QUERY_COUNTS = [
+    # latest publications, their editions, series with counts, workshops
+    ("/en/", 4),
+    # results count, results page, editions, then one query per facet (series, topic, year, language, format)
+    ("/en/publications/", 8),
+    ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 8),
+    ("/en/publications/?q=publication&language=en", 8),
+    ("/en/publications/pub-0/", 7),
+    ("/en/series/idm/", 5),
+    ("/en/topics/governance/", 5),
+    ("/en/workshops/workshop-0/", 3),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), QUERY_COUNTS)
+@pytest.mark.parametrize("size", [1, 7])
+def test_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, url, queries, size):
+    populate(size)
+
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
