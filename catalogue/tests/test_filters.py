@@ -1,0 +1,231 @@
+"""The catalogue list: facets and their counts, several values per facet, year range, sorting, pagination."""
+
+import lxml.html
+import pytest
+
+from catalogue.models import Edition, Publication
+
+from .factories import EditionFactory, PublicationFactory, SeriesFactory, TopicFactory, create_idm28
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200
+    return lxml.html.fromstring(response.content)
+
+
+def titles(tree) -> list[str]:
+    return [" ".join(a.text_content().split()) for a in tree.xpath("//ol[contains(@class, 'results__list')]//h3/a")]
+
+
+def facet(tree, name: str) -> list[tuple[str, int, bool]]:
+    """(label, count, checked) of each value the facet offers."""
+    values = []
+    for item in tree.xpath(f"//input[@type='checkbox'][@name='{name}']"):
+        label = tree.xpath(f"//label[@for='{item.get('id')}']")[0]
+        count = int(label.xpath("span[@class='count']")[0].text_content().strip("()"))
+        values.append((label.xpath("span")[0].text_content(), count, item.get("checked") is not None))
+    return values
+
+
+@pytest.fixture
+def catalogue():
+    """Three public publications and a draft, with editions in several languages and formats."""
+    series = SeriesFactory()
+    other_series = SeriesFactory(slug="mpp", name_en="Migration Policy Practice", short_name_en="MPP")
+    cities, youth = TopicFactory(slug="cities", name_en="Cities"), TopicFactory(slug="youth", name_en="Youth")
+    a = PublicationFactory(series=series, number=25, year=2016, title_en="Migrants and cities", topics=[cities])
+    b = PublicationFactory(series=series, number=29, year=2018, title_en="Youth and migration", topics=[youth])
+    c = PublicationFactory(series=other_series, number=3, year=2018, title_en="Practice", topics=[cities, youth])
+    d = PublicationFactory(series=series, number=30, year=2018, status=Publication.Status.DRAFT, publish_date=None)
+    EditionFactory(publication=a, language="en")
+    EditionFactory(publication=a, language="fr")
+    EditionFactory(publication=b, language="en")
+    EditionFactory(publication=b, language="en", format=Edition.Format.PRINT)
+    EditionFactory(publication=c, language="es", format=Edition.Format.PRINT)
+    EditionFactory(publication=c, language="ar")
+    EditionFactory(publication=d, language="fr")
+    return a, b, c
+
+
+def test_facets_without_filters_count_public_publications_only(client, catalogue):
+    tree = get(client, "/en/publications/")
+
+    assert titles(tree) == ["Youth and migration", "Practice", "Migrants and cities"]
+    assert facet(tree, "series") == [
+        ("International Dialogue on Migration", 2, False),
+        ("Migration Policy Practice", 1, False),
+    ]
+    assert facet(tree, "topic") == [("Cities", 2, False), ("Youth", 2, False)]
+    assert facet(tree, "year") == [("2018", 2, False), ("2016", 1, False)]
+    assert facet(tree, "language") == [
+        ("English", 2, False),
+        ("Arabic", 1, False),
+        ("French", 1, False),
+        ("Spanish", 1, False),
+    ]
+    assert facet(tree, "format") == [("PDF", 3, False), ("Print", 2, False)]
+
+
+def test_facet_counts_follow_the_other_filters_but_not_their_own(client, catalogue):
+    tree = get(client, "/en/publications/?language=fr")
+
+    assert titles(tree) == ["Migrants and cities"]
+    # The language facet ignores its own filter, so the other languages stay offered with their counts.
+    assert facet(tree, "language") == [
+        ("English", 2, False),
+        ("Arabic", 1, False),
+        ("French", 1, True),
+        ("Spanish", 1, False),
+    ]
+    assert facet(tree, "year") == [("2016", 1, False)]
+    assert facet(tree, "topic") == [("Cities", 1, False)]
+    assert facet(tree, "format") == [("PDF", 1, False)]
+
+
+def test_several_values_of_one_facet_match_any_of_them(client, catalogue):
+    tree = get(client, "/en/publications/?language=fr&language=es")
+
+    assert titles(tree) == ["Practice", "Migrants and cities"]
+    assert facet(tree, "series") == [
+        ("International Dialogue on Migration", 1, False),
+        ("Migration Policy Practice", 1, False),
+    ]
+
+
+def test_values_of_different_facets_all_apply(client, catalogue):
+    tree = get(client, "/en/publications/?topic=cities&topic=youth&year=2018&format=print")
+
+    assert titles(tree) == ["Youth and migration", "Practice"]
+    # Without its own filter the year facet still has the format filter: no print edition in 2016.
+    assert facet(tree, "year") == [("2018", 2, True)]
+
+
+def test_year_range_limits_results_and_other_facet_counts(client, catalogue):
+    assert titles(get(client, "/en/publications/?year_from=2017")) == ["Youth and migration", "Practice"]
+    tree = get(client, "/en/publications/?year_to=2016")
+    assert titles(tree) == ["Migrants and cities"]
+    assert facet(tree, "year") == [("2016", 1, False)]
+    assert titles(get(client, "/en/publications/?year_from=2017&year_to=2016")) == []
+
+
+def test_selected_value_without_results_stays_offered_so_it_can_be_unchecked(client, catalogue):
+    tree = get(client, "/en/publications/?year=2016&language=es")
+
+    assert titles(tree) == []
+    assert facet(tree, "language") == [("English", 1, False), ("French", 1, False), ("Spanish", 0, True)]
+
+
+def test_active_filters_each_link_to_the_page_without_them(client, catalogue):
+    tree = get(client, "/en/publications/?q=&language=fr&language=es&year=2016&page=2")
+
+    links = tree.xpath("//div[@class='active-filters']//li/a")
+    assert [" ".join(a.text_content().split()) for a in links] == [
+        "Remove filter Year: 2016",
+        "Remove filter Available in: French",
+        "Remove filter Available in: Spanish",
+    ]
+    assert [a.get("href") for a in links] == [
+        "?q=&language=fr&language=es",
+        "?q=&language=es&year=2016",
+        "?q=&language=fr&year=2016",
+    ]
+
+
+def test_unknown_facet_values_match_nothing_and_malformed_ones_are_ignored(client, catalogue):
+    assert titles(get(client, "/en/publications/?series=nope")) == []
+    assert titles(get(client, "/en/publications/?language=xx")) == []
+    tree = get(client, "/en/publications/?language=<script>&year=20x8&format=vinyl&topic=a%20b&year_from=abc")
+    assert titles(tree) == ["Youth and migration", "Practice", "Migrants and cities"]
+    assert tree.xpath("//div[@class='active-filters']") == []
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Youth and migration", "Practice", "Migrants and cities"]),
+        ("newest", ["Youth and migration", "Practice", "Migrants and cities"]),
+        ("oldest", ["Migrants and cities", "Practice", "Youth and migration"]),
+        ("title", ["Migrants and cities", "Practice", "Youth and migration"]),
+        ("number", ["Migrants and cities", "Youth and migration", "Practice"]),
+        ("relevance", ["Youth and migration", "Practice", "Migrants and cities"]),  # no query: newest
+        ("bogus", ["Youth and migration", "Practice", "Migrants and cities"]),
+    ],
+)
+def test_sorting(client, catalogue, sort, expected):
+    assert titles(get(client, f"/en/publications/?sort={sort}")) == expected
+
+
+def test_title_sorting_uses_the_page_language_with_fallbacks(client):
+    PublicationFactory(title_en="Zebra", title_fr="Alpha", title_es="Zeta")
+    PublicationFactory(title_en="beta", title_fr=None, title_es=None)
+    PublicationFactory(title_en="Gamma", title_fr="Delta", title_es="Gama")
+    assert titles(get(client, "/fr/publications/?sort=title")) == ["Alpha", "beta", "Delta"]
+    assert titles(get(client, "/en/publications/?sort=title")) == ["beta", "Gamma", "Zebra"]
+    # Spanish falls back to English, then French: "beta" has neither Spanish nor French title.
+    assert titles(get(client, "/es/publications/?sort=title")) == ["beta", "Gama", "Zeta"]
+
+
+def test_sort_options_offer_relevance_only_with_a_query(client, catalogue):
+    without = get(client, "/en/publications/")
+    with_query = get(client, "/en/publications/?q=migration")
+
+    assert without.xpath("//select[@name='sort']/option/@value") == ["newest", "oldest", "title", "number"]
+    assert with_query.xpath("//select[@name='sort']/option/@value") == [
+        "relevance",
+        "newest",
+        "oldest",
+        "title",
+        "number",
+    ]
+    assert with_query.xpath("//select[@name='sort']/option[@selected]/@value") == ["relevance"]
+
+
+def test_pagination_keeps_every_parameter(client):
+    series = SeriesFactory()
+    for number in range(1, 46):
+        EditionFactory(publication=PublicationFactory(series=series, number=number), language="fr")
+
+    tree = get(client, "/en/publications/?language=fr&language=en&sort=number&page=2")
+
+    assert tree.xpath("//nav[@class='pagination']//a/@href") == [
+        "?language=fr&language=en&sort=number&page=1",
+        "?language=fr&language=en&sort=number&page=3",
+    ]
+    assert " ".join(tree.xpath("//nav[@class='pagination']//span")[0].text_content().split()) == "Page 2 of 3"
+    assert tree.xpath("//ol[contains(@class, 'results__list')]/@start") == ["21"]
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", "Page 1 of 2"), ("99999", "Page 2 of 2"), ("-1", "Page 2 of 2")])
+def test_pagination_with_bad_page_numbers_shows_the_nearest_page(client, page, shown):
+    for _ in range(25):
+        PublicationFactory()
+
+    tree = get(client, f"/en/publications/?page={page}")
+
+    assert " ".join(tree.xpath("//nav[@class='pagination']//span")[0].text_content().split()) == shown
+
+
+def test_search_finds_idm28_in_french_with_a_highlighted_snippet(client):
+    create_idm28()
+    PublicationFactory(title_en="Unrelated", title_fr="Sans rapport")
+
+    tree = get(client, "/fr/publications/?q=partenariat")
+
+    assert titles(tree) == [
+        "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
+    ]
+    snippet = tree.xpath("//p[@class='card__snippet']")[0]
+    assert [mark.text for mark in snippet.xpath("mark")] == ["partenariats"]
+    assert tree.xpath("//input[@name='q']/@value") == ["partenariat"]
+
+
+def test_search_counts_facets_within_the_results(client):
+    create_idm28()
+    EditionFactory(publication=PublicationFactory(title_en="Unrelated"), language="ar")
+
+    tree = get(client, "/en/publications/?q=partnerships")
+
+    assert facet(tree, "language") == [("English", 1, False), ("French", 1, False), ("Spanish", 1, False)]
