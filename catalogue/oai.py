@@ -180,7 +180,7 @@ def _translations(instance, field: str) -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True)
 class ListQuery:
-    """The arguments of a ListIdentifiers or ListRecords request, and where its page starts."""
+    """The arguments of a list request (ListSets, ListIdentifiers, ListRecords) and where its page starts."""
 
     arguments: dict[str, str]
     after: int = 0
@@ -278,7 +278,9 @@ def make_resumption_token(verb: str, query: ListQuery) -> str:
 
 def read_resumption_token(verb: str, token: str) -> ListQuery:
     """The list query a token carries; raises badResumptionToken unless this repository issued it for `verb`."""
-    invalid = OaiError("badResumptionToken", _("The resumption token is invalid or has expired."))
+    invalid = OaiError(
+        "badResumptionToken", _("This resumption token was not issued by this repository for this request.")
+    )
     try:
         payload = signing.loads(token, salt=_TOKEN_SALT)
     except signing.BadSignature as error:
@@ -336,7 +338,9 @@ def list_sets(request: HttpRequest, arguments: dict[str, str]) -> etree._Element
     sets = oai_sets()
     page = sets[cursor : cursor + page_size()]
     if not page:
-        raise OaiError("badResumptionToken", _("The resumption token is invalid or has expired."))
+        raise OaiError(
+            "badResumptionToken", _("This resumption token was not issued by this repository for this request.")
+        )
     element = _oai("ListSets")
     for item in page:
         set_element = _child(element, "set")
