@@ -13,7 +13,7 @@ apt_install() {
     apt-get update -qq
     IDM_APT_UPDATED=1
   fi
-  apt-get install -y -qq "$@" >/dev/null
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 # .venv with requirements.txt installed; skips pip when requirements.txt has not changed since the last install.
