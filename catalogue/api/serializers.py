@@ -1,6 +1,5 @@
 """Read-only serializers: every translation of each translated field, identifiers in canonical and display form."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,6 +31,11 @@ class ZonedDateTimeField(serializers.DateTimeField):
 
     def enforce_timezone(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}(\.\d+)?$", "example": "10:00:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time without an offset (the zone is the workshop's); OpenAPI's `time` format needs one."""
 
 
 class SeriesIssnSerializer(ReadOnlyModelSerializer):
@@ -70,7 +74,9 @@ class TopicSummarySerializer(ReadOnlyModelSerializer):
 
 class TopicSerializer(TopicSummarySerializer):
     description = TranslatedField()
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The broader topic's slug.")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The broader topic's slug."
+    )
     public_url = PublicUrlField()
 
     class Meta(TopicSummarySerializer.Meta):
@@ -128,7 +134,7 @@ class TocEntrySerializer(ReadOnlyModelSerializer):
         model = models.TocEntry
         fields = ["position", "parent", "depth", "kind", "title", "page"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_parent(self, entry) -> int | None:
         parent = self.context["toc_by_id"].get(entry.parent_id)
         return parent.position if parent else None
@@ -244,6 +250,8 @@ class AgendaParticipationSerializer(ReadOnlyModelSerializer):
 class AgendaItemSerializer(ReadOnlyModelSerializer):
     title = TranslatedField()
     description = TranslatedField()
+    start_time = LocalTimeField(read_only=True, allow_null=True, help_text="Local time, in the workshop's time zone.")
+    end_time = LocalTimeField(read_only=True, allow_null=True, help_text="Local time, in the workshop's time zone.")
     starts_at = ZonedDateTimeField(read_only=True, allow_null=True, help_text="Start, in the workshop's time zone.")
     ends_at = ZonedDateTimeField(read_only=True, allow_null=True, help_text="End, in the workshop's time zone.")
     people = AgendaParticipationSerializer(source="participations", many=True, read_only=True)
