@@ -292,6 +292,11 @@ def test_api_publication_list_ignores_or_matches_nothing_for_unknown_values(clie
         {"sort": "oldest"},
         {"sort": "title"},
         {"sort": "number"},
+        {"q": "youth"},
+        {"q": "jeunes", "language": "fr"},
+        {"q": "9789290687801"},
+        {"q": "youth", "sort": "oldest"},
+        {"q": "AND OR NOT"},
     ],
 )
 def test_api_publication_list_filters_like_the_catalogue(client, params):
@@ -314,6 +319,27 @@ def querydict(params: dict) -> QueryDict:
     for key, value in params.items():
         query.setlist(key, value if isinstance(value, list) else [value])
     return query
+
+
+def test_api_publication_search_finds_an_isbn_typed_with_hyphens_first(client):
+    idm28()
+    PublicationFactory(slug="mentions-isbn", title_en="About 978-92-9068-780-1")
+
+    data = get_json(client, "/api/publications/", q="978-92-9068-780-1")
+
+    assert data["results"][0]["slug"] == "idm-28"
+
+
+def test_api_publication_search_finds_every_language(client):
+    idm28()
+    PublicationFactory(slug="unrelated", title_en="Health", title_fr="Santé", title_es="Salud")
+
+    found = {
+        q: [item["slug"] for item in get_json(client, "/api/publications/", q=q)["results"]]
+        for q in ("jeunes", "youth")
+    }
+
+    assert found == {"jeunes": ["idm-28"], "youth": ["idm-28"]}
 
 
 # Series, topics, workshops ----------------------------------------------------------------------
@@ -506,6 +532,15 @@ def test_api_list_query_count_does_not_grow_with_results(client, django_assert_n
 
     with django_assert_num_queries(queries):
         data = get_json(client, url)
+
+    assert data["count"] == size
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_api_publication_search_query_count_does_not_grow_with_results(client, django_assert_num_queries, size):
+    make_publications(size)
+    with django_assert_num_queries(6):
+        data = get_json(client, "/api/publications/", q="publication", language="en")
 
     assert data["count"] == size
 
