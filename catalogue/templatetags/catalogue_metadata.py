@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from catalogue.citations import FORMATS, formatted_citation
 from catalogue.languages import language_name
-from catalogue.metadata import PageMetadata, citation_record, publication_metadata, workshop_metadata
+from catalogue.metadata import PageMetadata, citation_record, publication_metadata, translated_text, workshop_metadata
 from catalogue.models import Edition, Publication, Workshop
 
 register = template.Library()
@@ -94,4 +94,43 @@ def publication_exports(context, publication: Publication) -> PublicationExports
         links=_citation_links("catalogue:publication-citation", publication.slug, slug=publication.slug),
         editions=editions,
         series_feed_url=reverse("catalogue:series-feed", kwargs={"slug": publication.series.slug}),
+    )
+
+
+@dataclass(frozen=True)
+class SessionCalendar:
+    title: str
+    language: str
+    url: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class WorkshopExports:
+    calendar_url: str
+    calendar_filename: str
+    sessions: list[SessionCalendar]
+
+
+@register.simple_tag(takes_context=True)
+def workshop_exports(context, workshop: Workshop) -> WorkshopExports:
+    """`{% workshop_exports workshop as exports %}`: the workshop's and each session's iCalendar file."""
+    language = _language(context)
+    sessions = []
+    for item in workshop.agenda_items.all():
+        title, title_language = translated_text(item, "title", language)
+        sessions.append(
+            SessionCalendar(
+                title=title,
+                language=title_language if title_language != language else "",
+                url=reverse(
+                    "catalogue:agenda-item-calendar", kwargs={"slug": workshop.slug, "position": item.position}
+                ),
+                filename=f"{workshop.slug}-{item.position}.ics",
+            )
+        )
+    return WorkshopExports(
+        calendar_url=reverse("catalogue:workshop-calendar", kwargs={"slug": workshop.slug}),
+        calendar_filename=f"{workshop.slug}.ics",
+        sessions=sessions,
     )

@@ -1,0 +1,125 @@
+"""iCalendar (RFC 5545) files for workshops and their agenda items, written by the icalendar package.
+
+Times carry the workshop's own time zone (DTSTART;TZID=Europe/Zurich:20181008T100000)
+with the matching VTIMEZONE; UIDs depend only on database ids, so re-importing a file
+updates the events instead of duplicating them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone, translation
+from icalendar import Calendar, Event
+
+from .metadata import absolute_url_in, translated_text, workshop_location_text, workshop_span
+from .models import AgendaItem, Workshop
+
+PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
+UID_DOMAIN = "idm-catalogue"
+
+
+def workshop_uid(workshop: Workshop) -> str:
+    return f"workshop-{workshop.pk}@{UID_DOMAIN}"
+
+
+def agenda_item_uid(item: AgendaItem) -> str:
+    return f"workshop-{item.workshop_id}-session-{item.pk}@{UID_DOMAIN}"
+
+
+def _new_calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _add_time_zones(calendar: Calendar, workshop: Workshop) -> None:
+    # VTIMEZONE rules only for the years the workshop spans, not 1970–2038.
+    calendar.add_missing_timezones(
+        first_date=datetime.date(workshop.start_date.year, 1, 1),
+        last_date=datetime.date(workshop.end_date.year + 1, 1, 1),
+    )
+
+
+def _workshop_event(workshop: Workshop, *, request, language: str, stamp: datetime.datetime) -> Event:
+    title, _ = translated_text(workshop, "title", language)
+    description, _ = translated_text(workshop, "description", language)
+    start, end = workshop_span(workshop)
+    if not (isinstance(start, datetime.datetime) and isinstance(end, datetime.datetime)):
+        # Both ends must be of one kind: without both times, an all-day event (DTEND exclusive).
+        start, end = workshop.start_date, workshop.end_date + datetime.timedelta(days=1)
+    event = Event()
+    event.add("uid", workshop_uid(workshop))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", title, parameters={"language": _language_tag(workshop, "title", language)})
+    location = workshop_location_text(workshop, language)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    event.add("url", absolute_url_in(request, workshop, language))
+    return event
+
+
+def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datetime.datetime) -> Event:
+    workshop = item.workshop
+    title, title_language = translated_text(item, "title", language)
+    description, _ = translated_text(item, "description", language)
+    event = Event()
+    event.add("uid", agenda_item_uid(item))
+    event.add("dtstamp", stamp)
+    if item.starts_at is None:
+        # A session of unknown time is an all-day event on its day.
+        event.add("dtstart", item.date)
+        event.add("dtend", item.date + datetime.timedelta(days=1))
+    else:
+        event.add("dtstart", item.starts_at)
+        if item.ends_at is not None:
+            event.add("dtend", item.ends_at)
+    event.add("summary", title, parameters={"language": title_language})
+    event.add("categories", [item.get_kind_display()])
+    location = workshop_location_text(workshop, language)
+    if location:
+        event.add("location", location)
+    people = [participation.speaker.name for participation in item.participations.all()]
+    text = "\n\n".join(part for part in (description, ", ".join(dict.fromkeys(people))) if part)
+    if text:
+        event.add("description", text)
+    event.add("url", f"{absolute_url_in(request, workshop, language)}#session-{item.position}")
+    event.add("related-to", workshop_uid(workshop))
+    return event
+
+
+def _language_tag(instance, field_name: str, language: str) -> str:
+    return translated_text(instance, field_name, language)[1]
+
+
+def workshop_calendar(workshop: Workshop, *, request, language: str | None = None) -> Calendar:
+    """The workshop as one event, followed by each agenda item as its own event."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    stamp = timezone.now().replace(microsecond=0)
+    title, _ = translated_text(workshop, "title", language)
+    calendar = _new_calendar(title)
+    calendar.add_component(_workshop_event(workshop, request=request, language=language, stamp=stamp))
+    with translation.override(language):
+        for item in workshop.agenda_items.all():
+            calendar.add_component(_agenda_item_event(item, request=request, language=language, stamp=stamp))
+    _add_time_zones(calendar, workshop)
+    return calendar
+
+
+def agenda_item_calendar(item: AgendaItem, *, request, language: str | None = None) -> Calendar:
+    """One agenda item as a calendar of its own."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    stamp = timezone.now().replace(microsecond=0)
+    title, _ = translated_text(item, "title", language)
+    calendar = _new_calendar(title)
+    with translation.override(language):
+        calendar.add_component(_agenda_item_event(item, request=request, language=language, stamp=stamp))
+    _add_time_zones(calendar, item.workshop)
+    return calendar

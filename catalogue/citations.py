@@ -1,0 +1,169 @@
+"""Citation formats for a publication or edition: BibTeX, RIS, CSL-JSON and a formatted reference.
+
+Each takes a `metadata.CitationRecord`, so a publication and each of its editions
+are cited the same way.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .identifiers import format_isbn
+from .metadata import CitationRecord
+
+# Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
+_BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CitationFormat:
+    """A downloadable citation format: file extension, media type and its writer."""
+
+    extension: str
+    content_type: str
+    label: str
+
+    def render(self, record: CitationRecord) -> str:
+        return WRITERS[self.extension](record)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def bibtex_escape(text: str) -> str:
+    """`text` with TeX's special characters escaped, on one line."""
+    return _one_line(text).translate(_BIBTEX_ESCAPES)
+
+
+def to_bibtex(record: CitationRecord) -> str:
+    """A BibTeX @book entry (also read by biblatex: pagetotal, langid-free language code)."""
+    fields = []
+    if record.author:
+        # Double braces: a corporate author, not a person's "Last, First".
+        fields.append(("author", "{" + bibtex_escape(record.author) + "}"))
+    fields.append(("title", bibtex_escape(record.full_title)))
+    fields.append(("series", bibtex_escape(record.series)))
+    fields.append(("number", str(record.series_number)))
+    if record.publisher:
+        fields.append(("publisher", bibtex_escape(record.publisher)))
+    fields.append(("year", str(record.year)))
+    if record.date:
+        fields.append(("date", record.date.isoformat()))
+    if record.isbn:
+        fields.append(("isbn", format_isbn(record.isbn)))
+    if record.issn:
+        fields.append(("issn", record.issn))
+    if record.pages:
+        fields.append(("pagetotal", str(record.pages)))
+    fields.append(("language", record.language))
+    if record.reference_number:
+        fields.append(("note", bibtex_escape(record.reference_number)))
+    fields.append(("url", record.url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@book{{{record.key},\n{body}\n}}\n"
+
+
+def to_ris(record: CitationRecord) -> str:
+    """A RIS record (TY BOOK … ER), CRLF line endings as the format asks."""
+    lines = [("TY", "BOOK")]
+    if record.author:
+        lines.append(("AU", record.author))
+    lines.append(("TI", record.full_title))
+    lines.append(("T2", record.series))
+    lines.append(("IS", str(record.series_number)))
+    if record.publisher:
+        lines.append(("PB", record.publisher))
+    lines.append(("PY", str(record.year)))
+    if record.date:
+        lines.append(("DA", record.date.strftime("%Y/%m/%d")))
+    # RIS has one SN tag for ISBN or ISSN: the book's own number wins.
+    if record.isbn or record.issn:
+        lines.append(("SN", format_isbn(record.isbn) if record.isbn else record.issn))
+    if record.pages:
+        lines.append(("SP", str(record.pages)))
+    lines.append(("LA", record.language))
+    if record.reference_number:
+        lines.append(("M1", record.reference_number))
+    if record.abstract:
+        lines.append(("AB", record.abstract))
+    lines.append(("UR", record.url))
+    if record.pdf_url:
+        lines.append(("L1", record.pdf_url))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
+
+
+def to_csl_data(record: CitationRecord) -> dict:
+    """The CSL-JSON item (citeproc's input format) for `record`."""
+    date_parts = [record.date.year, record.date.month, record.date.day] if record.date else [record.year]
+    item = {
+        "id": record.key,
+        "type": "book",
+        "title": record.full_title,
+        "collection-title": record.series,
+        "collection-number": record.series_number,
+        "issued": {"date-parts": [date_parts]},
+        "language": record.language,
+        "URL": record.url,
+    }
+    if record.author:
+        item["author"] = [{"literal": record.author}]
+    if record.publisher:
+        item["publisher"] = record.publisher
+    if record.isbn:
+        item["ISBN"] = format_isbn(record.isbn)
+    if record.issn:
+        item["ISSN"] = record.issn
+    if record.pages:
+        item["number-of-pages"] = record.pages
+    if record.reference_number:
+        item["number"] = record.reference_number
+    if record.abstract:
+        item["abstract"] = record.abstract
+    return item
+
+
+def to_csl_json(record: CitationRecord) -> str:
+    """A CSL-JSON file: an array holding the one item."""
+    return json.dumps([to_csl_data(record)], ensure_ascii=False, indent=2) + "\n"
+
+
+def formatted_citation(record: CitationRecord, *, page_language: str) -> SafeString:
+    """An APA-style reference as HTML: Author. (Year). <cite>Title</cite> (Series No. N). Publisher. URL"""
+    lang = format_html(' lang="{}"', record.title_language) if record.title_language != page_language else ""
+    title = format_html("<cite{}>{}</cite>", lang, record.full_title)
+    # APA leaves the publisher out when it is the author.
+    publisher = record.publisher if record.publisher and record.publisher != record.author else ""
+    parts = []
+    if record.author:
+        parts.append(format_html("{}. ({}). {} ({}).", record.author, record.year, title, record.series_label))
+    else:
+        parts.append(format_html("{} ({}). ({}).", title, record.series_label, record.year))
+    if publisher:
+        parts.append(format_html("{}.", publisher))
+    parts.append(format_html('<a href="{}">{}</a>', record.url, record.url))
+    return mark_safe(" ".join(parts))  # every part is built by format_html
+
+
+WRITERS = {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
+FORMATS = {
+    "bib": CitationFormat("bib", "application/x-bibtex; charset=utf-8", "BibTeX"),
+    "ris": CitationFormat("ris", "application/x-research-info-systems; charset=utf-8", "RIS"),
+    "json": CitationFormat("json", "application/vnd.citationstyles.csl+json; charset=utf-8", "CSL-JSON"),
+}

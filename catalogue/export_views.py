@@ -1,0 +1,102 @@
+"""Downloads for machines: citation files, iCalendar files and robots.txt."""
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import TemplateView
+
+from .calendars import agenda_item_calendar, workshop_calendar
+from .citations import FORMATS
+from .metadata import citation_record
+from .models import AgendaItem, AgendaParticipation, Publication, Workshop
+
+
+def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+class CitationDownloadMixin:
+    def get_publication(self, slug: str) -> Publication:
+        queryset = (
+            Publication.objects.published().select_related("series").prefetch_related("series__issns", "editions")
+        )
+        return get_object_or_404(queryset, slug=slug)
+
+    def citation_response(self, record, citation_format: str) -> HttpResponse:
+        output = FORMATS[citation_format]
+        return _download(
+            output.render(record),
+            content_type=output.content_type,
+            filename=f"{record.key}.{output.extension}",
+        )
+
+
+class PublicationCitationView(CitationDownloadMixin, View):
+    """A publication cited in the page's language: /<lang>/publications/<slug>/cite.bib|ris|json."""
+
+    def get(self, request, slug: str, citation_format: str):
+        publication = self.get_publication(slug)
+        record = citation_record(publication, request=request, language=translation.get_language())
+        return self.citation_response(record, citation_format)
+
+
+class EditionCitationView(CitationDownloadMixin, View):
+    """One edition cited: /<lang>/publications/<slug>/editions/<language>-<format>/cite.bib|ris|json."""
+
+    def get(self, request, slug: str, language: str, edition_format: str, citation_format: str):
+        publication = self.get_publication(slug)
+        for edition in publication.editions.all():
+            if edition.language == language and edition.format == edition_format:
+                break
+        else:
+            raise Http404("No such edition.")
+        record = citation_record(publication, request=request, language=translation.get_language(), edition=edition)
+        return self.citation_response(record, citation_format)
+
+
+def _agenda_items():
+    participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "id")
+    return AgendaItem.objects.prefetch_related(Prefetch("participations", queryset=participations))
+
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+class WorkshopCalendarView(View):
+    """The workshop and its agenda as iCalendar: /<lang>/workshops/<slug>/calendar.ics."""
+
+    def get(self, request, slug: str):
+        queryset = Workshop.objects.published().prefetch_related(Prefetch("agenda_items", queryset=_agenda_items()))
+        workshop = get_object_or_404(queryset, slug=slug)
+        calendar = workshop_calendar(workshop, request=request, language=translation.get_language())
+        return _download(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=f"{workshop.slug}.ics")
+
+
+class AgendaItemCalendarView(View):
+    """One session as iCalendar: /<lang>/workshops/<slug>/agenda/<position>.ics."""
+
+    def get(self, request, slug: str, position: int):
+        queryset = _agenda_items().filter(workshop__in=Workshop.objects.published()).select_related("workshop")
+        item = get_object_or_404(queryset, workshop__slug=slug, position=position)
+        calendar = agenda_item_calendar(item, request=request, language=translation.get_language())
+        return _download(
+            calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=f"{item.workshop.slug}-{position}.ics"
+        )
+
+
+class RobotsView(TemplateView):
+    """robots.txt: everything public may be crawled; the sitemap's absolute URL."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
+        return context

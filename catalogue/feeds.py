@@ -1,0 +1,151 @@
+"""Atom feeds of newly published publications: the whole catalogue, one series, one topic.
+
+Feeds live under the interface language (/fr/feed/); entries are written in that
+language, and a title or summary that falls back to another language says so with
+its own xml:lang.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
+from django.utils.translation import gettext
+
+from .metadata import series_number_label, translated_text
+from .models import Publication, Series, Topic
+
+FEED_LENGTH = 50
+
+
+class _LanguageTaggingHandler:
+    """Wraps the XML writer so an entry's title and summary carry xml:lang when it differs from the feed's."""
+
+    def __init__(self, handler, languages: dict[str, str]):
+        self._handler = handler
+        self._languages = languages
+
+    def addQuickElement(self, name, contents=None, attrs=None):  # noqa: N802 - the writer's method name
+        attrs = dict(attrs or {})
+        if name in self._languages:
+            attrs["xml:lang"] = self._languages[name]
+        return self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
+
+
+class LanguageTaggedAtomFeed(Atom1Feed):
+    """Atom 1.0 whose entries mark fallback-language titles and summaries with xml:lang."""
+
+    def add_item_elements(self, handler, item):
+        feed_language = self.feed["language"]
+        languages = {
+            element: item[key]
+            for element, key in (("title", "title_language"), ("summary", "summary_language"))
+            if item.get(key) and item[key] != feed_language
+        }
+        super().add_item_elements(_LanguageTaggingHandler(handler, languages), item)
+
+
+class PublicationFeed(Feed):
+    """The newest public publications, in the request's interface language."""
+
+    feed_type = LanguageTaggedAtomFeed
+
+    def language_code(self) -> str:
+        return translation.get_language()
+
+    def publications(self, obj):
+        return Publication.objects.published()
+
+    def items(self, obj):
+        return (
+            self.publications(obj)
+            .select_related("series")
+            .prefetch_related("topics")
+            .order_by("-publish_date", "-pk")[:FEED_LENGTH]
+        )
+
+    def title(self, obj):
+        return gettext("IDM publications catalogue: new publications")
+
+    def subtitle(self, obj):
+        return gettext("Publications newly added to the catalogue.")
+
+    def link(self, obj):
+        return reverse("catalogue:publication-list")
+
+    def feed_url(self, obj):
+        return reverse("catalogue:feed")
+
+    def item_title(self, item):
+        # The series label follows the title's language, so a fallback title is wholly in one language.
+        title, title_language = translated_text(item, "title", self.language_code())
+        return f"{series_number_label(item.series, item.number, title_language)}: {title}"
+
+    def item_description(self, item):
+        summary, _ = translated_text(item, "summary", self.language_code())
+        return linebreaks(summary, autoescape=True) if summary else None
+
+    def item_pubdate(self, item):
+        return item.publish_date
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        author, _ = translated_text(item, "corporate_author", self.language_code())
+        return author or None
+
+    def item_categories(self, item):
+        return [translated_text(topic, "name", self.language_code())[0] for topic in item.topics.all()]
+
+    def item_extra_kwargs(self, item):
+        language = self.language_code()
+        summary, summary_language = translated_text(item, "summary", language)
+        return {
+            "title_language": translated_text(item, "title", language)[1],
+            "summary_language": summary_language if summary else None,
+        }
+
+
+class SeriesFeed(PublicationFeed):
+    """The newest public publications of one series."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Series, slug=slug)
+
+    def publications(self, obj):
+        return Publication.objects.published().in_series(obj)
+
+    def title(self, obj):
+        name, _ = translated_text(obj, "name", self.language_code())
+        return gettext("%(series)s: new publications") % {"series": name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return reverse("catalogue:series-feed", kwargs={"slug": obj.slug})
+
+
+class TopicFeed(PublicationFeed):
+    """The newest public publications on one topic."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def publications(self, obj):
+        return Publication.objects.published().with_topic(obj)
+
+    def title(self, obj):
+        name, _ = translated_text(obj, "name", self.language_code())
+        return gettext("%(topic)s: new publications") % {"topic": name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return reverse("catalogue:topic-feed", kwargs={"slug": obj.slug})

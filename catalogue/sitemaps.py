@@ -1,0 +1,94 @@
+"""The sitemap: every public page in each interface language, with hreflang alternates and lastmod.
+
+One query per section: items are read once per request (Django's sitemap view
+instantiates these classes per request) and last-modified dates come annotated.
+"""
+
+from functools import cached_property
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Max
+from django.urls import reverse
+
+from .models import Publication, Series, Topic, Workshop
+from .querysets import published_q
+
+
+class CatalogueSitemap(Sitemap):
+    """A section listed in en, fr and es, each URL with its alternates and an x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_items(self):
+        raise NotImplementedError
+
+    @cached_property
+    def _cached_items(self) -> list:
+        return list(self.get_items())
+
+    def items(self):
+        return self._cached_items
+
+    def lastmod(self, item):
+        return item.lastmod
+
+
+class StaticPageSitemap(CatalogueSitemap):
+    """The home page and the catalogue, last modified with the newest public publication."""
+
+    changefreq = "weekly"
+    pages = ["catalogue:home", "catalogue:publication-list"]
+
+    @cached_property
+    def latest_change(self):
+        return Publication.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+    def items(self):
+        return self.pages
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return self.latest_change
+
+
+class PublicationSitemap(CatalogueSitemap):
+    def get_items(self):
+        return Publication.objects.published().annotate(lastmod=F("updated_at")).order_by("series__slug", "number")
+
+
+class SeriesSitemap(CatalogueSitemap):
+    def get_items(self):
+        return (
+            Series.objects.annotate(lastmod=Max("publications__updated_at", filter=published_q("publications__")))
+            .filter(lastmod__isnull=False)
+            .order_by("slug")
+        )
+
+
+class TopicSitemap(CatalogueSitemap):
+    def get_items(self):
+        return (
+            Topic.objects.annotate(lastmod=Max("publications__updated_at", filter=published_q("publications__")))
+            .filter(lastmod__isnull=False)
+            .order_by("slug")
+        )
+
+
+class WorkshopSitemap(CatalogueSitemap):
+    def get_items(self):
+        return (
+            Workshop.objects.published().annotate(lastmod=F("publication__updated_at")).order_by("start_date", "slug")
+        )
+
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "publications": PublicationSitemap,
+    "series": SeriesSitemap,
+    "topics": TopicSitemap,
+    "workshops": WorkshopSitemap,
+}

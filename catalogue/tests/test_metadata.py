@@ -1,0 +1,397 @@
+"""schema.org JSON-LD, citation_*, Dublin Core and OpenGraph on publication and workshop pages."""
+
+import json
+
+import lxml.html
+import pytest
+from django.test import RequestFactory
+
+from catalogue.metadata import citation_record, publication_metadata, workshop_metadata
+from catalogue.models import Publication
+from catalogue.views import PublicationDetailView, WorkshopDetailView
+
+from .factories import (
+    AgendaItemFactory,
+    EditionFactory,
+    PublicationFactory,
+    WorkshopFactory,
+    create_idm28,
+)
+
+pytestmark = pytest.mark.django_db
+
+IOM = {
+    "en": "International Organization for Migration",
+    "fr": "Organisation internationale pour les migrations",
+    "es": "Organización Internacional para las Migraciones",
+}
+TITLE_EN = "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
+TITLE_FR = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
+PAGE = "http://testserver/{}/publications/idm-28/"
+
+
+@pytest.fixture
+def idm28() -> Publication:
+    publication = create_idm28()
+    for code, name in IOM.items():
+        setattr(publication, f"corporate_author_{code}", name)
+        setattr(publication, f"publisher_{code}", name)
+    publication.save()
+    return publication
+
+
+def parse(response) -> lxml.html.HtmlElement:
+    assert response.status_code == 200
+    return lxml.html.document_fromstring(response.content)
+
+
+def json_ld(tree) -> dict:
+    (script,) = tree.xpath('//script[@type="application/ld+json"]')
+    return json.loads(script.text)
+
+
+def meta(tree, prefix: str) -> list[tuple[str, str, str | None]]:
+    return [
+        (element.get("name"), element.get("content"), element.get("lang"))
+        for element in tree.xpath("//head/meta[@name]")
+        if element.get("name").startswith(prefix)
+    ]
+
+
+def open_graph(tree) -> list[tuple[str, str]]:
+    return [(element.get("property"), element.get("content")) for element in tree.xpath("//head/meta[@property]")]
+
+
+def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(client, idm28):
+    data = json_ld(parse(client.get("/fr/publications/idm-28/")))
+
+    page = PAGE.format("fr")
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "Book",
+        "@id": f"{page}#work",
+        "url": page,
+        "name": TITLE_FR,
+        "inLanguage": "fr",
+        "datePublished": "2018",
+        "position": 28,
+        "isPartOf": {
+            "@type": "BookSeries",
+            "name": "Dialogue international sur la migration",
+            "issn": ["1726-2224", "1726-4030"],
+        },
+        "description": "Compte rendu du Dialogue de 2018 sur les partenariats pour la gouvernance des migrations.",
+        "author": {"@type": "Organization", "name": IOM["fr"]},
+        "publisher": {"@type": "Organization", "name": IOM["fr"]},
+        "keywords": ["Gouvernance des migrations"],
+        "workExample": [
+            {
+                "@type": "Book",
+                "@id": f"{page}#edition-en-pdf",
+                "name": TITLE_EN,
+                "inLanguage": "en",
+                "bookFormat": "https://schema.org/EBook",
+                "isbn": "9789290687740",
+                "numberOfPages": 130,
+                "datePublished": "2018-11-16",
+                "url": "https://publications.example.org/idm-28-en.pdf",
+                "encodingFormat": "application/pdf",
+                "workTranslation": [{"@id": f"{page}#edition-fr-pdf"}, {"@id": f"{page}#edition-es-pdf"}],
+            },
+            {
+                "@type": "Book",
+                "@id": f"{page}#edition-fr-pdf",
+                "name": TITLE_FR,
+                "inLanguage": "fr",
+                "bookFormat": "https://schema.org/EBook",
+                "isbn": "9789290687801",
+                "numberOfPages": 144,
+                "url": "https://publications.example.org/idm-28-fr.pdf",
+                "encodingFormat": "application/pdf",
+                "translationOfWork": {"@id": f"{page}#edition-en-pdf"},
+            },
+            {
+                "@type": "Book",
+                "@id": f"{page}#edition-es-pdf",
+                "name": TITLE_EN,
+                "inLanguage": "es",
+                "bookFormat": "https://schema.org/EBook",
+                "translationOfWork": {"@id": f"{page}#edition-en-pdf"},
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "in_language", "series"),
+    [
+        ("en", TITLE_EN, "en", "International Dialogue on Migration"),
+        ("fr", TITLE_FR, "fr", "Dialogue international sur la migration"),
+        # No Spanish title: the English one, said to be English.
+        ("es", TITLE_EN, "en", "Diálogo Internacional sobre la Migración"),
+    ],
+)
+def test_publication_json_ld_name_and_series_follow_page_language(client, idm28, language, name, in_language, series):
+    data = json_ld(parse(client.get(f"/{language}/publications/idm-28/")))
+
+    assert (data["name"], data["inLanguage"], data["isPartOf"]["name"], data["url"]) == (
+        name,
+        in_language,
+        series,
+        PAGE.format(language),
+    )
+
+
+def test_publication_print_edition_is_paperback_with_offer(client, idm28):
+    EditionFactory(
+        publication=idm28, language="en", format="print", isbn="9789290687757", price="20.00", currency="USD"
+    )
+
+    data = json_ld(parse(client.get("/en/publications/idm-28/")))
+
+    examples = {example["@id"]: example for example in data["workExample"]}
+    assert examples[f"{PAGE.format('en')}#edition-en-print"] == {
+        "@type": "Book",
+        "@id": f"{PAGE.format('en')}#edition-en-print",
+        "name": TITLE_EN,
+        "inLanguage": "en",
+        "bookFormat": "https://schema.org/Paperback",
+        "isbn": "9789290687757",
+        "offers": {
+            "@type": "Offer",
+            "price": "20.00",
+            "priceCurrency": "USD",
+            "availability": "https://schema.org/InStock",
+        },
+        "workTranslation": [
+            {"@id": f"{PAGE.format('en')}#edition-fr-pdf"},
+            {"@id": f"{PAGE.format('en')}#edition-es-pdf"},
+        ],
+    }
+
+
+def test_json_ld_script_content_cannot_close_the_script_element(client):
+    title = "</script><script>alert(1)</script> & <!-- \u2028"
+    PublicationFactory(slug="hostile", title_en=title)
+
+    response = client.get("/en/publications/hostile/")
+    tree = parse(response)
+
+    assert b"</script><script>alert(1)" not in response.content
+    assert [script.get("type") for script in tree.xpath("//script[not(@src)]")] == ["application/ld+json"]
+    assert json_ld(tree)["name"] == title
+
+
+def test_citation_meta_tags_for_idm28_in_french(client, idm28):
+    tree = parse(client.get("/fr/publications/idm-28/"))
+
+    assert meta(tree, "citation_") == [
+        ("citation_title", TITLE_FR, "fr"),
+        ("citation_author", IOM["fr"], None),
+        ("citation_isbn", "9789290687801", None),
+        ("citation_issn", "1726-4030", None),
+        ("citation_series_title", "Dialogue international sur la migration", "fr"),
+        ("citation_publication_date", "2018", None),
+        ("citation_language", "fr", None),
+        ("citation_publisher", IOM["fr"], None),
+        ("citation_pdf_url", "https://publications.example.org/idm-28-fr.pdf", None),
+        ("citation_abstract_html_url", PAGE.format("fr"), None),
+    ]
+
+
+def test_citation_meta_tags_for_idm28_in_english_carry_the_upload_date(client, idm28):
+    tree = parse(client.get("/en/publications/idm-28/"))
+
+    tags = {name: content for name, content, _lang in meta(tree, "citation_")}
+    assert (tags["citation_isbn"], tags["citation_issn"], tags["citation_publication_date"]) == (
+        "9789290687740",
+        "1726-2224",
+        "2018/11/16",
+    )
+    assert tags["citation_pdf_url"] == "https://publications.example.org/idm-28-en.pdf"
+
+
+def test_citation_meta_without_pdf_url_leaves_the_tag_out(client):
+    publication = PublicationFactory(slug="no-pdf", title_en="No PDF")
+    EditionFactory(publication=publication, language="en", format="print")
+
+    tree = parse(client.get("/en/publications/no-pdf/"))
+
+    assert [name for name, _content, _lang in meta(tree, "citation_pdf_url")] == []
+
+
+def test_dublin_core_meta_for_idm28_in_french(client, idm28):
+    tree = parse(client.get("/fr/publications/idm-28/"))
+
+    assert meta(tree, "DC.") == [
+        ("DC.title", TITLE_FR, "fr"),
+        ("DC.title.alternative", TITLE_EN, "en"),
+        ("DC.identifier", PAGE.format("fr"), None),
+        ("DC.identifier", "urn:isbn:9789290687740", None),
+        ("DC.identifier", "urn:isbn:9789290687801", None),
+        ("DC.relation.ispartof", "urn:issn:1726-4030", None),
+        ("DC.language", "en", None),
+        ("DC.language", "fr", None),
+        ("DC.language", "es", None),
+        ("DC.date", "2018", None),
+        ("DC.publisher", IOM["fr"], None),
+        ("DC.creator", IOM["fr"], None),
+        ("DC.type", "Text", None),
+    ]
+    assert tree.xpath('//head/link[@rel="schema.DC"]/@href') == ["http://purl.org/dc/elements/1.1/"]
+
+
+def test_open_graph_for_idm28_in_spanish(client, idm28):
+    tree = parse(client.get("/es/publications/idm-28/"))
+
+    assert open_graph(tree) == [
+        ("og:title", TITLE_EN),
+        ("og:type", "book"),
+        ("og:url", PAGE.format("es")),
+        ("og:locale", "es_ES"),
+        ("og:locale:alternate", "en_US"),
+        ("og:locale:alternate", "fr_FR"),
+        ("og:site_name", "Catálogo de publicaciones IDM"),
+        ("og:description", "A record of the 2018 Dialogue on partnerships for migration governance."),
+        ("book:isbn", "9789290687740"),
+        ("book:release_date", "2018-11-16"),
+    ]
+
+
+def test_open_graph_image_when_there_is_a_cover(rf, idm28):
+    idm28.cover_image = "covers/idm-28.png"
+    idm28.cover_alt_en = "Cover of IDM No. 28"
+    request = rf.get("/en/publications/idm-28/")
+
+    tags = publication_metadata(idm28, request=request, language="en").open_graph_tags
+
+    assert [(tag.name, tag.content) for tag in tags if tag.name.startswith("og:image")] == [
+        ("og:image", "http://testserver/media/covers/idm-28.png"),
+        ("og:image:alt", "Cover of IDM No. 28"),
+    ]
+
+
+def test_publication_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28):
+    publication = PublicationDetailView().get_queryset().get(slug="idm-28")
+    request = RequestFactory().get("/fr/publications/idm-28/")
+
+    with django_assert_num_queries(0):
+        publication_metadata(publication, request=request, language="fr")
+        citation_record(publication, request=request, language="fr")
+
+
+def test_workshop_json_ld_is_an_event_with_place_offsets_and_sessions(client, idm28):
+    data = json_ld(parse(client.get("/en/workshops/idm-2018-geneva/")))
+
+    page = "http://testserver/en/workshops/idm-2018-geneva/"
+    place = {
+        "@type": "Place",
+        "name": "Conference Room XVIII, Palais des Nations",
+        "address": {"@type": "PostalAddress", "addressLocality": "Geneva", "addressCountry": "CH"},
+    }
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": f"{page}#event",
+        "url": page,
+        "name": "Towards effective migration governance: partnerships for capacity development",
+        "inLanguage": "en",
+        # The first session's time on the first day; no session recorded on the last day.
+        "startDate": "2018-10-08T10:00:00+02:00",
+        "endDate": "2018-10-09",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+        "recordedIn": {
+            "@type": "Book",
+            "@id": f"{PAGE.format('en')}#work",
+            "name": TITLE_EN,
+            "url": PAGE.format("en"),
+        },
+        "subEvent": [
+            {
+                "@type": "Event",
+                "@id": f"{page}#session-1",
+                "name": "Opening session",
+                "startDate": "2018-10-08T10:00:00+02:00",
+                "endDate": "2018-10-08T11:00:00+02:00",
+                "location": place,
+                "performer": [
+                    {
+                        "@type": "Person",
+                        "name": "Juan Eduardo Eguiguren",
+                        "jobTitle": "Chairperson of the IOM Council Bureau",
+                        "affiliation": {"@type": "Organization", "name": "Permanent Mission of Chile in Geneva"},
+                    },
+                    {
+                        "@type": "Person",
+                        "name": "António Vitorino",
+                        "jobTitle": "Director General",
+                        "affiliation": {"@type": "Organization", "name": IOM["en"]},
+                    },
+                ],
+            },
+            {
+                "@type": "Event",
+                "@id": f"{page}#session-2",
+                "name": "Setting the scene",
+                "startDate": "2018-10-08T11:00:00+02:00",
+                "endDate": "2018-10-08T11:30:00+02:00",
+                "location": place,
+            },
+        ],
+    }
+
+
+def test_workshop_json_ld_in_french_and_new_york_offsets(client, idm28):
+    geneva = json_ld(parse(client.get("/fr/workshops/idm-2018-geneva/")))
+    new_york = json_ld(parse(client.get("/es/workshops/idm-2018-new-york/")))
+
+    assert (geneva["name"], geneva["location"]["name"], geneva["location"]["address"]["addressLocality"]) == (
+        "Vers une bonne gouvernance des migrations : des partenariats pour développer les capacités",
+        "Salle de conférence XVIII, Palais des Nations",
+        "Genève",
+    )
+    assert [session["name"] for session in geneva["subEvent"]] == ["Séance d’ouverture", "Mise en contexte"]
+    assert (new_york["name"], new_york["startDate"], new_york["endDate"]) == (
+        "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a escala mundial",
+        "2018-03-26",
+        "2018-03-27",
+    )
+    assert new_york["location"]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Nueva York",
+        "addressCountry": "US",
+    }
+
+
+def test_workshop_json_ld_end_time_when_the_last_day_has_sessions(rf):
+    workshop = WorkshopFactory(slug="two-days", time_zone="America/New_York", publication=None)
+    AgendaItemFactory(workshop=workshop, position=1, start_time="09:30", end_time="10:00")
+    AgendaItemFactory(workshop=workshop, date="2018-10-09", position=2, start_time="16:00", end_time="17:15")
+    request = rf.get("/en/workshops/two-days/")
+    workshop.refresh_from_db()
+
+    data = workshop_metadata(workshop, request=request, language="en").json_ld
+
+    assert (data["startDate"], data["endDate"]) == ("2018-10-08T09:30:00-04:00", "2018-10-09T17:15:00-04:00")
+    assert "recordedIn" not in data
+
+
+def test_workshop_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28):
+    workshop = WorkshopDetailView().get_queryset().get(slug="idm-2018-geneva")
+    request = RequestFactory().get("/en/workshops/idm-2018-geneva/")
+
+    with django_assert_num_queries(0):
+        workshop_metadata(workshop, request=request, language="en")
+
+
+def test_workshop_page_links_its_calendars(client, idm28):
+    tree = parse(client.get("/fr/workshops/idm-2018-geneva/"))
+
+    assert tree.xpath('//head/link[@type="text/calendar"]/@href') == ["/fr/workshops/idm-2018-geneva/calendar.ics"]
+    assert [(a.get("href"), a.text_content()) for a in tree.xpath('//a[@type="text/calendar"]')] == [
+        ("/fr/workshops/idm-2018-geneva/calendar.ics", tree.xpath('//a[@type="text/calendar"]')[0].text_content()),
+        ("/fr/workshops/idm-2018-geneva/agenda/1.ics", "Séance d’ouverture"),
+        ("/fr/workshops/idm-2018-geneva/agenda/2.ics", "Mise en contexte"),
+    ]
