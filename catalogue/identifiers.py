@@ -59,6 +59,22 @@ def compact_identifier(value: str) -> str:
     return "".join(ch for ch in value if ch.isalnum()).upper()
 
 
+class FieldValueError(ValidationError):
+    """A field's ValidationError that names the model and field when shown as text.
+
+    Forms and full_clean() show only its message; the DeserializationError of
+    a broken fixture shows str(), which then says which field is wrong.
+    """
+
+    def __init__(self, error: ValidationError, *, field: models.Field):
+        super().__init__(error)
+        self.model_label = field.model._meta.label
+        self.field_name = field.name
+
+    def __str__(self):
+        return f"{self.model_label}.{self.field_name}: {' '.join(self.messages)}"
+
+
 class _NormalizedCharField(models.CharField):
     normalize = staticmethod(lambda value: value)
 
@@ -66,7 +82,10 @@ class _NormalizedCharField(models.CharField):
         value = super().to_python(value)
         if value in (None, ""):
             return value
-        return self.normalize(value.strip())
+        try:
+            return self.normalize(value.strip())
+        except ValidationError as error:
+            raise FieldValueError(error, field=self) from error
 
     def pre_save(self, model_instance, add):
         # Values assigned in code (not through a form or fixture) are normalised too.
