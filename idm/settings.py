@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,30 @@ if env_bool("DJANGO_SECURE"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+
+# Read-only JSON API under /api/ (catalogue/api/): anonymous, JSON only, described by OpenAPI 3.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # `format` is a catalogue filter (pdf, print…), not a renderer override; JSON is the only renderer anyway.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "catalogue.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IDM publications catalogue API",
+    "DESCRIPTION": "Read-only access to the catalogue: publications, editions, series, topics and workshops, "
+    "with every translation of each translated field.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "catalogue.languages.language_choices"},
+}
 
 LOGGING = {
     "version": 1,
