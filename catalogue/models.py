@@ -99,7 +99,13 @@ class Topic(models.Model):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": _("A topic cannot be nested under itself or its own subtopics.")})
+                raise ValidationError(
+                    {
+                        "parent": ValidationError(
+                            _("A topic cannot be nested under itself or its own subtopics."), code="topic_cycle"
+                        )
+                    }
+                )
             ancestor = ancestor.parent
 
 
@@ -222,6 +228,7 @@ class Publication(models.Model):
                 condition=Q(status="draft") | Q(publish_date__isnull=False),
                 name="published_publication_has_publish_date",
                 violation_error_message=_("A published publication needs a publish date."),
+                violation_error_code="published_without_date",
             ),
         ]
 
@@ -312,11 +319,13 @@ class Edition(models.Model):
                 condition=~Q(isbn=""),
                 name="unique_edition_isbn",
                 violation_error_message=_("Another edition already has this ISBN."),
+                violation_error_code="duplicate_isbn",
             ),
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | ~Q(currency=""),
                 name="edition_price_has_currency",
                 violation_error_message=_("A price needs a currency."),
+                violation_error_code="price_without_currency",
             ),
         ]
 
@@ -386,9 +395,21 @@ class TocEntry(models.Model):
         if self.parent_id is None:
             return
         if self.parent.publication_id != self.publication_id:
-            raise ValidationError({"parent": _("The parent heading belongs to another publication.")})
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("The parent heading belongs to another publication."), code="parent_elsewhere"
+                    )
+                }
+            )
         if self.parent.position >= self.position:
-            raise ValidationError({"parent": _("A heading must come after the heading it belongs to.")})
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("A heading must come after the heading it belongs to."), code="parent_after_child"
+                    )
+                }
+            )
 
 
 class Speaker(models.Model):
@@ -448,6 +469,7 @@ class Workshop(models.Model):
                 condition=Q(end_date__gte=F("start_date")),
                 name="workshop_ends_after_it_starts",
                 violation_error_message=_("A workshop cannot end before it starts."),
+                violation_error_code="ends_before_start",
             ),
         ]
 
@@ -462,7 +484,9 @@ class Workshop(models.Model):
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("A workshop cannot end before it starts.")})
+            raise ValidationError(
+                {"end_date": ValidationError(_("A workshop cannot end before it starts."), code="ends_before_start")}
+            )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -510,6 +534,7 @@ class AgendaItem(models.Model):
                 condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=F("start_time")),
                 name="agenda_item_ends_after_it_starts",
                 violation_error_message=_("A session must end after it starts."),
+                violation_error_code="ends_before_start",
             ),
         ]
 
@@ -524,13 +549,14 @@ class AgendaItem(models.Model):
     def clean(self):
         errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("A session must end after it starts.")
+            errors["end_time"] = ValidationError(_("A session must end after it starts."), code="ends_before_start")
         workshop = self.workshop if self.workshop_id else None
         if workshop and self.date and not (workshop.start_date <= self.date <= workshop.end_date):
-            errors["date"] = _("The session must take place during its workshop (%(start)s to %(end)s).") % {
-                "start": workshop.start_date.isoformat(),
-                "end": workshop.end_date.isoformat(),
-            }
+            errors["date"] = ValidationError(
+                _("The session must take place during its workshop (%(start)s to %(end)s)."),
+                code="outside_workshop",
+                params={"start": workshop.start_date.isoformat(), "end": workshop.end_date.isoformat()},
+            )
         if errors:
             raise ValidationError(errors)
 
