@@ -33,8 +33,8 @@ from .factories import (
 KNOWN_SLUGS = {
     "/api/publications/{slug}/": ["idm-28", "idm-27", "idm-29-draft"],
     "/api/series/{slug}/": ["idm"],
-    "/api/topics/{slug}/": ["youth", "migration"],
-    "/api/workshops/{slug}/": ["youth-workshop", "draft-workshop"],
+    "/api/topics/{slug}/": ["partnerships", "migration"],
+    "/api/workshops/{slug}/": ["idm-2018-geneva", "draft-workshop"],
 }
 
 
@@ -44,20 +44,23 @@ def make_catalogue() -> None:
     SeriesIssnFactory(series=series, language="en", issn="1726-2224")
     SeriesIssnFactory(series=series, language="fr", issn="1726-4030")
     migration = TopicFactory(slug="migration", name_en="Migration", name_fr="Migration", name_es="Migración")
-    youth = TopicFactory(slug="youth", name_en="Youth", name_fr="Jeunes", name_es="", parent=migration)
-    idm28 = PublicationFactory(
-        series=series, number=28, year=2019, slug="idm-28", title_es="", summary_fr="Résumé", topics=[youth]
+    partnerships = TopicFactory(
+        slug="partnerships", name_en="Partnerships", name_fr="Partenariats", name_es="", parent=migration
     )
-    EditionFactory(publication=idm28, language="fr", isbn="978-92-9068-780-1", pages=120, url="https://example.org/x")
+    idm28 = PublicationFactory(
+        series=series, number=28, year=2018, slug="idm-28", title_es="", summary_fr="Résumé", topics=[partnerships]
+    )
+    EditionFactory(publication=idm28, language="fr", isbn="978-92-9068-780-1", pages=144, url="https://example.org/x")
     EditionFactory(publication=idm28, language="en", format=Edition.Format.PRINT, price="30.00", currency="USD")
     chapter = TocEntryFactory(publication=idm28, position=1)
     TocEntryFactory(publication=idm28, position=2, parent=chapter, page=7)
-    idm27 = PublicationFactory(series=series, number=27, year=2018, slug="idm-27", topics=[migration])
-    EditionFactory(publication=idm27, language="es", format=Edition.Format.EPUB, isbn="9789290687535")
+    idm27 = PublicationFactory(series=series, number=27, year=2017, slug="idm-27", topics=[migration])
+    EditionFactory(publication=idm27, language="fr", isbn="978-92-9068-750-4", pages=196)
+    EditionFactory(publication=idm27, language="es", format=Edition.Format.EPUB)
     draft = PublicationFactory(
         series=series, number=29, slug="idm-29-draft", status=Publication.Status.DRAFT, publish_date=None
     )
-    workshop = WorkshopFactory(slug="youth-workshop", publication=idm28, participants_count=300)
+    workshop = WorkshopFactory(slug="idm-2018-geneva", publication=idm28, participants_count=600, panelists_count=83)
     item = AgendaItemFactory(workshop=workshop, position=1, title_fr="Ouverture")
     AgendaParticipationFactory(agenda_item=item, role=AgendaParticipation.Role.CHAIR)
     AgendaItemFactory(workshop=workshop, position=2, date=datetime.date(2018, 10, 9), start_time=None, end_time=None)
