@@ -20,7 +20,7 @@ from . import search
 from .filters import PublicationFilter, Sort, interface_language
 from .models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 from .querysets import published_q
-from .templatetags.catalogue_tags import translated_value
+from .templatetags.catalogue_tags import fallback_languages, translated_value
 
 PAGE_SIZE = 20
 HOME_PUBLICATIONS = 6
@@ -108,13 +108,17 @@ class PublicationListView(TemplateView):
 
     @staticmethod
     def snippet(publication: Publication, query: str, language: str) -> str:
+        """The summary (or subtitle, or title) around the first match, preferring the page language."""
         if not query:
             return ""
-        for field_name in ("summary", "subtitle", "title"):
-            text = translated_value(publication, field_name, language)
-            if text:
-                return search.highlight(str(text), query, language=text.language)
-        return ""
+        texts = [translated_value(publication, name, language) for name in ("summary", "subtitle", "title")]
+        texts += [
+            translated_value(publication, name, code)
+            for name in ("summary", "subtitle")
+            for code in fallback_languages(language)
+        ]
+        snippets = [search.highlight(str(text), query, language=text.language) for text in texts if text]
+        return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
 
 
 @dataclass
