@@ -55,6 +55,8 @@ _FTS_COLUMNS = [f"title_{code}" for code in LANGUAGES] + [f"body_{code}" for cod
 _DOCUMENT_FIELDS = [*_FTS_COLUMNS, "identifiers"]
 
 _WORD = re.compile(r"[^\W_]+")
+# Boolean operators people type out of habit: not words to look for (lower-case "and" still is).
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
 # Letters that Unicode does not decompose but PostgreSQL's unaccent folds.
 _LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ŀ": "l"})
 
@@ -112,7 +114,7 @@ class ParsedQuery:
 
 def parse_query(query: str) -> ParsedQuery:
     """Split a user's query into searchable words and ISBN/ISSN candidates; never fails."""
-    query = str(query or "")[:MAX_QUERY_LENGTH]
+    query = _OPERATORS.sub(" ", str(query or "")[:MAX_QUERY_LENGTH])
     terms = tuple(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words(query)))[:MAX_TERMS]
     return ParsedQuery(terms=terms, identifiers=_identifiers_in(query))
 
@@ -342,7 +344,9 @@ def _window(text: str, focus: int, max_length: int) -> tuple[int, int]:
 
 
 def _text(*values) -> str:
-    return "\n".join(value for value in values if value)
+    # Stored as words separated by spaces, so that both databases split the text into the same words
+    # (PostgreSQL's parser would read "978-92-9068" as the numbers 978, -92 and -9068).
+    return "\n".join(" ".join(_WORD.findall(unicodedata.normalize("NFC", value))) for value in values if value)
 
 
 def _identifiers(values: Iterable[str]) -> str:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 # through per-language configurations: unaccent, then the snowball stemmer without a stop-word list
 # (so both databases match the same words).
 LANGUAGES = {"en": "english", "fr": "french", "es": "spanish"}
-WORD_TOKENS = "asciiword, asciihword, hword_asciipart, word, hword, hword_part"
+WORD_TOKENS = "asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart"
 
 
 def postgresql_forwards():
