@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import CommandError, call_command, get_commands
+from django.core.serializers.base import DeserializationError
 from django.utils import translation
 from modeltranslation.translator import translator
 
@@ -75,6 +77,18 @@ def test_fixtures_use_natural_keys_and_per_language_fields():
             translated = set(translator.get_options_for_model(model).fields) if model in registered else set()
             assert "pk" not in record, record
             assert translated & set(record["fields"]) == set(), record
+
+
+def test_deserialization_error_names_model_field_and_reason():
+    data = json.dumps([{"model": "catalogue.edition", "fields": {"language": "fr", "isbn": "978-92-9068-780-2"}}])
+
+    with pytest.raises(DeserializationError) as caught:
+        list(serializers.deserialize("json", data))
+
+    assert str(caught.value) == (
+        "catalogue.Edition.isbn: “978-92-9068-780-2” is not a valid ISBN: the check digit is wrong.: "
+        "(catalogue.edition:pk=None) field_value was '978-92-9068-780-2'"
+    )
 
 
 def test_loaddata_is_the_validating_command():
