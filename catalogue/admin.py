@@ -114,6 +114,11 @@ class EditionInline(admin.StackedInline):
     extra = 0
     # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        # Each row's heading names its publication and series.
+        return super().get_queryset(request).select_related("publication__series")
+
     fields = [
         ("language", "format", "position"),
         ("isbn", "issn", "pages", "date"),
@@ -274,6 +279,9 @@ class AgendaParticipationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
 
 
 @admin.register(AgendaItem)
