@@ -40,6 +40,31 @@ CHROMIUM_ARGS = [
 BROWSER_FIXTURES = {"page", "context", "new_context", "browser", "browser_type"}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end sessions still open on the test database so that dropping it cannot fail.
+
+    A connection left open by a server thread (the live server's) makes DROP DATABASE fail the last test
+    of a worker intermittently; what was found is logged to test-artifacts/postgres-stray-sessions.log.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, query, pg_terminate_backend(pid)"
+            " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        stray = cursor.fetchall()
+    if stray:
+        log = REPO_DIR / "test-artifacts" / "postgres-stray-sessions.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as file:
+            file.writelines(f"{connection.settings_dict['NAME']}: {row!r}\n" for row in stray)
+
+
 def _missing_dependency(message: str) -> None:
     """Fail in CI (a missing dependency must never pass as a skip there); skip with the reason elsewhere."""
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
