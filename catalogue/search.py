@@ -218,18 +218,24 @@ class _SQLite:
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
         identifier_sql, params = _identifier_rank(parsed)
-        text_sql = "0.0"
+        text_sql, ranks = "0.0", ""
         if parsed.terms:
             weights = []
             for column in _FTS_COLUMNS:
                 weight = SQLITE_TITLE_WEIGHT if column.startswith("title_") else SQLITE_BODY_WEIGHT
                 weights.append(str(weight * (PAGE_LANGUAGE_BOOST if column.endswith(f"_{language}") else 1.0)))
-            text_sql = (
-                f"COALESCE((SELECT -bm25({FTS_TABLE}, {', '.join(weights)}) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s AND rowid = d.id), 0.0)"
+            # bm25() over the whole match once, materialised (LIMIT/OFFSET stops SQLite from merging it into
+            # the correlated query, where it would rescan the index for every row).
+            ranks = (
+                f"LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {', '.join(weights)}) AS rank FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s LIMIT -1 OFFSET 0) r ON r.id = d.id"
             )
             params.append(self.fts_query(parsed))
-        sql = f"(SELECT {identifier_sql} + {text_sql} FROM catalogue_searchdocument d WHERE d.kind = %s AND d.object_id = "
+            text_sql = "COALESCE(r.rank, 0.0)"
+        sql = (
+            f"(SELECT {identifier_sql} + {text_sql} FROM catalogue_searchdocument d {ranks} "
+            "WHERE d.kind = %s AND d.object_id = "
+        )
         return sql, [*params, kind]
 
     def write(self, cursor, documents: list[SearchDocument], replaced_ids: list[int]) -> None:
