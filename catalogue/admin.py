@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -114,17 +115,16 @@ class EditionInline(admin.StackedInline):
     extra = 0
     # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_queryset(self, request):
-        # Each row's heading names its publication and series.
-        return super().get_queryset(request).select_related("publication__series")
-
     fields = [
         ("language", "format", "position"),
         ("isbn", "issn", "pages", "date"),
         ("availability", "price", "currency"),
         ("file", "url"),
     ]
+
+    def get_queryset(self, request):
+        # Each row's heading names its publication and series.
+        return super().get_queryset(request).select_related("publication__series")
 
 
 class TocEntryInline(TranslationTabularInline):
@@ -243,13 +243,16 @@ class AgendaItemInline(TranslationStackedInline):
     extra = 0
     show_change_link = True
     fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
-    ordering = ["date", "start_time", "position"]
 
 
 @admin.register(Workshop)
 class WorkshopAdmin(TabbedTranslationAdmin):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
-    list_filter = ["country", ("publication__series", admin.RelatedOnlyFieldListFilter), "start_date"]
+    list_filter = [
+        ("country", CountryFilter),  # only the countries workshops took place in
+        ("publication__series", admin.RelatedOnlyFieldListFilter),
+        "start_date",
+    ]
     search_fields = [
         "title_en",
         "title_fr",

@@ -341,6 +341,21 @@ def test_publication_changelist_filters_by_topic(admin_client, catalogue_objects
     assert changelist(admin_client, Publication, topics__id__exact=topic.pk) == [tagged]
 
 
+def test_workshop_changelist_filters_by_country_among_those_used(admin_client):
+    WorkshopFactory()  # in Geneva, Switzerland
+    new_york = WorkshopFactory(city_en="New York", country="US")
+
+    response = admin_client.get(admin_url("catalogue.Workshop", "changelist"), {"country": "US"})
+
+    country_filter = response.context["cl"].filter_specs[0]
+    assert [choice["display"] for choice in country_filter.choices(response.context["cl"])] == [
+        "All",
+        "Switzerland",
+        "United States of America",
+    ]
+    assert list(response.context["cl"].result_list) == [new_york]
+
+
 def test_publication_changelist_shows_available_languages(admin_client, catalogue_objects):
     EditionFactory(publication=catalogue_objects["catalogue.Publication"], language="en", position=1)
 
@@ -569,6 +584,67 @@ def test_series_issn_inline_saves_a_canonical_issn(admin_client):
     ]
 
 
+def workshop_form(workshop, *, agenda: list[dict]) -> dict:
+    """POST data of the workshop admin page with new agenda items."""
+    data = {
+        "title_en": workshop.title_en,
+        "title_fr": "",
+        "title_es": "",
+        "slug": workshop.slug,
+        "publication": str(workshop.publication_id),
+        "city_en": "Geneva",
+        "city_fr": "Genève",
+        "city_es": "Ginebra",
+        "country": "CH",
+        "start_date": "2018-10-08",
+        "end_date": "2018-10-09",
+        "time_zone": "Europe/Zurich",
+        "participants_count": "",
+        "panelists_count": "",
+        **{f"{name}_{lang}": "" for name in ("description", "venue") for lang in LANGUAGES},
+        **management_form("agenda_items", len(agenda)),
+    }
+    defaults = {"id": "", "position": "", "kind": "panel", "date": "", "start_time": "", "end_time": ""}
+    defaults |= {f"{name}_{lang}": "" for name in ("title", "description") for lang in LANGUAGES}
+    for index, item in enumerate(agenda):
+        data.update({f"agenda_items-{index}-{key}": value for key, value in {**defaults, **item}.items()})
+    return data
+
+
+def test_workshop_page_saves_agenda_items_inline(admin_client):
+    workshop = WorkshopFactory()
+    data = workshop_form(
+        workshop,
+        agenda=[
+            {"position": "1", "kind": "opening", "date": "2018-10-08", "start_time": "10:00", "title_en": "Opening"},
+            {"position": "2", "date": "2018-10-09", "start_time": "15:00", "end_time": "16:30", "title_en": "Panel"},
+        ],
+    )
+
+    response = admin_client.post(admin_url("catalogue.Workshop", "change", workshop), data)
+
+    assert response.status_code == 302
+    assert [(i.position, i.kind, str(i.date), i.title_en) for i in workshop.agenda_items.all()] == [
+        (1, "opening", "2018-10-08", "Opening"),
+        (2, "panel", "2018-10-09", "Panel"),
+    ]
+    workshop.refresh_from_db()
+    assert workshop.city_fr == "Genève"
+
+
+def test_workshop_page_refuses_an_agenda_item_outside_the_workshop(admin_client):
+    workshop = WorkshopFactory()
+    data = workshop_form(workshop, agenda=[{"position": "1", "date": "2018-10-10", "title_en": "Too late"}])
+
+    response = admin_client.post(admin_url("catalogue.Workshop", "change", workshop), data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors == [
+        {"date": ["The session must take place during its workshop (2018-10-08 to 2018-10-09)."]}
+    ]
+    assert workshop.agenda_items.count() == 0
+
+
 def test_workshop_page_has_agenda_items_inline(admin_client, catalogue_objects):
     workshop = catalogue_objects["catalogue.Workshop"]
 
@@ -702,3 +778,6 @@ def test_publication_change_page_shows_translation_tabs_in_chromium(
     assert page.locator("#id_title_fr").is_visible()
     screenshot(page, "admin-publication-tabs")
     assert external_requests == []
+    # Leave no request in flight: a live-server thread still holding a connection blocks PostgreSQL's teardown.
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
