@@ -25,6 +25,7 @@ from .templatetags.catalogue_tags import fallback_languages, translated_value
 PAGE_SIZE = 20
 HOME_PUBLICATIONS = 6
 HOME_WORKSHOPS = 4
+MATCHING_WORKSHOPS = 5
 
 
 def page_language() -> str:
@@ -91,12 +92,22 @@ class PublicationListView(TemplateView):
         query = filterset.query
         results = [SearchResult(publication, self.snippet(publication, query, language)) for publication in page]
         facets = filterset.facets()
+        workshops = (
+            list(
+                search.search_workshops(Workshop.objects.published(), query, language=language).order_by(
+                    "-search_rank", "-start_date", "pk"
+                )[:MATCHING_WORKSHOPS]
+            )
+            if query
+            else []
+        )
         cleaned = filterset.cleaned
         return super().get_context_data(
             filterset=filterset,
             query=query,
             page_obj=page,
             results=results,
+            workshops=workshops,
             facets=facets,
             active_filters=active_filters(self.request.GET, facets),
             year_from=cleaned.get("year_from"),

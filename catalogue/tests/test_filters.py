@@ -229,3 +229,20 @@ def test_search_counts_facets_within_the_results(client):
     tree = get(client, "/en/publications/?q=partnerships")
 
     assert facet(tree, "language") == [("English", 1, False), ("French", 1, False), ("Spanish", 1, False)]
+
+
+def test_search_also_lists_matching_workshops(client):
+    create_idm28()
+
+    tree = get(client, "/es/publications/?q=gobernanza migracion")
+
+    assert [" ".join(a.text_content().split()) for a in tree.xpath("//section[@class='matching-workshops']//h3/a")] == [
+        "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a escala mundial"
+    ]
+    assert tree.xpath("//section[@class='matching-workshops']//h3/a/@href") == ["/es/workshops/idm-2018-new-york/"]
+
+
+def test_without_a_query_no_workshops_are_listed(client):
+    create_idm28()
+
+    assert get(client, "/es/publications/").xpath("//section[@class='matching-workshops']") == []

@@ -443,7 +443,8 @@ QUERY_COUNTS = [
     # results count, results page, editions, then one query per facet (series, topic, year, language, format)
     ("/en/publications/", 8),
     ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 8),
-    ("/en/publications/?q=publication&language=en", 8),
+    # with a query, one more for the matching workshops
+    ("/en/publications/?q=publication&language=en", 9),
     ("/en/publications/pub-0/", 7),
     ("/en/series/idm/", 5),
     ("/en/topics/governance/", 5),
