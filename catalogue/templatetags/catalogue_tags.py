@@ -94,6 +94,9 @@ def language_links(context) -> list[dict]:
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
         url = translate_url(path, code)
+        if url == path and code != current and path.startswith(f"/{current}/"):
+            # Unresolvable paths (a 404 page): swap the language prefix so the switch still works.
+            url = f"/{code}/{path.removeprefix(f'/{current}/')}"
         links.append(
             {
                 "code": code,

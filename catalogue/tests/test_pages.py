@@ -398,6 +398,11 @@ def test_404_page_is_translated(client, settings):
     assert tree.get("lang") == "fr"
     assert text(tree.xpath("//h1")[0]) == "Page introuvable"
     assert tree.xpath("//head/link[@rel='alternate'][@hreflang]") == []
+    assert tree.xpath("//nav[@class='language-switcher']//a/@href") == [
+        "/en/publications/does-not-exist/",
+        "/fr/publications/does-not-exist/",
+        "/es/publications/does-not-exist/",
+    ]
 
 
 @pytest.mark.urls("catalogue.tests.error_urls")
