@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from catalogue.filters import FORMAT_RE, PublicationFilter, Sort, interface_language
+from catalogue.filters import PublicationFilter, Sort, interface_language
 from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, TocEntry, Topic, Workshop
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
@@ -24,12 +24,11 @@ INVALID_PARAMETERS = OpenApiResponse(
 
 def read_only_schema(serializer_class, detail_serializer_class=None, *, list_parameters=(), list_description=""):
     """Document a read-only viewset: its list (paginated) and detail responses, and their errors."""
+    list_responses = {200: serializer_class(many=True), 404: NOT_FOUND}
+    if list_parameters:
+        list_responses[400] = INVALID_PARAMETERS
     return extend_schema_view(
-        list=extend_schema(
-            description=list_description,
-            parameters=list(list_parameters),
-            responses={200: serializer_class(many=True), 400: INVALID_PARAMETERS, 404: NOT_FOUND},
-        ),
+        list=extend_schema(description=list_description, parameters=list(list_parameters), responses=list_responses),
         retrieve=extend_schema(responses={200: detail_serializer_class or serializer_class, 404: NOT_FOUND}),
     )
 
@@ -50,9 +49,9 @@ PUBLICATION_PARAMETERS = [
     OpenApiParameter(
         "q",
         OpenApiTypes.STR,
-        description="Full-text search over every language of titles, summaries, contents and workshops; "
-        "an ISBN or ISSN, with or without hyphens, finds its publication first. "
-        "Stemming follows the request's Accept-Language (en, fr or es).",
+        description="Full-text search, accent-insensitive and stemmed, over every language (en, fr, es) of "
+        "titles, summaries, contents and workshops; an ISBN or ISSN, with or without hyphens, finds its publication "
+        "first. The request's Accept-Language only weighs in the ranking.",
     ),
     _facet_parameter("series", "Series slug; repeat for any of several."),
     _facet_parameter("topic", "Topic slug; repeat for any of several."),
@@ -62,7 +61,7 @@ PUBLICATION_PARAMETERS = [
     OpenApiParameter("year_from", YEAR, description="Published in this year or later."),
     OpenApiParameter("year_to", YEAR, description="Published in this year or earlier."),
     _facet_parameter("language", "ISO 639-1 code of an edition's language; repeat for any of several."),
-    _facet_parameter("format", "Format of an edition; repeat for any of several.", enum=FORMAT_RE.pattern.split("|")),
+    _facet_parameter("format", "Format of an edition; repeat for any of several.", enum=Edition.Format.values),
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
