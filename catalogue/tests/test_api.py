@@ -2,6 +2,8 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 from openapi_spec_validator import validate
@@ -168,6 +170,38 @@ def test_api_publication_detail_gives_canonical_identifiers_and_derived_language
             "currency": "",
         },
     ]
+
+
+def test_api_shows_idm_28_from_the_demo_fixtures_in_every_language(client):
+    call_command(
+        "loaddata", *sorted(str(path) for path in (settings.BASE_DIR / "fixtures").glob("*.json")), verbosity=0
+    )
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert (data["title"]["en"], data["title"]["fr"], data["title"]["es"]) == (TITLE_EN, TITLE_FR, None)
+    assert all(data["summary"][language] for language in ("en", "fr", "es"))
+    assert data["available_in"] == ["en", "fr", "es"]
+    assert [
+        (edition["language"], edition["isbn_hyphenated"], edition["issn"], edition["pages"], edition["availability"])
+        for edition in data["editions"]
+    ] == [
+        ("en", "978-92-9068-774-0", "1726-2224", 130, "available"),
+        ("fr", "978-92-9068-780-1", "1726-4030", 144, "electronic-only"),
+        ("es", None, None, None, "available"),
+    ]
+    assert [(entry["kind"], entry["parent"], entry["depth"]) for entry in data["table_of_contents"][:3]] == [
+        ("front-matter", None, 0),
+        ("part", None, 0),
+        ("chapter", 2, 1),
+    ]
+    assert data["table_of_contents"][1]["title"] == {
+        "en": "REPORT OF THE WORKSHOPS",
+        "fr": "RAPPORT DES ATELIERS",
+        "es": "INFORME DE LOS TALLERES",
+    }
+    assert [workshop["slug"] for workshop in data["workshops"]] == ["idm-2018-new-york", "idm-2018-geneva"]
+    assert data["public_url"]["es"] == f"{BASE}/es/publications/idm-28/"
 
 
 def test_api_publication_detail_links_public_pages_in_every_language(client):
