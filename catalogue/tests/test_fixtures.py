@@ -42,6 +42,13 @@ EXPECTED_COUNTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # Requests in other tests leave their language active in this thread; messages here are asserted in English.
+    with translation.override("en"):
+        yield
+
+
 def load(*fixtures: str) -> None:
     call_command("loaddata", *fixtures, verbosity=0)
 

@@ -24,6 +24,13 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # Requests in other tests leave their language active in this thread; messages here are asserted in English.
+    with translation.override("en"):
+        yield
+
+
 def errors_of(instance) -> dict[str, list[tuple[str, str]]]:
     """full_clean()'s errors as {field: [(code, message), …]}."""
     with pytest.raises(ValidationError) as caught:
