@@ -1,6 +1,5 @@
 """Downloads for machines: citation files, iCalendar files and robots.txt."""
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.generic import TemplateView
 from .calendars import agenda_item_calendar, workshop_calendar
 from .citations import FORMATS
 from .metadata import citation_record
-from .models import AgendaItem, AgendaParticipation, Publication, Workshop
+from .models import AgendaItem, Publication, Workshop
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -60,11 +59,6 @@ class EditionCitationView(CitationDownloadMixin, View):
         return self.citation_response(record, citation_format)
 
 
-def _agenda_items():
-    participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "id")
-    return AgendaItem.objects.prefetch_related(Prefetch("participations", queryset=participations))
-
-
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -72,7 +66,7 @@ class WorkshopCalendarView(View):
     """The workshop and its agenda as iCalendar: /<lang>/workshops/<slug>/calendar.ics."""
 
     def get(self, request, slug: str):
-        queryset = Workshop.objects.published().prefetch_related(Prefetch("agenda_items", queryset=_agenda_items()))
+        queryset = Workshop.objects.published().with_agenda()
         workshop = get_object_or_404(queryset, slug=slug)
         calendar = workshop_calendar(workshop, request=request, language=translation.get_language())
         return _download(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=f"{workshop.slug}.ics")
@@ -82,7 +76,7 @@ class AgendaItemCalendarView(View):
     """One session as iCalendar: /<lang>/workshops/<slug>/agenda/<position>.ics."""
 
     def get(self, request, slug: str, position: int):
-        queryset = _agenda_items().filter(workshop__in=Workshop.objects.published()).select_related("workshop")
+        queryset = AgendaItem.objects.published().with_people().select_related("workshop")
         item = get_object_or_404(queryset, workshop__slug=slug, position=position)
         calendar = agenda_item_calendar(item, request=request, language=translation.get_language())
         return _download(

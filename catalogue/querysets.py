@@ -5,7 +5,7 @@ starts from these querysets, so drafts stay invisible everywhere.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -31,21 +31,14 @@ class PublicationQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything a publication page shows, in a fixed number of queries."""
-        from .models import AgendaItem, TocEntry, Workshop
+        from .models import TocEntry, Workshop
 
         return self.select_related("series").prefetch_related(
             "series__issns",
             "editions",
             "topics",
             models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")),
-            models.Prefetch(
-                "workshops",
-                queryset=Workshop.objects.order_by("start_date").prefetch_related(
-                    models.Prefetch(
-                        "agenda_items", queryset=AgendaItem.objects.order_by("date", "start_time", "position")
-                    )
-                ),
-            ),
+            models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date")),
         )
 
 
@@ -66,10 +59,29 @@ class WorkshopQuerySet(models.QuerySet):
         """Workshops with no report yet, or whose report is public."""
         return self.filter(Q(publication__isnull=True) | published_q("publication__"))
 
+    def with_agenda(self):
+        """Prefetch the agenda in schedule order, each item with its people."""
+        from .models import AgendaItem
+
+        return self.prefetch_related(
+            models.Prefetch("agenda_items", queryset=AgendaItem.objects.in_schedule_order().with_people())
+        )
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(Q(workshop__publication__isnull=True) | published_q("workshop__publication__"))
+
+    def in_schedule_order(self):
+        """By day and time; a session whose time was not recorded comes first on its day, on every database."""
+        return self.order_by("date", F("start_time").asc(nulls_first=True), "position")
+
+    def with_people(self):
+        """Prefetch each item's participations (in their order) with the speaker."""
+        from .models import AgendaParticipation
+
+        participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "pk")
+        return self.prefetch_related(models.Prefetch("participations", queryset=participations))
 
 
 def _published_publication_ids():

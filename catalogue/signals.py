@@ -6,6 +6,9 @@ loaded later re-indexes the same document. Deletions cascading from a publicatio
 workshop or agenda item leave the re-indexing to that parent's own handler.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -67,7 +70,30 @@ def affected(instance, using: str) -> Affected:
     return set(), set()
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def indexing_deferred(using: str):
+    """Collect what needs re-indexing and index each document once, at the end (bulk loads)."""
+    if getattr(_deferred, "pending", None) is not None:
+        yield  # already deferring: the outermost block indexes
+        return
+    _deferred.pending = (set(), set())
+    try:
+        yield
+        publications, workshops = _deferred.pending
+    finally:
+        _deferred.pending = None
+    _index(publications, workshops, using)
+
+
 def _index(publications, workshops, using: str) -> None:
+    pending = getattr(_deferred, "pending", None)
+    if pending is not None:
+        pending[0].update(publications)
+        pending[1].update(workshops)
+        return
     search.index_workshops(workshops, using=using)
     search.index_publications(publications, using=using)
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count
 from django.http import HttpResponseServerError
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
@@ -20,7 +21,8 @@ from . import search
 from .filters import PublicationFilter, Sort, interface_language
 from .models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 from .querysets import published_q
-from .templatetags.catalogue_tags import fallback_languages, translated_value
+from .templatetags.catalogue_tags import translated_value
+from .translated import fallback_languages
 
 PAGE_SIZE = 20
 HOME_PUBLICATIONS = 6
@@ -30,6 +32,11 @@ MATCHING_WORKSHOPS = 5
 
 def page_language() -> str:
     return interface_language(translation.get_language())
+
+
+def with_query_string(url: str, params) -> str:
+    """`url` followed by the query string of `params` (a QueryDict), if any."""
+    return f"{url}?{params.urlencode()}" if params else url
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
@@ -114,6 +121,7 @@ class PublicationListView(TemplateView):
             year_to=cleaned.get("year_to"),
             sort=filterset.sort_order,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
+            api_url=with_query_string(reverse("api:publication-list"), self.request.GET),
             **kwargs,
         )
 
@@ -276,15 +284,7 @@ class WorkshopDetailView(DetailView):
     context_object_name = "workshop"
 
     def get_queryset(self):
-        participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "pk")
-        items = AgendaItem.objects.order_by("date", F("start_time").asc(nulls_first=True), "position").prefetch_related(
-            Prefetch("participations", queryset=participations)
-        )
-        return (
-            Workshop.objects.published()
-            .select_related("publication__series")
-            .prefetch_related(Prefetch("agenda_items", queryset=items))
-        )
+        return Workshop.objects.published().select_related("publication__series").with_agenda()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(agenda=agenda_days(list(self.object.agenda_items.all())), **kwargs)

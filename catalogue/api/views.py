@@ -1,6 +1,6 @@
 """Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 
 from catalogue.filters import PublicationFilter, Sort, interface_language
-from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, TocEntry, Topic, Workshop
+from catalogue.models import Edition, Publication, Series, TocEntry, Topic, Workshop
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
 
@@ -134,13 +134,4 @@ class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.WorkshopSerializer
 
     def get_queryset(self):
-        participations = AgendaParticipation.objects.select_related("speaker").order_by("position", "id")
-        agenda = AgendaItem.objects.order_by(
-            "date", F("start_time").asc(nulls_first=True), "position"
-        ).prefetch_related(Prefetch("participations", queryset=participations))
-        return (
-            Workshop.objects.published()
-            .select_related("publication")
-            .prefetch_related(Prefetch("agenda_items", queryset=agenda))
-            .order_by("-start_date", "slug")
-        )
+        return Workshop.objects.published().select_related("publication").with_agenda().order_by("-start_date", "slug")

@@ -364,6 +364,91 @@ def test_language_switcher_stays_on_the_page_and_keeps_the_query(client):
     assert [link.get("aria-current") for link in links] == [None, "true", None]
 
 
+# Machine outputs linked from the pages they describe -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "json_links", "feed_links"),
+    [
+        ("/fr/", [], ["/fr/feed/"]),
+        (
+            "/fr/publications/?q=partenariat&language=fr&language=es&sort=title",
+            ["/api/publications/?q=partenariat&language=fr&language=es&sort=title"],
+            [],
+        ),
+        ("/fr/publications/", ["/api/publications/"], []),
+        ("/fr/publications/idm-28/", ["/api/publications/idm-28/"], ["/fr/feed/", "/fr/series/idm/feed/"]),
+        ("/fr/series/idm/", ["/api/series/idm/"], ["/fr/series/idm/feed/"]),
+        (
+            "/fr/topics/migration-governance/",
+            ["/api/topics/migration-governance/"],
+            ["/fr/topics/migration-governance/feed/"],
+        ),
+        ("/fr/workshops/idm-2018-geneva/", ["/api/workshops/idm-2018-geneva/"], []),
+    ],
+)
+def test_page_head_links_its_json_and_atom_alternates_which_respond(client, url, json_links, feed_links):
+    create_idm28()
+
+    tree = page(client, url)
+
+    assert tree.xpath("//head/link[@rel='alternate'][@type='application/json']/@href") == json_links
+    assert tree.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']/@href") == feed_links
+    for href, content_type in [(href, "application/json") for href in json_links] + [
+        (href, "application/atom+xml; charset=utf-8") for href in feed_links
+    ]:
+        response = client.get(href)
+        assert (href, response.status_code, response["Content-Type"]) == (href, 200, content_type)
+
+
+def test_publication_list_json_alternate_returns_the_same_publications(client):
+    create_idm28()
+    PublicationFactory(number=29, title_en="Unrelated", title_fr="Sans rapport")
+
+    tree = page(client, "/fr/publications/?q=partenariat")
+    api = client.get(tree.xpath("//head/link[@type='application/json']/@href")[0]).json()
+
+    assert [item["slug"] for item in api["results"]] == ["idm-28"]
+    assert texts(tree, "//ol[contains(@class, 'results__list')]//h3") == [
+        "Partenariats inclusifs et novateurs pour une gouvernance mondiale efficace des migrations"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "feed_links"),
+    [
+        ("/es/", [("/es/feed/", "Nuevas publicaciones (canal Atom)")]),
+        ("/es/series/idm/", [("/es/series/idm/feed/", "Nuevas publicaciones de esta serie (canal Atom)")]),
+        (
+            "/es/topics/migration-governance/",
+            [("/es/topics/migration-governance/feed/", "Nuevas publicaciones sobre este tema (canal Atom)")],
+        ),
+    ],
+)
+def test_page_shows_a_visible_link_to_its_atom_feed(client, url, feed_links):
+    create_idm28()
+
+    tree = page(client, url)
+
+    links = tree.xpath("//main//a[@type='application/atom+xml']")
+    assert [(link.get("href"), text(link)) for link in links] == feed_links
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "sitemap"), [("en", "Open data:", "Sitemap"), ("fr", "Données ouvertes :", "Plan du site")]
+)
+def test_footer_links_the_api_oai_pmh_and_sitemap_on_every_page(client, language, label, sitemap):
+    create_idm28()
+
+    for url in (f"/{language}/", f"/{language}/publications/idm-28/", f"/{language}/workshops/idm-2018-geneva/"):
+        tree = page(client, url)
+        footer = tree.xpath("//footer//nav")[0]
+        assert text(footer) == f"{label} API · OAI-PMH · {sitemap}"
+        assert footer.xpath(".//a/@href") == ["/api/", "/oai?verb=Identify", "/sitemap.xml"]
+    for href in ("/api/", "/oai?verb=Identify", "/sitemap.xml"):
+        assert client.get(href).status_code == 200
+
+
 # Markup rules ----------------------------------------------------------------------------------------
 
 
@@ -450,7 +535,7 @@ QUERY_COUNTS = [
     ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 8),
     # with a query, one more for the matching workshops
     ("/en/publications/?q=publication&language=en", 9),
-    ("/en/publications/pub-0/", 7),
+    ("/en/publications/pub-0/", 6),
     ("/en/series/idm/", 5),
     ("/en/topics/governance/", 5),
     ("/en/workshops/workshop-0/", 3),

@@ -17,10 +17,16 @@ from django.utils import timezone
 from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
 
 from catalogue.identifiers import FieldValueError
+from catalogue.signals import indexing_deferred
 
 
 class Command(TranslationLoadDataCommand):
     help = "Installs the named fixture(s) in the database, validating each record with full_clean() first."
+
+    def loaddata(self, fixture_labels):
+        # Each search document is rebuilt once after the load, not once per record that feeds it.
+        with indexing_deferred(self.using):
+            super().loaddata(fixture_labels)
 
     def load_label(self, fixture_label):
         # One file at a time, so that an error can name the file.
