@@ -19,6 +19,10 @@ from django_countries import countries
 
 from .models import Edition, Publication, Workshop
 
+# Imported from here by feeds and calendars too.
+from .translated import translated as translated_text
+from .translated import translations as translations_of
+
 SCHEMA_ORG = "https://schema.org"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
@@ -44,32 +48,6 @@ OFFER_AVAILABILITY = {
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}
 # Electronic formats come first when one edition has to stand for a language.
 FORMAT_PREFERENCE = [Edition.Format.PDF, Edition.Format.EPUB, Edition.Format.HTML, Edition.Format.PRINT]
-
-
-def content_languages(language: str) -> list[str]:
-    """Translation columns to read for `language`: itself, then modeltranslation's fallbacks."""
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    order = [language, *fallbacks.get(language, fallbacks["default"])]
-    return [code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES]
-
-
-def translated_text(instance, field_name: str, language: str) -> tuple[str, str]:
-    """(value, language it is written in) of a translated field, following the fallbacks."""
-    for code in content_languages(language):
-        value = getattr(instance, f"{field_name}_{code}", None)
-        if value:
-            return value, code
-    return "", language
-
-
-def translations_of(instance, field_name: str) -> dict[str, str]:
-    """Every filled translation of a field, keyed by language."""
-    values = {}
-    for code in settings.MODELTRANSLATION_LANGUAGES:
-        value = getattr(instance, f"{field_name}_{code}", None)
-        if value:
-            values[code] = value
-    return values
 
 
 def absolute_url_in(request, instance, language: str) -> str:
@@ -391,11 +369,12 @@ def _dublin_core_tags(publication: Publication, record: CitationRecord) -> list[
     return tags
 
 
-def _open_graph_tags(publication: Publication, record: CitationRecord, *, request, language: str) -> list[MetaTag]:
+def _open_graph_page_tags(title: str, og_type: str, url: str, language: str) -> list[MetaTag]:
+    """The OpenGraph tags every page has: title, type, URL, its locale and the others, the site name."""
     tags = [
-        MetaTag("og:title", record.full_title),
-        MetaTag("og:type", "book"),
-        MetaTag("og:url", absolute_url_in(request, publication, language)),
+        MetaTag("og:title", title),
+        MetaTag("og:type", og_type),
+        MetaTag("og:url", url),
         MetaTag("og:locale", OG_LOCALES.get(language, language)),
     ]
     tags += [
@@ -404,6 +383,11 @@ def _open_graph_tags(publication: Publication, record: CitationRecord, *, reques
         if code != language
     ]
     tags.append(MetaTag("og:site_name", gettext("IDM publications catalogue")))
+    return tags
+
+
+def _open_graph_tags(publication: Publication, record: CitationRecord, *, request, language: str) -> list[MetaTag]:
+    tags = _open_graph_page_tags(record.full_title, "book", absolute_url_in(request, publication, language), language)
     if record.abstract:
         tags.append(MetaTag("og:description", _first_paragraph(record.abstract)))
     if publication.cover_image:
@@ -455,17 +439,7 @@ def workshop_metadata(workshop: Workshop, *, request, language: str | None = Non
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     title, title_language = translated_text(workshop, "title", language)
     description, _ = translated_text(workshop, "description", language)
-    tags = [
-        MetaTag("og:title", title),
-        MetaTag("og:type", "website"),
-        MetaTag("og:url", absolute_url_in(request, workshop, language)),
-        MetaTag("og:locale", OG_LOCALES.get(language, language)),
-    ]
-    tags += [
-        MetaTag("og:locale:alternate", OG_LOCALES.get(code, code))
-        for code, _name in settings.LANGUAGES
-        if code != language
-    ]
+    tags = _open_graph_page_tags(title, "website", absolute_url_in(request, workshop, language), language)
     if description:
         tags.append(MetaTag("og:description", _first_paragraph(description)))
     dublin_core = [

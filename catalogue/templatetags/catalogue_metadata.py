@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString
 
 from catalogue.citations import FORMATS, formatted_citation
 from catalogue.languages import language_name
-from catalogue.metadata import PageMetadata, citation_record, publication_metadata, translated_text, workshop_metadata
+from catalogue.metadata import PageMetadata, citation_record, publication_metadata, workshop_metadata
 from catalogue.models import Edition, Publication, Workshop
+from catalogue.translated import translated
 
 register = template.Library()
 
@@ -118,7 +119,7 @@ def workshop_exports(context, workshop: Workshop) -> WorkshopExports:
     language = _language(context)
     sessions = []
     for item in workshop.agenda_items.all():
-        title, title_language = translated_text(item, "title", language)
+        title, title_language = translated(item, "title", language)
         sessions.append(
             SessionCalendar(
                 title=title,

@@ -12,17 +12,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.languages import language_name
+from catalogue.translated import fallback_languages  # noqa: F401 - imported from here by views and filters
+from catalogue.translated import translated as translate_field
 
 register = template.Library()
 
 LOWER_CASE_LANGUAGE_NAMES = {"fr", "es"}
-
-
-def fallback_languages(language: str) -> list[str]:
-    """Content languages to try for a page in `language`, in order: itself, then its fallbacks."""
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    order = [language, *fallbacks.get(language, fallbacks["default"])]
-    return [code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES]
 
 
 @dataclass(frozen=True)
@@ -57,11 +52,8 @@ class TranslatedValue:
 def translated_value(instance, field: str, language: str | None = None) -> TranslatedValue:
     """`instance.<field>` in the page language or, when that column is empty, its first filled fallback."""
     page_language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    for code in fallback_languages(page_language):
-        value = getattr(instance, f"{field}_{code}", None)
-        if value not in (None, ""):
-            return TranslatedValue(value, code, page_language)
-    return TranslatedValue("", page_language, page_language)
+    value, value_language = translate_field(instance, field, page_language)
+    return TranslatedValue(value, value_language, page_language)
 
 
 @register.simple_tag(takes_context=True)
