@@ -410,7 +410,7 @@ def test_publication_list_json_alternate_returns_the_same_publications(client):
 
     assert [item["slug"] for item in api["results"]] == ["idm-28"]
     assert texts(tree, "//ol[contains(@class, 'results__list')]//h3") == [
-        "Partenariats inclusifs et novateurs pour une gouvernance mondiale efficace des migrations"
+        "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
     ]
 
 
