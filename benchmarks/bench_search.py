@@ -5,7 +5,7 @@
 Builds N publications (three languages, contents, topics, workshops with agendas) in a
 temporary SQLite file, then prints, as ratios to baselines measured in the same run:
 - full-text search latency against a plain icontains scan of the same columns;
-- index rebuild time against creating the catalogue rows themselves.
+- index rebuild time and peak Python memory against creating the catalogue rows themselves.
 Absolute times are printed too, but only the ratios compare across machines.
 """
 
@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -159,16 +160,25 @@ def main() -> None:
     from catalogue.search import rebuild_index, search_publications
 
     call_command("migrate", verbosity=0)
+    tracemalloc.start()
     start = time.perf_counter()
     build_catalogue(options.publications)
     create_seconds = time.perf_counter() - start
+    create_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
     start = time.perf_counter()
     documents = rebuild_index()
     rebuild_seconds = time.perf_counter() - start
+    rebuild_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
 
     print(f"{Publication.objects.count()} publications, {documents} search documents, SQLite")
     print(f"create rows (baseline) {create_seconds:7.2f} s")
     print(f"rebuild_index          {rebuild_seconds:7.2f} s   ratio {rebuild_seconds / create_seconds:5.2f}")
+    print(f"create rows, peak memory (baseline) {create_peak / 2**20:7.1f} MiB")
+    print(
+        f"rebuild_index, peak memory          {rebuild_peak / 2**20:7.1f} MiB   ratio {rebuild_peak / create_peak:5.2f}"
+    )
     print()
     print(f"{'query':32} {'found':>6} {'scan':>6} {'search ms':>10} {'scan ms':>9} {'ratio':>7}")
     ratios = []
