@@ -239,8 +239,10 @@ class _SQLite:
         return sql, [*params, kind]
 
     def write(self, cursor, documents: list[SearchDocument], replaced_ids: list[int]) -> None:
-        for start in range(0, len(replaced_ids), 500):
-            chunk = replaced_ids[start : start + 500]
+        # New documents' ids too: `flush` empties the documents but not this virtual table, and ids restart.
+        stale = sorted({*replaced_ids, *(document.pk for document in documents)})
+        for start in range(0, len(stale), 500):
+            chunk = stale[start : start + 500]
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
         if documents:
             columns = ", ".join(["rowid", *_FTS_COLUMNS])
