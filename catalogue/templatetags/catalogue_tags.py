@@ -44,9 +44,7 @@ class TranslatedValue:
 
     @property
     def language_name_in_text(self) -> str:
-        """The language's name as written inside a sentence: French and Spanish do not capitalise it."""
-        name = self.language_name
-        return name.lower() if self.page_language in LOWER_CASE_LANGUAGE_NAMES else name
+        return language_name_in_text(self.language, self.page_language)
 
 
 def translated_value(instance, field: str, language: str | None = None) -> TranslatedValue:
@@ -68,6 +66,14 @@ def lang_attr(value) -> SafeString:
     if isinstance(value, TranslatedValue) and value.is_fallback:
         return format_html(' lang="{}"', value.language)
     return mark_safe("")
+
+
+@register.filter
+def language_name_in_text(code: str, language: str | None = None) -> str:
+    """A language's name as written inside a sentence: French and Spanish do not capitalise it."""
+    page_language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    name = language_name(code, page_language)
+    return name.lower() if page_language in LOWER_CASE_LANGUAGE_NAMES else name
 
 
 @register.filter(name="language_name")

@@ -102,7 +102,7 @@ def test_fallback_note_on_a_page_without_its_translation(page, idm28, screenshot
 def test_workshop_page(page, idm28, screenshot, axe_violations):
     page.goto("/fr/workshops/idm-2018-geneva/")
 
-    assert page.locator(".agenda-day h3").all_inner_texts() == ["lundi 8 octobre 2018"]
+    assert page.locator(".agenda-day h3").all_inner_texts() == ["Lundi 8 octobre 2018"]
     assert page.locator(".agenda-item h4").all_inner_texts() == ["Séance d’ouverture", "Mise en contexte"]
     screenshot(page, "workshop-fr")
     assert axe_violations(page) == []

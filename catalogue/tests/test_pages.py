@@ -89,9 +89,9 @@ def test_publication_page_table_of_contents_is_a_nested_tree(client):
 
     tree = page(client, "/fr/publications/idm-28/")
 
-    top = tree.xpath("//div[@class='toc']/ol/li")
+    top = tree.xpath("//div[@class='toc']/ul/li")
     assert [text(li.xpath("span")[0]) for li in top] == ["Abréviations et acronymes", "Rapport des ateliers"]
-    assert texts(top[1], "ol/li/span") == [
+    assert texts(top[1], "ul/li/span") == [
         "Introduction",
         "1. Les partenariats sont indispensables à une gouvernance mondiale des migrations",
     ]
@@ -221,7 +221,7 @@ def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
         "Rapport": "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations",
     }
     assert tree.xpath("//dd/a/@href") == ["/fr/publications/idm-28/"]
-    assert texts(tree, "//section[@class='agenda-day']/h3") == ["lundi 8 octobre 2018"]
+    assert texts(tree, "//section[@class='agenda-day']/h3") == ["Lundi 8 octobre 2018"]
     items = tree.xpath("//li[contains(@class, 'agenda-item')]")
     assert [text(item.xpath(".//p[@class='agenda-item__time']")[0]) for item in items] == [
         "10:00 – 11:00",
@@ -256,9 +256,9 @@ def test_workshop_page_groups_agenda_by_day_with_unknown_times_first(client):
     tree = page(client, "/en/workshops/two-days/")
 
     days = tree.xpath("//section[@class='agenda-day']")
-    assert [text(day.xpath("h3")[0]) for day in days] == ["Monday Oct. 8, 2018", "Tuesday Oct. 9, 2018"]
+    assert [text(day.xpath("h3")[0]) for day in days] == ["Monday, Oct. 8, 2018", "Tuesday, Oct. 9, 2018"]
     assert [texts(day, ".//h4") for day in days] == [["A0", "A2"], ["B"]]
-    assert texts(days[0], ".//p[@class='agenda-item__time']") == ["Time not recorded", "2 p.m. – 3 p.m."]
+    assert texts(days[0], ".//p[@class='agenda-item__time']") == ["Time not recorded", "14:00 – 15:00"]
 
 
 def test_workshop_page_of_draft_report_gives_404(client):
