@@ -79,7 +79,7 @@ def test_publication_page_in_french(page, idm28, screenshot, axe_violations, ext
     assert page.locator("h1").inner_text() == IDM28_FR
     assert page.locator("dl.facts").get_by_text("Copie électronique uniquement").count() == 1
     assert page.locator("dl.facts").get_by_text("978-92-9068-780-1").count() == 1
-    assert page.locator(".toc > ol > li").count() == 2
+    assert page.locator(".toc > ul > li").count() == 2
     screenshot(page, "publication-fr")
     assert axe_violations(page) == []
     assert external_requests == []
