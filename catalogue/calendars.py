@@ -1,13 +1,16 @@
 """iCalendar (RFC 5545) files for workshops and their agenda items, written by the icalendar package.
 
 Times carry the workshop's own time zone (DTSTART;TZID=Europe/Zurich:20181008T100000)
-with the matching VTIMEZONE; UIDs depend only on database ids, so re-importing a file
-updates the events instead of duplicating them.
+with the matching VTIMEZONE. UIDs are built from the workshop's slug and each session's
+agenda position (idm-2018-geneva-session-2@host), the same numbers as the session's
+page anchor (#session-2) and file (idm-2018-geneva-2.ics), so they survive a move to
+another database and re-importing a file updates the events instead of duplicating them.
 """
 
 import datetime
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
@@ -15,15 +18,24 @@ from .metadata import absolute_url_in, translated_text, workshop_location_text, 
 from .models import AgendaItem, Workshop
 
 PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
-UID_DOMAIN = "idm-catalogue"
 
 
-def workshop_uid(workshop: Workshop) -> str:
-    return f"workshop-{workshop.pk}@{UID_DOMAIN}"
+def _uid_domain(request) -> str:
+    domain, _port = split_domain_port(request.get_host())
+    return domain
 
 
-def agenda_item_uid(item: AgendaItem) -> str:
-    return f"workshop-{item.workshop_id}-session-{item.pk}@{UID_DOMAIN}"
+def workshop_uid(workshop: Workshop, *, request) -> str:
+    return f"{workshop.slug}@{_uid_domain(request)}"
+
+
+def session_anchor(item: AgendaItem) -> str:
+    """The id of the session's element on the workshop page."""
+    return f"session-{item.position}"
+
+
+def agenda_item_uid(item: AgendaItem, *, request) -> str:
+    return f"{item.workshop.slug}-{session_anchor(item)}@{_uid_domain(request)}"
 
 
 def _new_calendar(name: str) -> Calendar:
@@ -52,7 +64,7 @@ def _workshop_event(workshop: Workshop, *, request, language: str, stamp: dateti
         # Both ends must be of one kind: without both times, an all-day event (DTEND exclusive).
         start, end = workshop.start_date, workshop.end_date + datetime.timedelta(days=1)
     event = Event()
-    event.add("uid", workshop_uid(workshop))
+    event.add("uid", workshop_uid(workshop, request=request))
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
@@ -71,7 +83,7 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
     title, title_language = translated_text(item, "title", language)
     description, _ = translated_text(item, "description", language)
     event = Event()
-    event.add("uid", agenda_item_uid(item))
+    event.add("uid", agenda_item_uid(item, request=request))
     event.add("dtstamp", stamp)
     if item.starts_at is None:
         # A session of unknown time is an all-day event on its day.
@@ -90,8 +102,8 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
     text = "\n\n".join(part for part in (description, ", ".join(dict.fromkeys(people))) if part)
     if text:
         event.add("description", text)
-    event.add("url", f"{absolute_url_in(request, workshop, language)}#session-{item.position}")
-    event.add("related-to", workshop_uid(workshop))
+    event.add("url", f"{absolute_url_in(request, workshop, language)}#{session_anchor(item)}")
+    event.add("related-to", workshop_uid(workshop, request=request))
     return event
 
 

@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import lxml.html
 import pytest
 from icalendar import Calendar
 
@@ -43,13 +44,10 @@ def events(cal: Calendar) -> list[tuple]:
 
 def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich_time(client, idm28):
     cal = calendar(client, "/fr/workshops/idm-2018-geneva/calendar.ics")
-    geneva = idm28.workshops.get(slug="idm-2018-geneva")
-    workshop_id = geneva.pk
-    opening, scene = (item.pk for item in geneva.agenda_items.order_by("position"))
 
     assert events(cal) == [
         (
-            f"workshop-{workshop_id}@idm-catalogue",
+            "idm-2018-geneva@testserver",
             "Vers une bonne gouvernance des migrations : des partenariats pour développer les capacités",
             "fr",
             # No time is known for the last day: the whole workshop is an all-day event (end exclusive).
@@ -58,7 +56,7 @@ def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich
             datetime.date(2018, 10, 10),
         ),
         (
-            f"workshop-{workshop_id}-session-{opening}@idm-catalogue",
+            "idm-2018-geneva-session-1@testserver",
             "Séance d’ouverture",
             "fr",
             datetime.datetime(2018, 10, 8, 10, 0, tzinfo=ZURICH),
@@ -66,7 +64,7 @@ def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich
             datetime.datetime(2018, 10, 8, 11, 0, tzinfo=ZURICH),
         ),
         (
-            f"workshop-{workshop_id}-session-{scene}@idm-catalogue",
+            "idm-2018-geneva-session-2@testserver",
             "Mise en contexte",
             "fr",
             datetime.datetime(2018, 10, 8, 11, 0, tzinfo=ZURICH),
@@ -137,6 +135,45 @@ def test_calendar_uids_are_stable_across_requests_and_languages(client, idm28):
     assert uids[1:] == [uids[0]] * 3
     single = calendar(client, "/fr/workshops/idm-2018-geneva/agenda/2.ics").walk("VEVENT")[0]
     assert str(single["UID"]) == uids[0][2]
+
+
+def test_calendar_uids_do_not_depend_on_database_ids(client):
+    # Rows created after others get other ids; the UIDs come from the slug and agenda positions only.
+    AgendaItemFactory(workshop__slug="before", workshop__publication=None, position=1)
+    workshop = WorkshopFactory(slug="stable", publication=None)
+    AgendaItemFactory(workshop=workshop, position=4, title_en="Fourth")
+
+    cal = calendar(client, "/en/workshops/stable/calendar.ics")
+
+    assert [str(event["UID"]) for event in cal.walk("VEVENT")] == ["stable@testserver", "stable-session-4@testserver"]
+    assert str(cal.walk("VEVENT")[1]["RELATED-TO"]) == "stable@testserver"
+
+
+def test_calendar_uid_host_is_the_request_host_without_port(client, settings, idm28):
+    settings.ALLOWED_HOSTS = ["catalogue.example.org"]
+
+    response = client.get("/en/workshops/idm-2018-geneva/agenda/2.ics", headers={"host": "catalogue.example.org:8443"})
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["UID"]) == "idm-2018-geneva-session-2@catalogue.example.org"
+
+
+def test_session_file_url_anchor_and_uid_share_the_agenda_position(client, idm28):
+    page = lxml.html.document_fromstring(client.get("/fr/workshops/idm-2018-geneva/").content)
+    links = page.xpath('//ul[@class="exports__sessions"]//a')
+    sessions = [calendar(client, link.get("href")).walk("VEVENT")[0] for link in links]
+
+    assert [
+        (link.get("download"), str(event["URL"]).split("#")[1], str(event["UID"]))
+        for link, event in zip(links, sessions, strict=True)
+    ] == [
+        ("idm-2018-geneva-1.ics", "session-1", "idm-2018-geneva-session-1@testserver"),
+        ("idm-2018-geneva-2.ics", "session-2", "idm-2018-geneva-session-2@testserver"),
+    ]
+    # Every anchor an event points at is an agenda session on the page, with that session's title.
+    for event in sessions:
+        (element,) = page.xpath(f'//*[@id="{str(event["URL"]).split("#")[1]}"]')
+        assert (element.get("class").split()[0], element.findtext(".//h4")) == ("agenda-item", str(event["SUMMARY"]))
 
 
 def test_workshop_calendar_headers(client, idm28):
