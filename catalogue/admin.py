@@ -280,6 +280,8 @@ class WorkshopAdmin(TabbedTranslationAdmin):
 class AgendaParticipationInline(admin.TabularInline):
     model = AgendaParticipation
     extra = 0
+    verbose_name = _("person")  # "Add another person", not "Add another Participation"
+    verbose_name_plural = _("people")
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "position"]
 

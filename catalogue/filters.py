@@ -22,6 +22,7 @@ from .templatetags.catalogue_tags import fallback_languages, translated_value
 
 MAX_QUERY_LENGTH = 200
 MAX_FACET_VALUES = 30
+FACET_SHOWN = 8  # values listed before a facet's "Show more"
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 YEAR_RE = re.compile(r"[0-9]{4}")
@@ -114,6 +115,19 @@ class Facet:
     @property
     def selected(self) -> list[FacetValue]:
         return [value for value in self.values if value.selected]
+
+    @property
+    def shown(self) -> list[FacetValue]:
+        """The values listed at once; the rest sit behind a "Show more" disclosure."""
+        return self.values if len(self.values) <= FACET_SHOWN + 2 else self.values[:FACET_SHOWN]
+
+    @property
+    def more(self) -> list[FacetValue]:
+        return self.values[len(self.shown) :]
+
+    @property
+    def more_selected(self) -> bool:
+        return any(value.selected for value in self.more)
 
 
 class PublicationFilter(django_filters.FilterSet):

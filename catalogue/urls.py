@@ -10,6 +10,7 @@ urlpatterns = [
     path("publications/<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("workshops/", views.WorkshopListView.as_view(), name="workshop-list"),
     path("workshops/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop-detail"),
     # Machine-readable exports (citations, calendars, feeds): catalogue/export_views.py, catalogue/feeds.py.
     re_path(

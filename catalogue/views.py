@@ -14,6 +14,7 @@ from django.http import HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import npgettext
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 
@@ -42,6 +43,15 @@ def with_query_string(url: str, params) -> str:
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """A page of `queryset`; a malformed or out-of-range `?page=` gives the nearest page, not an error."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def shown_page_params(params, page):
+    """`params` (a QueryDict) with `page` set to the page actually shown (and dropped for the first page)."""
+    params = params.copy()
+    params.pop("page", None)
+    if page.number > 1:
+        params["page"] = str(page.number)
+    return params
 
 
 class HomeView(TemplateView):
@@ -121,7 +131,7 @@ class PublicationListView(TemplateView):
             year_to=cleaned.get("year_to"),
             sort=filterset.sort_order,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
-            api_url=with_query_string(reverse("api:publication-list"), self.request.GET),
+            api_url=with_query_string(reverse("api:publication-list"), shown_page_params(self.request.GET, page)),
             **kwargs,
         )
 
@@ -138,6 +148,16 @@ class PublicationListView(TemplateView):
         ]
         snippets = [search.highlight(str(text), query, language=text.language) for text in texts if text]
         return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
+
+
+class WorkshopListView(TemplateView):
+    """Every public workshop, newest first."""
+
+    template_name = "catalogue/workshop_list.html"
+
+    def get_context_data(self, **kwargs):
+        workshops = Workshop.objects.published().order_by("-start_date", "-pk")
+        return super().get_context_data(page_obj=paginate(self.request, workshops), **kwargs)
 
 
 @dataclass
@@ -177,6 +197,25 @@ def editions_grid(publication: Publication) -> tuple[list[str], list[EditionRow]
 
 
 @dataclass
+class IssnLabel:
+    issn: str
+    language: str = ""  # set when the ISSN is not the page language's
+
+
+def header_issns(publication: Publication, language: str) -> list[IssnLabel]:
+    """The page language's ISSN if the publication has an edition in it; else those of its edition languages."""
+    if language in publication.available_languages:
+        issn = publication.issn_for(language)
+        return [IssnLabel(issn)] if issn else []
+    labels = {}
+    for code in publication.available_languages:
+        issn = publication.issn_for(code)
+        if issn and issn not in labels:
+            labels[issn] = IssnLabel(issn, code)
+    return list(labels.values())
+
+
+@dataclass
 class LanguageLink:
     language: str
     url: str
@@ -211,7 +250,7 @@ class PublicationDetailView(DetailView):
         language = page_language()
         format_labels, edition_rows = editions_grid(publication)
         return super().get_context_data(
-            issn=publication.issn_for(language),
+            issns=header_issns(publication, language),
             page_edition=next((e for e in publication.editions.all() if e.language == language), None),
             format_labels=format_labels,
             edition_rows=edition_rows,
@@ -261,19 +300,30 @@ class AgendaEntry:
     roles: list  # (role label, [participations])
 
 
+def role_heading(role: str, count: int) -> str:
+    """A role's heading over `count` people: "Speaker", "Speakers"."""
+    Role = AgendaParticipation.Role
+    headings = {
+        Role.CHAIR: lambda n: npgettext("agenda role heading", "Chair", "Chairs", n),
+        Role.MODERATOR: lambda n: npgettext("agenda role heading", "Moderator", "Moderators", n),
+        Role.SPEAKER: lambda n: npgettext("agenda role heading", "Speaker", "Speakers", n),
+        Role.PANELIST: lambda n: npgettext("agenda role heading", "Panelist", "Panelists", n),
+        Role.RAPPORTEUR: lambda n: npgettext("agenda role heading", "Rapporteur", "Rapporteurs", n),
+    }
+    heading = headings.get(role)
+    return heading(count) if heading else role
+
+
 def agenda_days(items) -> list[AgendaDay]:
     """Agenda items (ordered by date and time) grouped by day, each with its people grouped by role."""
     role_order = {value: index for index, value in enumerate(AgendaParticipation.Role.values)}
-    labels = dict(AgendaParticipation.Role.choices)
     days = []
     for date, day_items in itertools.groupby(items, key=lambda item: item.date):
         entries = []
         for item in day_items:
             participations = sorted(item.participations.all(), key=lambda p: (role_order.get(p.role, 99), p.position))
-            roles = [
-                (labels.get(role, role), list(people))
-                for role, people in itertools.groupby(participations, key=lambda p: p.role)
-            ]
+            groups = [(role, list(people)) for role, people in itertools.groupby(participations, key=lambda p: p.role)]
+            roles = [(role_heading(role, len(people)), people) for role, people in groups]
             entries.append(AgendaEntry(item, roles))
         days.append(AgendaDay(date, entries))
     return days

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from catalogue.languages import language_name
 from catalogue.translated import fallback_languages  # noqa: F401 - imported from here by views and filters
@@ -88,6 +91,14 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     current = translation.get_language()
     path = request.get_full_path() if request else "/"
+    page_obj = context.get("page_obj")
+    if request and "page" in request.GET and hasattr(page_obj, "number"):
+        # An out-of-range or malformed ?page= shows another page: link the page actually shown.
+        params = request.GET.copy()
+        params.pop("page")
+        if page_obj.number > 1:
+            params["page"] = str(page_obj.number)
+        path = f"{request.path}?{params.urlencode()}" if params else request.path
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
@@ -116,3 +127,43 @@ def utc_offset(day: datetime.date, time_zone: str) -> str:
         return ""
     offset = datetime.datetime.combine(day, datetime.time(12), tzinfo=zone).strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+@register.simple_tag
+def time_zone_label(time_zone: str, day: datetime.date) -> str:
+    """A time zone as people read it, with its UTC offset on `day`: "Zurich time (UTC+02:00)"."""
+    offset = utc_offset(day, time_zone)
+    if "/" not in time_zone:  # "UTC" and the like
+        return time_zone if not offset or time_zone == "UTC" else f"{time_zone} ({offset})"
+    city = time_zone.rsplit("/", 1)[1].replace("_", " ")
+    if not offset:
+        return city
+    return pgettext("time zone with its UTC offset", "%(city)s time (%(offset)s)") % {"city": city, "offset": offset}
+
+
+def _time(day: datetime.date, date_format: str) -> str:
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_filter(day, date_format))
+
+
+@register.simple_tag
+def date_range(start: datetime.date, end: datetime.date | None) -> SafeString:
+    """Two dates without repeating their month and year: "8–9 October 2018", "8 October – 9 November 2018"."""
+    full = get_format("DATE_FORMAT")
+    if end is None or end == start:
+        return _time(start, full)
+    if (start.year, start.month) == (end.year, end.month):
+        # Translators: date formats (Django's "date" filter) of the two ends of a range within one month.
+        first = pgettext("date range within one month: first day", "j")
+        last = pgettext("date range within one month: last day", "j F Y")
+        return format_html("{}–{}", _time(start, first), _time(end, last))
+    if start.year == end.year:
+        # Translators: date format (Django's "date" filter) of the first day of a range within one year.
+        first = pgettext("date range within one year: first day", "j F")
+        return format_html("{} – {}", _time(start, first), _time(end, full))
+    return format_html("{} – {}", _time(start, full), _time(end, full))
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """Page numbers around the current page and at both ends, with the paginator's ellipsis for gaps."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))

@@ -192,20 +192,71 @@ def test_pagination_keeps_every_parameter(client):
 
     assert tree.xpath("//nav[@class='pagination']//a/@href") == [
         "?language=fr&language=en&sort=number&page=1",
+        "?language=fr&language=en&sort=number&page=1",
+        "?language=fr&language=en&sort=number&page=2",
+        "?language=fr&language=en&sort=number&page=3",
         "?language=fr&language=en&sort=number&page=3",
     ]
-    assert " ".join(tree.xpath("//nav[@class='pagination']//span")[0].text_content().split()) == "Page 2 of 3"
+    assert [" ".join(a.text_content().split()) for a in tree.xpath("//nav[@class='pagination']//a")] == [
+        "Previous page",
+        "1",
+        "2",
+        "3",
+        "Next page",
+    ]
+    assert tree.xpath("//nav[@class='pagination']//a[@aria-current='page']/@aria-label") == ["Page 2 of 3"]
     assert tree.xpath("//ol[contains(@class, 'results__list')]/@start") == ["21"]
 
 
-@pytest.mark.parametrize(("page", "shown"), [("abc", "Page 1 of 2"), ("99999", "Page 2 of 2"), ("-1", "Page 2 of 2")])
-def test_pagination_with_bad_page_numbers_shows_the_nearest_page(client, page, shown):
+@pytest.mark.parametrize(
+    ("page", "shown", "query"),
+    [
+        ("abc", "Page 1 of 2", "?sort=title"),
+        ("99999", "Page 2 of 2", "?sort=title&page=2"),
+        ("-1", "Page 2 of 2", "?sort=title&page=2"),
+    ],
+)
+def test_pagination_with_bad_page_numbers_shows_the_nearest_page_and_links_it(client, page, shown, query):
     for _ in range(25):
         PublicationFactory()
 
-    tree = get(client, f"/en/publications/?page={page}")
+    tree = get(client, f"/en/publications/?sort=title&page={page}")
 
-    assert " ".join(tree.xpath("//nav[@class='pagination']//span")[0].text_content().split()) == shown
+    assert tree.xpath("//nav[@class='pagination']//a[@aria-current='page']/@aria-label") == [shown]
+    assert tree.xpath("//nav[@class='language-switcher']//a/@href") == [
+        f"/en/publications/{query}",
+        f"/fr/publications/{query}",
+        f"/es/publications/{query}",
+    ]
+    assert tree.xpath("//head/link[@hreflang='fr']/@href") == [f"http://testserver/fr/publications/{query}"]
+    assert tree.xpath("//head/link[@type='application/json']/@href") == [f"/api/publications/{query}"]
+
+
+def test_pagination_elides_distant_pages(client):
+    PublicationFactory.create_batch(300)
+
+    tree = get(client, "/en/publications/?q=&page=7")
+
+    items = [" ".join(li.text_content().split()) for li in tree.xpath("//nav[@class='pagination']//li")]
+    assert items == ["Previous page", "1", "…", "5", "6", "7", "8", "9", "…", "15", "Next page"]
+    assert tree.xpath("//nav[@class='pagination']//a[text()='15']/@href") == ["?q=&page=15"]
+
+
+def test_facet_with_many_values_lists_them_all_with_the_rest_behind_show_more(client):
+    long_name = "Migration, environment and climate change: evidence for policy in small island developing states"
+    topics = [TopicFactory(slug=f"t{n:02}", name_en=f"Topic {n:02}") for n in range(12)]
+    topics.append(TopicFactory(slug="long", name_en=long_name))
+    PublicationFactory(topics=topics)
+
+    closed = get(client, "/en/publications/")
+    chosen = get(client, "/en/publications/?topic=t11")
+
+    assert len(closed.xpath("//fieldset[legend='Topic']/ul/li")) == 8
+    assert closed.xpath("//fieldset[legend='Topic']/details/summary/text()") == ["Show 5 more"]
+    assert closed.xpath("//fieldset[legend='Topic']/details/@open") == []
+    assert len(closed.xpath("//fieldset[legend='Topic']/details/ul/li")) == 5
+    assert [label for label, _count, _checked in facet(closed, "topic")][0] == long_name
+    assert chosen.xpath("//fieldset[legend='Topic']/details/@open") == [""]  # a boolean attribute
 
 
 def test_search_finds_idm28_in_french_with_a_highlighted_snippet(client):

@@ -5,6 +5,8 @@ import re
 
 import lxml.html
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.test import Client
 from django.utils import timezone
 
@@ -69,7 +71,7 @@ def test_publication_page_french_shows_every_field_of_the_seed_record(client):
         "Nombre de pages": "144",
         "Année": "2018",
         "Langue originale": "Anglais",
-        "Disponible en": "Anglais, Français, Espagnol",
+        "Disponible en": "anglais, français, espagnol",
         "Disponibilité": "Copie électronique uniquement",
         "Thèmes": "Gouvernance des migrations",
     }
@@ -151,6 +153,77 @@ def test_publication_page_missing_translation_falls_back_visibly(client):
     assert tree.xpath("//div[@class='toc']//span/@lang") == ["en", "en", "en", "en"]
 
 
+@pytest.mark.parametrize(
+    ("url", "issn"),
+    [
+        ("/fr/publications/idm-29/", "1726-2224 (anglais)"),
+        ("/es/publications/idm-29/", "1726-2224 (inglés)"),
+        ("/en/publications/idm-29/", "1726-2224"),
+        ("/fr/publications/idm-28/", "1726-4030"),
+    ],
+)
+def test_publication_page_shows_the_issn_of_an_edition_language(client, url, issn):
+    series = create_idm28().series
+    idm29 = PublicationFactory(series=series, number=29, slug="idm-29")
+    EditionFactory(publication=idm29, language="en")
+
+    tree = page(client, url)
+
+    assert facts(tree)["ISSN"] == issn
+
+
+def test_publication_page_without_page_language_edition_lists_each_edition_language_issn(client):
+    series = create_idm28().series
+    idm29 = PublicationFactory(series=series, number=29, slug="idm-29")
+    EditionFactory(publication=idm29, language="en")
+    EditionFactory(publication=idm29, language="fr")
+
+    tree = page(client, "/es/publications/idm-29/")
+
+    assert facts(tree)["ISSN"] == "1726-2224 (inglés), 1726-4030 (francés)"
+    assert texts(tree, "//table[@class='editions']/tbody/tr/th") == ["Inglés ISSN 1726-2224", "Francés ISSN 1726-4030"]
+
+
+def test_publication_page_breadcrumb_number_is_in_the_page_language(client):
+    create_idm28()
+
+    tree = page(client, "/es/publications/idm-28/")
+
+    current = tree.xpath("//nav[@class='breadcrumbs']//*[@aria-current='page']")[0]
+    assert (text(current), current.get("lang")) == ("n.º 28", None)
+
+
+def test_publication_page_shows_one_fallback_note_for_title_and_subtitle_in_the_same_language(client):
+    PublicationFactory(slug="idm-29", title_fr="", subtitle_en="A subtitle", subtitle_fr="")
+
+    tree = page(client, "/fr/publications/idm-29/")
+
+    assert texts(tree, "//header[@class='publication__header']//p[@class='fallback-note']") == [
+        "Pas encore disponible en français : affiché en anglais."
+    ]
+    assert tree.xpath("//p[@class='publication__subtitle']/@lang") == ["en"]
+
+
+def test_publication_page_lists_available_languages_in_lower_case_inside_the_sentence(client):
+    create_idm28()
+
+    spanish = page(client, "/es/publications/idm-28/")
+    english = page(client, "/en/publications/idm-28/")
+
+    assert facts(spanish)["Disponible en"] == "inglés, francés, español"
+    assert facts(english)["Available in"] == "English, French, Spanish"
+
+
+def test_publication_page_sections_have_unique_accessible_names(client):
+    create_idm28()
+
+    tree = page(client, "/es/publications/idm-28/")
+
+    names = tree.xpath("//section/@aria-labelledby | //*[@role='region']/@aria-labelledby")
+    assert len(names) == len(set(names))
+    assert texts(tree, "//*[@role='region']/table/caption") == ["Ediciones por idioma y formato"]
+
+
 def test_publication_page_lists_recorded_workshops_and_links_them(client):
     create_idm28()
 
@@ -161,8 +234,8 @@ def test_publication_page_lists_recorded_workshops_and_links_them(client):
         "/fr/workshops/idm-2018-geneva/",
     ]
     assert texts(tree, "//section[@aria-labelledby='workshops-heading']//p[@class='card__meta']") == [
-        "New York, États-Unis d'Amérique · 26 mars 2018 – 27 mars 2018",
-        "Genève, Suisse · 8 octobre 2018 – 9 octobre 2018",
+        "New York, États-Unis d'Amérique · 26–27 mars 2018",
+        "Genève, Suisse · 8–9 octobre 2018",
     ]
 
 
@@ -213,8 +286,8 @@ def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
     tree = page(client, "/fr/workshops/idm-2018-geneva/")
 
     assert facts(tree) == {
-        "Dates": "8 octobre 2018 – 9 octobre 2018",
-        "Fuseau horaire": "Europe/Zurich (UTC+02:00)",
+        "Dates": "8–9 octobre 2018",
+        "Fuseau horaire": "heure de Zurich (UTC+02:00)",
         "Lieu": "Salle de conférence XVIII, Palais des Nations, Genève, Suisse",
         "Participants": "600",
         "Panélistes": "83",
@@ -259,6 +332,112 @@ def test_workshop_page_groups_agenda_by_day_with_unknown_times_first(client):
     assert [text(day.xpath("h3")[0]) for day in days] == ["Monday, Oct. 8, 2018", "Tuesday, Oct. 9, 2018"]
     assert [texts(day, ".//h4") for day in days] == [["A0", "A2"], ["B"]]
     assert texts(days[0], ".//p[@class='agenda-item__time']") == ["Time not recorded", "14:00 – 15:00"]
+
+
+def test_workshop_page_marks_its_english_report_title_as_a_fallback(client):
+    create_idm28()
+
+    tree = page(client, "/es/workshops/idm-2018-new-york/")
+
+    assert texts(tree, "//nav[@class='breadcrumbs']//li") == [
+        "Inicio",
+        "Talleres",
+        "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a escala mundial",
+    ]
+    assert tree.xpath("//nav[@class='breadcrumbs']//a/@href") == ["/es/", "/es/workshops/"]
+    assert facts(tree)["Informe"] == (
+        "Inclusive and Innovative Partnerships for Effective Global Governance of Migration (en inglés)"
+    )
+    assert tree.xpath("//dl[@class='facts']/dd/a/@lang") == ["en"]
+    assert facts(tree)["Zona horaria"] == "hora de New York (UTC-04:00)"
+
+
+@pytest.mark.parametrize(
+    ("language", "speakers", "headings"),
+    [
+        ("en", 1, ["Speaker"]),
+        ("en", 3, ["Speakers"]),
+        ("fr", 3, ["Intervenant·e·s"]),
+        ("es", 2, ["Oradores/as"]),
+    ],
+)
+def test_workshop_page_role_headings_agree_with_the_number_of_people(client, language, speakers, headings):
+    item = AgendaItemFactory(workshop=WorkshopFactory(slug="w"))
+    for _ in range(speakers):
+        AgendaParticipationFactory(agenda_item=item, speaker=SpeakerFactory(), role=AgendaParticipation.Role.SPEAKER)
+
+    tree = page(client, f"/{language}/workshops/w/")
+
+    assert texts(tree, "//dl[@class='people']/dt") == headings
+    assert len(tree.xpath("//dl[@class='people']/dd")) == speakers
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "shown"),
+    [
+        ("en", (2018, 10, 8), (2018, 10, 9), "Oct. 8–9, 2018"),
+        ("fr", (2018, 10, 8), (2018, 10, 9), "8–9 octobre 2018"),
+        ("es", (2018, 10, 8), (2018, 10, 9), "8–9 de octubre de 2018"),
+        ("en", (2018, 10, 30), (2018, 11, 2), "Oct. 30 – Nov. 2, 2018"),
+        ("fr", (2018, 10, 30), (2018, 11, 2), "30 octobre – 2 novembre 2018"),
+        ("es", (2018, 10, 30), (2018, 11, 2), "30 de octubre – 2 de noviembre de 2018"),
+        ("en", (2018, 12, 31), (2019, 1, 2), "Dec. 31, 2018 – Jan. 2, 2019"),
+        ("fr", (2018, 12, 31), (2019, 1, 2), "31 décembre 2018 – 2 janvier 2019"),
+        ("es", (2018, 12, 31), (2019, 1, 2), "31 de diciembre de 2018 – 2 de enero de 2019"),
+        ("fr", (2018, 10, 8), (2018, 10, 8), "8 octobre 2018"),
+    ],
+)
+def test_workshop_dates_do_not_repeat_month_and_year(client, language, start, end, shown):
+    WorkshopFactory(slug="w", start_date=datetime.date(*start), end_date=datetime.date(*end))
+
+    tree = page(client, f"/{language}/workshops/w/")
+
+    dates = tree.xpath("//dl[@class='facts']/dd")[0]
+    assert text(dates) == shown
+    assert dates.xpath("time/@datetime") == sorted({datetime.date(*start).isoformat(), datetime.date(*end).isoformat()})
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "shown"),
+    [
+        ("Europe/Zurich", (2018, 10, 8), "Zurich time (UTC+02:00)"),
+        ("Europe/Zurich", (2018, 12, 3), "Zurich time (UTC+01:00)"),
+        ("America/New_York", (2018, 3, 26), "New York time (UTC-04:00)"),
+        ("UTC", (2018, 3, 26), "UTC"),
+    ],
+)
+def test_workshop_time_zone_reads_as_a_city_with_its_offset_on_the_day(client, zone, day, shown):
+    WorkshopFactory(slug="w", time_zone=zone, start_date=datetime.date(*day), end_date=datetime.date(*day))
+
+    tree = page(client, "/en/workshops/w/")
+
+    assert facts(tree)["Time zone"] == shown
+
+
+def test_workshop_list_shows_public_workshops_newest_first_paginated(client):
+    for day in range(1, 23):
+        WorkshopFactory(
+            title_en=f"Workshop {day:02}", start_date=datetime.date(2018, 1, day), end_date=datetime.date(2018, 1, day)
+        )
+    WorkshopFactory(title_en="Hidden", publication=draft())
+
+    first = page(client, "/en/workshops/")
+    second = page(client, "/en/workshops/?page=2")
+
+    assert texts(first, "//h2")[0] == "22 workshops"
+    assert texts(first, "//ol[@class='card-list']//h3")[:3] == ["Workshop 22", "Workshop 21", "Workshop 20"]
+    assert len(first.xpath("//ol[@class='card-list']/li")) == 20
+    assert texts(second, "//ol[@class='card-list']//h3") == ["Workshop 02", "Workshop 01"]
+    assert first.xpath("//nav[@class='site-nav']//a[@aria-current='page']/@href") == ["/en/workshops/"]
+    assert page(client, "/fr/").xpath("//a[text()='Parcourir tous les ateliers']/@href") == ["/fr/workshops/"]
+
+
+def test_every_page_links_its_favicon_which_exists(client):
+    tree = page(client, "/en/nope/", status=404)
+
+    assert tree.xpath("//head/link[@rel='icon']/@href") == [static("catalogue/favicon.svg")]
+    assert tree.xpath("//head/link[@rel='icon']/@type") == ["image/svg+xml"]
+    assert finders.find("catalogue/favicon.svg") is not None
 
 
 def test_workshop_page_of_draft_report_gives_404(client):
@@ -539,6 +718,8 @@ QUERY_COUNTS = [
     ("/en/series/idm/", 5),
     ("/en/topics/governance/", 5),
     ("/en/workshops/workshop-0/", 3),
+    # count, page
+    ("/en/workshops/", 2),
 ]
 
 
