@@ -145,3 +145,73 @@ def test_catalogue_has_no_horizontal_scroll(page, idm28, screenshot, width):
 
     screenshot(page, f"catalogue-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_publication_page_landmarks_have_unique_names(page, idm28, axe_violations):
+    page.goto("/es/publications/idm-28/")
+
+    assert [v["id"] for v in axe_violations(page, tags=["best-practice"]) if v["id"].startswith("landmark")] == []
+
+
+def test_footer_reaches_the_bottom_of_a_short_page(page, idm28, screenshot):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/fr/nope/")
+
+    box = page.locator(".site-footer").bounding_box()
+    screenshot(page, "404-footer")
+    assert round(box["y"] + box["height"]) == 900
+
+
+def test_no_page_load_asks_for_a_missing_file(page, idm28):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+
+    for url in ("/en/", "/fr/publications/", "/es/workshops/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+
+    assert missing == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_topic_facet_shows_whole_labels_with_same_size_checkboxes(page, idm28, screenshot, width):
+    from .factories import TopicFactory
+
+    long_topic = TopicFactory(
+        slug="long", name_fr="Migration, environnement et changement climatique : données probantes"
+    )
+    idm28.topics.add(long_topic)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/fr/publications/")
+
+    facet = page.locator("fieldset.facet").filter(has=page.locator("legend", has_text="Thème"))
+    label = facet.get_by_text("Migration, environnement et changement climatique : données probantes")
+    assert label.is_visible()
+    assert facet.evaluate("f => [...f.querySelectorAll('ul')].every(u => u.scrollHeight <= u.clientHeight)")
+    sizes = facet.locator("input[type=checkbox]").evaluate_all(
+        "boxes => boxes.map(b => [Math.round(b.getBoundingClientRect().width), Math.round(b.getBoundingClientRect().height)])"
+    )
+    assert len(set(map(tuple, sizes))) == 1
+    screenshot(page, f"catalogue-facets-fr-{width}")
+
+
+def test_admin_table_of_contents_inline_fits_the_window(page, idm28, django_user_model, screenshot):
+    from .factories import TocEntryFactory
+
+    TocEntryFactory(publication=idm28, title_en="A very long heading " * 12)
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password-1")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/admin/login/?next=/admin/catalogue/publication/")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill("a-long-test-password-1")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile(r"/admin/catalogue/publication/$"))
+    page.goto(f"/admin/catalogue/publication/{idm28.pk}/change/")
+
+    table = page.locator("#toc_entries-group table").first
+    table.wait_for()
+    screenshot(page, "admin-publication-toc-1400")
+    assert table.bounding_box()["width"] <= 1400
+    select = page.locator("#toc_entries-group td.field-parent select").first
+    title = page.locator("#toc_entries-group input[name$='-title_en']").first
+    assert select.bounding_box()["width"] < title.bounding_box()["width"]
