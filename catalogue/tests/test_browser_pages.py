@@ -215,3 +215,13 @@ def test_admin_table_of_contents_inline_fits_the_window(page, idm28, django_user
     select = page.locator("#toc_entries-group td.field-parent select").first
     title = page.locator("#toc_entries-group input[name$='-title_en']").first
     assert select.bounding_box()["width"] < title.bounding_box()["width"]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_breadcrumbs_line_up_with_the_content(page, idm28, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/es/workshops/idm-2018-new-york/")
+
+    crumbs = page.locator(".breadcrumbs").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert (crumbs["x"], crumbs["width"]) == (main["x"], main["width"])
