@@ -287,7 +287,7 @@ def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
 
     assert facts(tree) == {
         "Dates": "8–9 octobre 2018",
-        "Fuseau horaire": "heure de Zurich (UTC+02:00)",
+        "Fuseau horaire": "Heure de Zurich (UTC+02:00)",
         "Lieu": "Salle de conférence XVIII, Palais des Nations, Genève, Suisse",
         "Participants": "600",
         "Panélistes": "83",
@@ -349,7 +349,7 @@ def test_workshop_page_marks_its_english_report_title_as_a_fallback(client):
         "Inclusive and Innovative Partnerships for Effective Global Governance of Migration (en inglés)"
     )
     assert tree.xpath("//dl[@class='facts']/dd/a/@lang") == ["en"]
-    assert facts(tree)["Zona horaria"] == "hora de New York (UTC-04:00)"
+    assert facts(tree)["Zona horaria"] == "Hora de New York (UTC-04:00)"
 
 
 @pytest.mark.parametrize(
