@@ -6,6 +6,7 @@ instantiates these classes per request) and last-modified dates come annotated.
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import F, Max
 from django.urls import reverse
@@ -15,11 +16,22 @@ from .querysets import published_q
 
 
 class CatalogueSitemap(Sitemap):
-    """A section listed in en, fr and es, each URL with its alternates and an x-default."""
+    """A section listed in en, fr and es, each URL with its alternates and an x-default.
+
+    The x-default is the default language's URL (/en/...), as in the pages' heads; Django's own
+    x-default would be the unprefixed URL, which only redirects.
+    """
 
     i18n = True
     alternates = True
-    x_default = True
+    x_default = False  # added by get_urls
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            default = [alt for alt in url["alternates"] if alt["lang_code"] == settings.LANGUAGE_CODE]
+            url["alternates"] += [{"location": alt["location"], "lang_code": "x-default"} for alt in default]
+        return urls
 
     def get_items(self):
         raise NotImplementedError

@@ -2,6 +2,7 @@
 
 import datetime
 
+import lxml.html
 import pytest
 from django.utils import timezone
 from lxml import etree
@@ -65,16 +66,22 @@ def test_sitemap_url_has_hreflang_alternates_and_x_default(client):
         ("alternate", "en", f"{HOST}/en/publications/idm-28/"),
         ("alternate", "fr", f"{HOST}/fr/publications/idm-28/"),
         ("alternate", "es", f"{HOST}/es/publications/idm-28/"),
-        ("alternate", "x-default", f"{HOST}/publications/idm-28/"),
+        # The English page itself, as the pages' heads say; the unprefixed URL only redirects.
+        ("alternate", "x-default", f"{HOST}/en/publications/idm-28/"),
     ]
 
 
-def test_sitemap_x_default_redirects_to_a_language(client):
+@pytest.mark.parametrize("path", ["/", "/publications/idm-28/", "/series/idm/", "/workshops/idm-2018-geneva/"])
+def test_sitemap_x_default_is_the_page_heads_x_default_and_answers_200(client, path):
     create_idm28()
+    root = sitemap(client)
 
-    response = client.get("/publications/idm-28/", headers={"accept-language": "fr"})
-
-    assert (response.status_code, response["Location"]) == (302, "/fr/publications/idm-28/")
+    for language in ("en", "fr", "es"):
+        (url,) = root.xpath(f'/s:urlset/s:url[s:loc="{HOST}/{language}{path}"]', namespaces=NS)
+        (in_sitemap,) = url.xpath('xhtml:link[@hreflang="x-default"]/@href', namespaces=NS)
+        head = lxml.html.document_fromstring(client.get(f"/{language}{path}").content)
+        assert head.xpath('//head/link[@rel="alternate"][@hreflang="x-default"]/@href') == [in_sitemap]
+        assert client.get(in_sitemap).status_code == 200
 
 
 def test_sitemap_lastmod_is_the_latest_public_change(client):
