@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .identifiers import format_isbn
-from .metadata import CitationRecord
+from .metadata import CitationRecord, number_label
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
 _BIBTEX_ESCAPES = str.maketrans(
@@ -144,19 +144,37 @@ def to_csl_json(record: CitationRecord) -> str:
     return json.dumps([to_csl_data(record)], ensure_ascii=False, indent=2) + "\n"
 
 
+def _lang_attribute(language: str, page_language: str) -> SafeString:
+    return format_html(' lang="{}"', language) if language != page_language else mark_safe("")
+
+
+def _in_language(text: str, language: str, page_language: str) -> SafeString:
+    """`text`, in a <span lang="xx"> when it is not written in the page's language."""
+    if language == page_language:
+        return format_html("{}", text)
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
 def formatted_citation(record: CitationRecord, *, page_language: str) -> SafeString:
-    """An APA-style reference as HTML: Author. (Year). <cite>Title</cite> (Series No. N). Publisher. URL"""
-    lang = format_html(' lang="{}"', record.title_language) if record.title_language != page_language else ""
-    title = format_html("<cite{}>{}</cite>", lang, record.full_title)
-    # APA leaves the publisher out when it is the author.
-    publisher = record.publisher if record.publisher and record.publisher != record.author else ""
-    parts = []
-    if record.author:
-        parts.append(format_html("{}. ({}). {} ({}).", record.author, record.year, title, record.series_label))
-    else:
-        parts.append(format_html("{} ({}). ({}).", title, record.series_label, record.year))
-    if publisher:
-        parts.append(format_html("{}.", publisher))
+    """An APA-like reference as HTML, in the page's language:
+
+    Corporate author (Year). <cite>Title</cite> (Series, No. N). Publisher. URL
+
+    Each text keeps the language it is written in (lang="xx" where it differs from the page's);
+    the publisher is left out when it is the author, as APA does.
+    """
+    parts = [
+        format_html("{} ({}).", _in_language(record.author, record.author_language, page_language), record.year),
+        format_html(
+            "<cite{}>{}</cite> ({}, {}).",
+            _lang_attribute(record.title_language, page_language),
+            record.full_title,
+            _in_language(record.series, record.series_language, page_language),
+            number_label(record.series_number, page_language),
+        ),
+    ]
+    if record.publisher and record.publisher != record.author:
+        parts.append(format_html("{}.", _in_language(record.publisher, record.publisher_language, page_language)))
     parts.append(format_html('<a href="{}">{}</a>', record.url, record.url))
     return mark_safe(" ".join(parts))  # every part is built by format_html
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 
 from .models import Edition, Publication, Workshop
@@ -44,6 +44,9 @@ OFFER_AVAILABILITY = {
     Edition.Availability.PRINT_ON_DEMAND: "https://schema.org/MadeToOrder",
     Edition.Availability.OUT_OF_PRINT: "https://schema.org/Discontinued",
 }
+# The organisation whose catalogue this is: the corporate author of a publication that names none,
+# and the author of the feeds.
+ORGANISATION_NAME = gettext_lazy("International Organization for Migration")
 # OpenGraph wants language_TERRITORY.
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}
 # Electronic formats come first when one edition has to stand for a language.
@@ -56,12 +59,29 @@ def absolute_url_in(request, instance, language: str) -> str:
         return request.build_absolute_uri(instance.get_absolute_url())
 
 
-def series_number_label(series, number: int, language: str) -> str:
-    """'International Dialogue on Migration No. 28' in `language`."""
-    name, _name_language = translated_text(series, "name", language)
+def number_label(number: int, language: str) -> str:
+    """'No. 28' in `language` ('n° 28', 'n.º 28')."""
     with translation.override(language):
         # The same message as the pages' "No. {{ number }}", so one translation serves both.
-        return f"{name} {gettext('No. %(number)s') % {'number': number}}"
+        return gettext("No. %(number)s") % {"number": number}
+
+
+def series_number_label(series, number: int, language: str) -> str:
+    """'International Dialogue on Migration No. 28' in `language` (the series name falls back if untranslated)."""
+    name, _name_language = translated_text(series, "name", language)
+    return f"{name} {number_label(number, language)}"
+
+
+def corporate_author(publication: Publication, language: str) -> tuple[str, str]:
+    """(name, its language) of the body that authored `publication`: its own, else the catalogue's organisation."""
+    author, author_language = translated_text(publication, "corporate_author", language)
+    return (author, author_language) if author else (organisation_name(language), language)
+
+
+def organisation_name(language: str) -> str:
+    """The catalogue's organisation, named in `language`."""
+    with translation.override(language):
+        return str(ORGANISATION_NAME)
 
 
 def sorted_editions(editions) -> list[Edition]:
@@ -94,7 +114,11 @@ def json_ld_script(data: dict) -> SafeString:
 
 @dataclass(frozen=True)
 class CitationRecord:
-    """What a reference manager needs to cite a publication or one of its editions."""
+    """What a reference manager needs to cite a publication or one of its editions.
+
+    Every text field is read in the citation's language with its own fallback; `<field>_language`
+    says which language each one is written in.
+    """
 
     key: str
     title: str
@@ -102,12 +126,14 @@ class CitationRecord:
     title_language: str
     language: str
     author: str
+    author_language: str
     publisher: str
+    publisher_language: str
     year: int
     date: datetime.date | None
     series: str
+    series_language: str
     series_number: int
-    series_label: str
     isbn: str
     issn: str
     pages: int | None
@@ -115,6 +141,7 @@ class CitationRecord:
     pdf_url: str
     reference_number: str
     abstract: str
+    abstract_language: str
 
     @property
     def full_title(self) -> str:
@@ -122,28 +149,32 @@ class CitationRecord:
 
 
 def citation_record(publication: Publication, *, request, language: str, edition: Edition | None = None):
-    """The record citing `publication` as read in `language`, or citing one of its `edition`s.
+    """The record citing `publication` as read in the page's `language`, or citing one of its `edition`s.
 
-    A publication is cited in the language its title is shown in, with the identifiers of its
-    edition in that language; an edition is cited in its own language.
+    A publication is cited in the page's language, with the identifiers of its edition in that
+    language (else of the edition in its title's language); an edition is cited in its own language.
+    Each field falls back on its own when it is not written in the citation's language.
     """
     if edition is None:
-        title, title_language = translated_text(publication, "title", language)
-        edition = preferred_edition(publication, title_language)
-        cited_language = title_language
+        citation_language = language
+        title, title_language = translated_text(publication, "title", citation_language)
+        edition = preferred_edition(publication, citation_language) or preferred_edition(publication, title_language)
+        cited_language = edition.language if edition else title_language
         key = publication.slug
         url = absolute_url_in(request, publication, language)
     else:
-        title, title_language = translated_text(publication, "title", edition_title_language(edition))
+        citation_language = edition_title_language(edition)
+        title, title_language = translated_text(publication, "title", citation_language)
         cited_language = edition.language
         key = f"{publication.slug}-{edition.language}-{edition.format}"
         page_language = edition.language if edition.language in settings.MODELTRANSLATION_LANGUAGES else language
         url = absolute_url_in(request, publication, page_language)
+    # A subtitle belongs with its title: only in the title's language.
     subtitle, _subtitle_language = _same_language_text(publication, "subtitle", title_language)
-    abstract, _abstract_language = _same_language_text(publication, "summary", title_language)
-    author, _ = translated_text(publication, "corporate_author", title_language)
-    publisher, _ = translated_text(publication, "publisher", title_language)
-    series_name, _ = translated_text(publication.series, "name", title_language)
+    abstract, abstract_language = translated_text(publication, "summary", citation_language)
+    author, author_language = corporate_author(publication, citation_language)
+    publisher, publisher_language = translated_text(publication, "publisher", citation_language)
+    series_name, series_language = translated_text(publication.series, "name", citation_language)
     pdf_edition = _pdf_edition(publication, cited_language)
     return CitationRecord(
         key=key,
@@ -152,12 +183,14 @@ def citation_record(publication: Publication, *, request, language: str, edition
         title_language=title_language,
         language=cited_language,
         author=author,
+        author_language=author_language,
         publisher=publisher or author,
+        publisher_language=publisher_language if publisher else author_language,
         year=publication.year,
         date=edition.date if edition else None,
         series=series_name,
+        series_language=series_language,
         series_number=publication.number,
-        series_label=series_number_label(publication.series, publication.number, title_language),
         isbn=edition.isbn if edition else "",
         issn=publication.issn_for(cited_language),
         pages=edition.pages if edition else None,
@@ -165,6 +198,7 @@ def citation_record(publication: Publication, *, request, language: str, edition
         pdf_url=request.build_absolute_uri(pdf_edition.download_url) if pdf_edition else "",
         reference_number=publication.reference_number,
         abstract=abstract,
+        abstract_language=abstract_language,
     )
 
 
@@ -241,12 +275,10 @@ def publication_json_ld(publication: Publication, *, request, language: str) -> 
         data["alternativeHeadline"] = subtitle
     if summary and summary_language == title_language:
         data["description"] = summary
-    author, _ = translated_text(publication, "corporate_author", language)
-    if author:
-        data["author"] = {"@type": "Organization", "name": author}
+    author, _ = corporate_author(publication, language)
+    data["author"] = {"@type": "Organization", "name": author}
     publisher, _ = translated_text(publication, "publisher", language)
-    if publisher or author:
-        data["publisher"] = {"@type": "Organization", "name": publisher or author}
+    data["publisher"] = {"@type": "Organization", "name": publisher or author}
     if publication.reference_number:
         data["identifier"] = publication.reference_number
     topics = [translated_text(topic, "name", language)[0] for topic in publication.topics.all()]
@@ -277,14 +309,13 @@ def _edition_id(page_url: str, edition: Edition) -> str:
 
 
 def _edition_json_ld(publication: Publication, edition: Edition, editions: list[Edition], *, page_url, request) -> dict:
-    title, title_language = translated_text(publication, "title", edition_title_language(edition))
-    data = {
-        "@type": "Book",
-        "@id": _edition_id(page_url, edition),
-        "name": title,
-        "inLanguage": edition.language,
-        "bookFormat": BOOK_FORMATS[edition.format],
-    }
+    data = {"@type": "Book", "@id": _edition_id(page_url, edition)}
+    # Named only by a title written in the edition's language: a fallback title is not the edition's name.
+    title = translations_of(publication, "title").get(edition.language)
+    if title:
+        data["name"] = title
+    data["inLanguage"] = edition.language
+    data["bookFormat"] = BOOK_FORMATS[edition.format]
     if edition.isbn:
         data["isbn"] = edition.isbn
     if edition.pages:
@@ -296,12 +327,9 @@ def _edition_json_ld(publication: Publication, edition: Edition, editions: list[
         if edition.format in MEDIA_TYPES:
             data["encodingFormat"] = MEDIA_TYPES[edition.format]
     if edition.price is not None:
-        data["offers"] = {
-            "@type": "Offer",
-            "price": f"{edition.price:.2f}",
-            "priceCurrency": edition.currency,
-            "availability": OFFER_AVAILABILITY[edition.availability],
-        }
+        data["offers"] = {"@type": "Offer", "price": f"{edition.price:.2f}", "priceCurrency": edition.currency}
+        if edition.availability:  # empty: not stated
+            data["offers"]["availability"] = OFFER_AVAILABILITY[edition.availability]
     # Editions in the original language are the work the others translate.
     original = publication.original_language
     originals = [other for other in editions if other.language == original]
@@ -329,7 +357,7 @@ def _citation_tags(publication: Publication, record: CitationRecord) -> list[Met
     tags += [MetaTag("citation_isbn", isbn) for isbn in isbns]
     if record.issn:
         tags.append(MetaTag("citation_issn", record.issn))
-    tags.append(MetaTag("citation_series_title", record.series, record.title_language))
+    tags.append(MetaTag("citation_series_title", record.series, record.series_language))
     tags.append(
         MetaTag(
             "citation_publication_date",

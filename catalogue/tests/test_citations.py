@@ -129,6 +129,47 @@ def test_bibtex_for_the_english_edition_from_the_french_page(client, idm28):
     ]
 
 
+def test_bibtex_and_ris_for_the_spanish_edition_use_spanish_fields_where_they_exist(client, idm28):
+    idm28.summary_es = "Informe del Diálogo de 2018."
+    idm28.save()
+
+    bib = client.get("/es/publications/idm-28/editions/es-pdf/cite.bib").content.decode()
+    ris = client.get("/es/publications/idm-28/editions/es-pdf/cite.ris").content.decode()
+
+    # No Spanish title: the English one; series, author, publisher and abstract are Spanish.
+    assert parse_bibtex(bib) == [
+        (
+            "book",
+            "idm-28-es-pdf",
+            {
+                "author": IOM["es"],
+                "title": TITLE_EN,
+                "series": "Diálogo Internacional sobre la Migración",
+                "number": "28",
+                "publisher": IOM["es"],
+                "year": "2018",
+                "language": "es",
+                "url": "http://testserver/es/publications/idm-28/",
+            },
+        )
+    ]
+    assert "  author = {{Organización Internacional para las Migraciones}},\n" in bib
+    assert rispy.loads(ris) == [
+        {
+            "type_of_reference": "BOOK",
+            "authors": [IOM["es"]],
+            "title": TITLE_EN,
+            "secondary_title": "Diálogo Internacional sobre la Migración",
+            "number": "28",
+            "publisher": IOM["es"],
+            "year": "2018",
+            "language": "es",
+            "abstract": "Informe del Diálogo de 2018.",
+            "urls": ["http://testserver/es/publications/idm-28/"],
+        }
+    ]
+
+
 def test_ris_for_the_french_edition(client, idm28):
     response = client.get("/en/publications/idm-28/editions/fr-pdf/cite.ris")
     text = response.content.decode()
@@ -255,30 +296,54 @@ def test_citation_downloads_never_show_drafts_or_future_publications(client):
     assert statuses == [404, 404, 404]
 
 
-def citation_on_page(client, url: str) -> tuple[str, str | None]:
+def citation_on_page(client, url: str) -> tuple[str, list[tuple[str, str | None, str]]]:
+    """The citation's text, and (element, lang, text) of each of its elements but the link."""
     tree = lxml.html.document_fromstring(client.get(url).content)
     (paragraph,) = tree.xpath('//p[@class="citation"]')
-    return paragraph.text_content(), paragraph.find("cite").get("lang")
+    elements = [
+        (element.tag, element.get("lang"), element.text_content()) for element in paragraph if element.tag != "a"
+    ]
+    return paragraph.text_content(), elements
 
 
 def test_formatted_citation_on_the_page_in_english_and_french(client, idm28):
     assert citation_on_page(client, "/en/publications/idm-28/") == (
-        f"International Organization for Migration. (2018). {TITLE_EN} "
-        "(International Dialogue on Migration No. 28). http://testserver/en/publications/idm-28/",
-        None,
+        f"International Organization for Migration (2018). {TITLE_EN} "
+        "(International Dialogue on Migration, No. 28). http://testserver/en/publications/idm-28/",
+        [("cite", None, TITLE_EN)],
     )
     assert citation_on_page(client, "/fr/publications/idm-28/") == (
-        f"Organisation internationale pour les migrations. (2018). {TITLE_FR} "
-        "(Dialogue international sur la migration n° 28). http://testserver/fr/publications/idm-28/",
-        None,
+        f"Organisation internationale pour les migrations (2018). {TITLE_FR} "
+        "(Dialogue international sur la migration, n° 28). http://testserver/fr/publications/idm-28/",
+        [("cite", None, TITLE_FR)],
     )
 
 
-def test_formatted_citation_in_spanish_falls_back_to_the_english_record_and_says_so(client, idm28):
+def test_formatted_citation_in_spanish_falls_back_field_by_field_and_says_so(client, idm28):
+    # Only the title is missing in Spanish: it alone is English, and marked so.
     assert citation_on_page(client, "/es/publications/idm-28/") == (
-        f"International Organization for Migration. (2018). {TITLE_EN} "
-        "(International Dialogue on Migration No. 28). http://testserver/es/publications/idm-28/",
-        "en",
+        f"Organización Internacional para las Migraciones (2018). {TITLE_EN} "
+        "(Diálogo Internacional sobre la Migración, n.º 28). http://testserver/es/publications/idm-28/",
+        [("cite", "en", TITLE_EN)],
+    )
+
+
+def test_formatted_citation_marks_each_fallback_field_with_its_language(client, idm28):
+    idm28.series.name_es = ""
+    idm28.series.save()
+    idm28.corporate_author_es = ""
+    idm28.publisher_es = ""
+    idm28.publisher_fr = "OIM"
+    idm28.save()
+
+    assert citation_on_page(client, "/es/publications/idm-28/") == (
+        f"International Organization for Migration (2018). {TITLE_EN} "
+        "(International Dialogue on Migration, n.º 28). http://testserver/es/publications/idm-28/",
+        [
+            ("span", "en", "International Organization for Migration"),
+            ("cite", "en", TITLE_EN),
+            ("span", "en", "International Dialogue on Migration"),
+        ],
     )
 
 
@@ -288,11 +353,47 @@ def test_formatted_citation_in_spanish_with_a_spanish_title(client, idm28):
     idm28.save()
 
     assert citation_on_page(client, "/es/publications/idm-28/") == (
-        "Organización Internacional para las Migraciones. (2018). Asociaciones inclusivas e innovadoras para una "
-        "gobernanza eficaz de la migración (Diálogo Internacional sobre la Migración n.º 28). OIM. "
+        "Organización Internacional para las Migraciones (2018). Asociaciones inclusivas e innovadoras para una "
+        "gobernanza eficaz de la migración (Diálogo Internacional sobre la Migración, n.º 28). OIM. "
         "http://testserver/es/publications/idm-28/",
-        None,
+        [("cite", None, "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración")],
     )
+
+
+def test_formatted_citation_without_a_corporate_author_names_the_organisation(client):
+    series = create_idm28().series
+    PublicationFactory(
+        series=series,
+        number=29,
+        slug="idm-29",
+        year=2019,
+        title_en="Youth and Migration",
+        title_es="Jóvenes y migración",
+        publisher_en="International Organization for Migration (IOM)",
+        publisher_es="Organización Internacional para las Migraciones (OIM)",
+    )
+
+    assert citation_on_page(client, "/es/publications/idm-29/")[0] == (
+        "Organización Internacional para las Migraciones (2019). Jóvenes y migración "
+        "(Diálogo Internacional sobre la Migración, n.º 29). Organización Internacional para las Migraciones (OIM). "
+        "http://testserver/es/publications/idm-29/"
+    )
+    (entry,) = parse_bibtex(client.get("/en/publications/idm-29/cite.bib").content.decode())
+    assert entry[2]["author"] == "International Organization for Migration"
+    assert "  author = {{International Organization for Migration}},\n" in (
+        client.get("/en/publications/idm-29/cite.bib").content.decode()
+    )
+    (record,) = rispy.loads(client.get("/fr/publications/idm-29/cite.ris").content.decode())
+    assert record["authors"] == ["Organisation internationale pour les migrations"]
+
+
+def test_formatted_citation_escapes_its_fields(client):
+    PublicationFactory(slug="markup", title_en="<b>Bold</b> & co", corporate_author_en="A <i>body</i>")
+
+    text, elements = citation_on_page(client, "/en/publications/markup/")
+
+    assert text.startswith("A <i>body</i> (2018). <b>Bold</b> & co (International Dialogue on Migration, No. ")
+    assert elements == [("cite", None, "<b>Bold</b> & co")]
 
 
 def test_publication_page_links_every_citation_download(client, idm28):

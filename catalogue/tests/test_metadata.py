@@ -110,10 +110,10 @@ def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(
                 "encodingFormat": "application/pdf",
                 "translationOfWork": {"@id": f"{page}#edition-en-pdf"},
             },
+            # No Spanish title: the Spanish edition is not named by the English one.
             {
                 "@type": "Book",
                 "@id": f"{page}#edition-es-pdf",
-                "name": TITLE_EN,
                 "inLanguage": "es",
                 "bookFormat": "https://schema.org/EBook",
                 "translationOfWork": {"@id": f"{page}#edition-en-pdf"},
@@ -144,7 +144,13 @@ def test_publication_json_ld_name_and_series_follow_page_language(client, idm28,
 
 def test_publication_print_edition_is_paperback_with_offer(client, idm28):
     EditionFactory(
-        publication=idm28, language="en", format="print", isbn="9789290687757", price="20.00", currency="USD"
+        publication=idm28,
+        language="en",
+        format="print",
+        isbn="9789290687757",
+        price="20.00",
+        currency="USD",
+        availability="available",
     )
 
     data = json_ld(parse(client.get("/en/publications/idm-28/")))
@@ -244,6 +250,7 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28):
 def test_open_graph_for_idm28_in_spanish(client, idm28):
     tree = parse(client.get("/es/publications/idm-28/"))
 
+    # No Spanish title or summary: both fall back to English; the Spanish edition has no ISBN or date.
     assert open_graph(tree) == [
         ("og:title", TITLE_EN),
         ("og:type", "book"),
@@ -253,8 +260,32 @@ def test_open_graph_for_idm28_in_spanish(client, idm28):
         ("og:locale:alternate", "fr_FR"),
         ("og:site_name", "Catálogo de publicaciones IDM"),
         ("og:description", "A record of the 2018 Dialogue on partnerships for migration governance."),
-        ("book:isbn", "9789290687740"),
-        ("book:release_date", "2018-11-16"),
+    ]
+
+
+def test_open_graph_description_is_the_page_languages_summary_even_when_the_title_falls_back(client, idm28):
+    idm28.summary_es = "Informe del Diálogo de 2018.\n\nSegundo párrafo."
+    idm28.save()
+
+    tree = parse(client.get("/es/publications/idm-28/"))
+
+    assert dict(open_graph(tree))["og:description"] == "Informe del Diálogo de 2018."
+    assert dict(open_graph(tree))["og:title"] == TITLE_EN
+
+
+def test_edition_json_ld_is_named_in_the_editions_language(client, idm28):
+    idm28.title_es = "Asociaciones inclusivas e innovadoras"
+    idm28.save()
+    EditionFactory(publication=idm28, language="ar", format="pdf", position=4)
+
+    data = json_ld(parse(client.get("/es/publications/idm-28/")))
+
+    assert [(example.get("name"), example["inLanguage"]) for example in data["workExample"]] == [
+        (TITLE_EN, "en"),
+        (TITLE_FR, "fr"),
+        ("Asociaciones inclusivas e innovadoras", "es"),
+        # No Arabic title: no name rather than another language's title said to be Arabic.
+        (None, "ar"),
     ]
 
 
