@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
-from .metadata import series_number_label, translated_text
+from .metadata import corporate_author, organisation_name, series_number_label, translated_text
 from .models import Publication, Series, Topic
 
 FEED_LENGTH = 50
@@ -37,7 +37,11 @@ class _LanguageTaggingHandler:
 
 
 class LanguageTaggedAtomFeed(Atom1Feed):
-    """Atom 1.0 whose entries mark fallback-language titles and summaries with xml:lang."""
+    """Atom 1.0 whose entries mark fallback-language titles and summaries with xml:lang.
+
+    (An entry title is "<series> No. N: <title>", the label always in the feed's language; when the
+    title itself falls back, the element is tagged with the title's language, most of its text.)
+    """
 
     def add_item_elements(self, handler, item):
         feed_language = self.feed["language"]
@@ -80,10 +84,18 @@ class PublicationFeed(Feed):
     def feed_url(self, obj):
         return reverse("catalogue:feed")
 
+    def author_name(self, obj):
+        # RFC 4287 wants an author on the feed unless every entry has one: the catalogue's organisation.
+        return organisation_name(self.language_code())
+
     def item_title(self, item):
-        # The series label follows the title's language, so a fallback title is wholly in one language.
-        title, title_language = translated_text(item, "title", self.language_code())
-        return f"{series_number_label(item.series, item.number, title_language)}: {title}"
+        # The series label is always in the feed's language; only the title itself falls back.
+        language = self.language_code()
+        title, _title_language = translated_text(item, "title", language)
+        return pgettext("feed entry title: series and number, then the title", "%(series)s: %(title)s") % {
+            "series": series_number_label(item.series, item.number, language),
+            "title": title,
+        }
 
     def item_description(self, item):
         summary, _ = translated_text(item, "summary", self.language_code())
@@ -96,8 +108,7 @@ class PublicationFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        author, _ = translated_text(item, "corporate_author", self.language_code())
-        return author or None
+        return corporate_author(item, self.language_code())[0]
 
     def item_categories(self, item):
         return [translated_text(topic, "name", self.language_code())[0] for topic in item.topics.all()]

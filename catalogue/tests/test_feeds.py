@@ -5,6 +5,7 @@ import datetime
 import feedparser
 import pytest
 from django.utils import timezone
+from lxml import etree
 
 from catalogue.models import Publication
 
@@ -14,11 +15,53 @@ pytestmark = pytest.mark.django_db
 
 TITLE_EN = "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
 TITLE_FR = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
+ATOM = "http://www.w3.org/2005/Atom"
+NS = {"atom": ATOM}
+
+
+def check_rfc4287(content: bytes) -> None:
+    """What RFC 4287 (section 4.1) requires of a feed and its entries, checked on the XML itself."""
+    root = etree.fromstring(content)
+    assert root.tag == f"{{{ATOM}}}feed"
+
+    def one(element, name: str) -> etree._Element:
+        found = element.findall(f"atom:{name}", NS)
+        assert len(found) == 1, (name, len(found))
+        assert (found[0].text or "").strip() or name == "author", name
+        return found[0]
+
+    def alternate_links(element) -> list[str]:
+        links = [link for link in element.findall("atom:link", NS) if link.get("rel", "alternate") == "alternate"]
+        assert all(link.get("href") for link in links)
+        # At most one alternate per type and language; an entry without content needs one.
+        assert len({(link.get("type"), link.get("hreflang")) for link in links}) == len(links)
+        return [link.get("href") for link in links]
+
+    for name in ("id", "title", "updated"):
+        one(root, name)
+    assert alternate_links(root) != []
+    feed_authors = root.findall("atom:author", NS)
+    for author in feed_authors:
+        assert (author.findtext("atom:name", namespaces=NS) or "").strip() != ""
+    entries = root.findall("atom:entry", NS)
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            one(entry, name)
+        if entry.find("atom:content", NS) is None:
+            assert alternate_links(entry) != []
+        entry_authors = entry.findall("atom:author", NS)
+        for author in entry_authors:
+            assert (author.findtext("atom:name", namespaces=NS) or "").strip() != ""
+        # An entry without its own author takes the feed's: one of them must exist.
+        assert entry_authors or feed_authors
+    # A feed's author is required unless every entry has one; ours always names one.
+    assert feed_authors != []
 
 
 def feed(client, url: str) -> feedparser.FeedParserDict:
     response = client.get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "application/atom+xml; charset=utf-8")
+    check_rfc4287(response.content)
     parsed = feedparser.parse(response.content)
     assert (parsed.bozo, parsed.version) == (False, "atom10")
     return parsed
@@ -40,14 +83,15 @@ def entries(parsed) -> list[tuple[str, str | None, str]]:
         ),
         (
             "fr",
-            f"Dialogue international sur la migration n° 28: {TITLE_FR}",
+            f"Dialogue international sur la migration n° 28\u00a0: {TITLE_FR}",
             "fr",
             "<p>Compte rendu du Dialogue de 2018 sur les partenariats pour la gouvernance des migrations.</p>",
         ),
-        # No Spanish title or summary: the English ones, tagged xml:lang="en" inside the Spanish feed.
+        # No Spanish title or summary: the English ones, tagged xml:lang="en" inside the Spanish feed;
+        # the series label stays Spanish.
         (
             "es",
-            f"International Dialogue on Migration No. 28: {TITLE_EN}",
+            f"Diálogo Internacional sobre la Migración n.º 28: {TITLE_EN}",
             "en",
             "<p>A record of the 2018 Dialogue on partnerships for migration governance.</p>",
         ),
@@ -65,6 +109,39 @@ def test_feed_shows_idm28_in_each_language(client, language, title, title_langua
     assert (entry.summary, entry.summary_detail.language) == (summary, title_language)
     assert [tag.term for tag in entry.tags] == [
         {"en": "Migration governance", "fr": "Gouvernance des migrations", "es": "Gobernanza de la migración"}[language]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "organisation"),
+    [
+        ("en", "International Organization for Migration"),
+        ("fr", "Organisation internationale pour les migrations"),
+        ("es", "Organización Internacional para las Migraciones"),
+    ],
+)
+def test_feed_and_each_entry_have_an_author_in_the_feeds_language(client, language, organisation):
+    series = create_idm28().series
+    # Newer than IDM 28, with a corporate author of its own in English and French (Spanish falls back).
+    PublicationFactory(series=series, number=29, slug="idm-29", corporate_author_en="IOM", corporate_author_fr="OIM")
+
+    catalogue = feed(client, f"/{language}/feed/")
+    topic = feed(client, f"/{language}/topics/migration-governance/feed/")
+
+    assert (catalogue.feed.author, topic.feed.author) == (organisation, organisation)
+    assert [entry.author for entry in catalogue.entries] == ["OIM" if language == "fr" else "IOM", organisation]
+    assert [entry.author for entry in topic.entries] == [organisation]
+
+
+def test_french_feed_titles_use_the_french_series_label_whatever_the_titles_language(client):
+    series = create_idm28().series
+    PublicationFactory(series=series, number=29, slug="idm-29", title_en="Youth and Migration", title_fr="")
+
+    parsed = feed(client, "/fr/feed/")
+
+    assert [(title, language) for title, language, _link in entries(parsed)] == [
+        ("Dialogue international sur la migration n° 29\u00a0: Youth and Migration", "en"),
+        (f"Dialogue international sur la migration n° 28\u00a0: {TITLE_FR}", "fr"),
     ]
 
 
