@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from .identifiers import IsbnField, IssnField, format_isbn
@@ -61,6 +63,47 @@ class AgendaParticipationManager(models.Manager):
             speaker__slug=speaker_slug,
             role=role,
         )
+
+
+class CountPrecision(models.TextChoices):
+    """How exact a reported head count is: sources often give "over 600" or "about 700"."""
+
+    EXACT = "exact", pgettext_lazy("number of people", "Exactly")
+    MORE_THAN = "more-than", pgettext_lazy("number of people", "More than")
+    ABOUT = "about", pgettext_lazy("number of people", "About")
+
+
+def count_display(count: int | None, precision: str) -> str:
+    """A head count as a phrase in the active language: "600", "more than 600", "about 700"; "" when unknown."""
+    if count is None:
+        return ""
+    number = number_format(count)
+    if precision == CountPrecision.MORE_THAN:
+        return pgettext("number of people", "more than %(count)s") % {"count": number}
+    if precision == CountPrecision.ABOUT:
+        return pgettext("number of people", "about %(count)s") % {"count": number}
+    return number
+
+
+def counts_have_precision(*prefixes: str) -> models.CheckConstraint:
+    """Each `<prefix>_count` and its `<prefix>_precision` are given together or not at all.
+
+    One constraint for all the counts: full_clean() (and so the validating loaddata) runs a query per constraint.
+    """
+    condition = Q()
+    for prefix in prefixes:
+        count, precision = f"{prefix}_count", f"{prefix}_precision"
+        condition &= (Q(**{f"{count}__isnull": True}) & Q(**{precision: ""})) | (
+            Q(**{f"{count}__isnull": False}) & ~Q(**{precision: ""})
+        )
+    return models.CheckConstraint(
+        condition=condition,
+        name="publication_counts_have_precision",
+        violation_error_message=_(
+            "Give a number of people together with its precision (exactly, more than or about), or neither."
+        ),
+        violation_error_code="count_precision_mismatch",
+    )
 
 
 class Topic(models.Model):
@@ -134,9 +177,9 @@ class Series(models.Model):
         return (self.slug,)
 
     def issn_for(self, language: str) -> "SeriesIssn | None":
-        """The series' ISSN for editions in `language` (online before print), from prefetched rows."""
+        """The series' ISSN for editions in `language` (see MEDIUM_PREFERENCE), from prefetched rows."""
         candidates = [row for row in self.issns.all() if row.language == language]
-        candidates.sort(key=lambda row: row.medium != SeriesIssn.Medium.ONLINE)
+        candidates.sort(key=lambda row: SeriesIssn.MEDIUM_PREFERENCE.index(row.medium))
         return candidates[0] if candidates else None
 
 
@@ -155,7 +198,11 @@ class SeriesIssn(models.Model):
     series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="issns")
     language = models.CharField(_("language"), max_length=3, choices=language_choices)
     issn = IssnField(_("ISSN"), unique=True)
-    medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices, default=Medium.PRINT)
+    # Empty: the medium is not stated where the ISSN was found (left empty rather than guessed).
+    medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices, blank=True, default="")
+
+    # Which row issn_for() picks when a language has several: online, then print, then medium not stated.
+    MEDIUM_PREFERENCE = [Medium.ONLINE, Medium.PRINT, ""]
 
     objects = SeriesIssnManager()
 
@@ -198,6 +245,26 @@ class Publication(models.Model):
     reference_number = models.CharField(
         _("reference number"), max_length=50, blank=True, help_text=_("E.g. PUB2019/046/L.")
     )
+    # Attendance of the whole Dialogue the publication reports on (all its workshops), as the report states
+    # it: often approximate ("over 600"), hence the precision. Empty when not stated.
+    participants_count = models.PositiveIntegerField(
+        _("number of participants"),
+        null=True,
+        blank=True,
+        help_text=_("Across all the workshops the publication reports on, as the report states it."),
+    )
+    participants_precision = models.CharField(
+        _("precision of the number of participants"), max_length=10, choices=CountPrecision.choices, blank=True
+    )
+    panelists_count = models.PositiveIntegerField(
+        _("number of panelists"),
+        null=True,
+        blank=True,
+        help_text=_("Across all the workshops the publication reports on, as the report states it."),
+    )
+    panelists_precision = models.CharField(
+        _("precision of the number of panelists"), max_length=10, choices=CountPrecision.choices, blank=True
+    )
     cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
     cover_alt = models.CharField(
         _("cover image text alternative"),
@@ -230,6 +297,7 @@ class Publication(models.Model):
                 violation_error_message=_("A published publication needs a publish date."),
                 violation_error_code="published_without_date",
             ),
+            counts_have_precision("participants", "panelists"),
         ]
 
     def __str__(self):
@@ -252,6 +320,14 @@ class Publication(models.Model):
             and self.publish_date is not None
             and self.publish_date <= timezone.now()
         )
+
+    @property
+    def participants_display(self) -> str:
+        return count_display(self.participants_count, self.participants_precision)
+
+    @property
+    def panelists_display(self) -> str:
+        return count_display(self.panelists_count, self.panelists_precision)
 
     @cached_property
     def available_languages(self) -> list[str]:
@@ -295,8 +371,9 @@ class Edition(models.Model):
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
     file = models.FileField(_("file"), upload_to="editions/", blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
+    # Empty: availability not stated (left empty rather than guessed).
     availability = models.CharField(
-        _("availability"), max_length=20, choices=Availability.choices, default=Availability.AVAILABLE
+        _("availability"), max_length=20, choices=Availability.choices, blank=True, default=""
     )
     price = models.DecimalField(
         _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]

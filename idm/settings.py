@@ -216,7 +216,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "catalogue.languages.language_choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "catalogue.languages.language_choices",
+        "CountPrecisionEnum": "catalogue.models.CountPrecision",
+    },
 }
 
 LOGGING = {

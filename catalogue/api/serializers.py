@@ -1,5 +1,8 @@
 """Read-only serializers: every translation of each translated field, identifiers in canonical and display form."""
 
+from functools import cache
+
+from django.db import models as db_models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,14 +19,37 @@ class ApiUrlField(serializers.HyperlinkedIdentityField):
         super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
 
 
+class EmptyAsNullMixin:
+    """Shows an empty string as null: in an optional text column, "" means not stated."""
+
+    def to_representation(self, value):
+        return None if value == "" else super().to_representation(value)
+
+
+@cache
+def empty_as_null(field_class: type[serializers.Field]) -> type[serializers.Field]:
+    return type(f"EmptyAsNull{field_class.__name__}", (EmptyAsNullMixin, field_class), {})
+
+
 class ReadOnlyModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose every field is read-only (and so always present in responses)."""
+    """A ModelSerializer whose every field is read-only (and so always present in responses).
+
+    Optional text columns (blank=True) are null when empty, like every other missing value,
+    and their schema says so: nullable, and never "".
+    """
 
     def get_extra_kwargs(self):
         extra_kwargs = super().get_extra_kwargs()
         for name in self.Meta.fields:
             extra_kwargs[name] = {**extra_kwargs.get(name, {}), "read_only": True}
         return extra_kwargs
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, db_models.CharField | db_models.TextField) and model_field.blank:
+            field_class = empty_as_null(field_class)
+            field_kwargs.update(allow_null=True, allow_blank=False)
+        return field_class, field_kwargs
 
 
 class ZonedDateTimeField(serializers.DateTimeField):
@@ -204,6 +230,10 @@ class PublicationSerializer(ReadOnlyModelSerializer):
             "publisher",
             "corporate_author",
             "reference_number",
+            "participants_count",
+            "participants_precision",
+            "panelists_count",
+            "panelists_precision",
             "cover_image",
             "cover_alt",
             "publish_date",

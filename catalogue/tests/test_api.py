@@ -139,9 +139,9 @@ def test_api_publication_detail_gives_canonical_identifiers_and_derived_language
             "pages": 130,
             "date": "2018-11-16",
             "download_url": "https://example.org/idm-28-en.pdf",
-            "availability": "available",
+            "availability": None,
             "price": None,
-            "currency": "",
+            "currency": None,
         },
         {
             "language": "fr",
@@ -154,7 +154,7 @@ def test_api_publication_detail_gives_canonical_identifiers_and_derived_language
             "download_url": None,
             "availability": "electronic-only",
             "price": None,
-            "currency": "",
+            "currency": None,
         },
         {
             "language": "es",
@@ -165,9 +165,9 @@ def test_api_publication_detail_gives_canonical_identifiers_and_derived_language
             "pages": None,
             "date": None,
             "download_url": None,
-            "availability": "available",
+            "availability": None,
             "price": None,
-            "currency": "",
+            "currency": None,
         },
     ]
 
@@ -186,10 +186,16 @@ def test_api_shows_idm_28_from_the_demo_fixtures_in_every_language(client):
         (edition["language"], edition["isbn_hyphenated"], edition["issn"], edition["pages"], edition["availability"])
         for edition in data["editions"]
     ] == [
-        ("en", "978-92-9068-774-0", "1726-2224", 130, "available"),
+        ("en", "978-92-9068-774-0", "1726-2224", 130, None),
         ("fr", "978-92-9068-780-1", "1726-4030", 144, "electronic-only"),
-        ("es", None, None, None, "available"),
+        ("es", None, None, None, None),
     ]
+    assert (
+        data["participants_count"],
+        data["participants_precision"],
+        data["panelists_count"],
+        data["panelists_precision"],
+    ) == (600, "more-than", 83, "exact")
     assert [(entry["kind"], entry["parent"], entry["depth"]) for entry in data["table_of_contents"][:3]] == [
         ("front-matter", None, 0),
         ("part", None, 0),
@@ -202,6 +208,51 @@ def test_api_shows_idm_28_from_the_demo_fixtures_in_every_language(client):
     }
     assert [workshop["slug"] for workshop in data["workshops"]] == ["idm-2018-new-york", "idm-2018-geneva"]
     assert data["public_url"]["es"] == f"{BASE}/es/publications/idm-28/"
+
+
+def test_api_optional_text_is_null_when_empty_like_every_other_missing_value(client):
+    publication = PublicationFactory(slug="idm-28", reference_number="")
+    EditionFactory(publication=publication, language="en", availability="", currency="")
+
+    data = get_json(client, "/api/publications/idm-28/")
+
+    assert (data["reference_number"], data["participants_count"], data["participants_precision"]) == (
+        None,
+        None,
+        None,
+    )
+    assert (data["panelists_count"], data["panelists_precision"]) == (None, None)
+    assert [(edition["availability"], edition["price"], edition["currency"]) for edition in data["editions"]] == [
+        (None, None, None)
+    ]
+
+
+def test_api_optional_text_is_given_when_stated(client):
+    publication = PublicationFactory(
+        slug="idm-29",
+        reference_number="PUB2019/046/L",
+        participants_count=700,
+        participants_precision="about",
+    )
+    EditionFactory(
+        publication=publication,
+        language="en",
+        format=Edition.Format.PRINT,
+        availability=Edition.Availability.PRINT_ON_DEMAND,
+        price="30.00",
+        currency="USD",
+    )
+
+    data = get_json(client, "/api/publications/idm-29/")
+
+    assert (data["reference_number"], data["participants_count"], data["participants_precision"]) == (
+        "PUB2019/046/L",
+        700,
+        "about",
+    )
+    assert [(edition["availability"], edition["price"], edition["currency"]) for edition in data["editions"]] == [
+        ("print-on-demand", "30.00", "USD")
+    ]
 
 
 def test_api_publication_detail_links_public_pages_in_every_language(client):
@@ -420,8 +471,8 @@ def test_api_series_detail_lists_its_issns_per_language(client):
     data = get_json(client, "/api/series/idm/")
 
     assert data["issns"] == [
-        {"language": "en", "issn": "1726-2224", "medium": "print"},
-        {"language": "fr", "issn": "1726-4030", "medium": "print"},
+        {"language": "en", "issn": "1726-2224", "medium": None},
+        {"language": "fr", "issn": "1726-4030", "medium": None},
     ]
     assert data["description"] == {"en": None, "fr": "Une série", "es": None}
     assert data["public_url"] == {
@@ -645,6 +696,43 @@ def test_api_schema_is_valid_openapi_3(client):
         "/api/workshops/",
         "/api/workshops/{slug}/",
     ]
+
+
+def test_api_schema_says_optional_text_is_nullable_and_never_blank(client):
+    response = client.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+
+    components = json.loads(response.content)["components"]["schemas"]
+    nullable = {
+        (component, name): (prop.get("nullable"), prop.get("type"), prop.get("oneOf"))
+        for component, name in [
+            ("Publication", "reference_number"),
+            ("Publication", "participants_precision"),
+            ("Publication", "panelists_precision"),
+            ("Edition", "availability"),
+            ("Edition", "currency"),
+            ("SeriesIssn", "medium"),
+        ]
+        for prop in [components[component]["properties"][name]]
+    }
+    null = [{"$ref": "#/components/schemas/NullEnum"}]
+
+    def enum(name):
+        return (True, None, [{"$ref": f"#/components/schemas/{name}"}, *null])
+
+    assert nullable == {
+        ("Publication", "reference_number"): (True, "string", None),
+        ("Publication", "participants_precision"): enum("CountPrecisionEnum"),
+        ("Publication", "panelists_precision"): enum("CountPrecisionEnum"),
+        ("Edition", "availability"): enum("AvailabilityEnum"),
+        ("Edition", "currency"): (True, "string", None),
+        ("SeriesIssn", "medium"): enum("MediumEnum"),
+    }
+    assert [components[name]["enum"] for name in ["CountPrecisionEnum", "AvailabilityEnum", "MediumEnum"]] == [
+        ["exact", "more-than", "about"],
+        ["available", "electronic-only", "print-on-demand", "out-of-print"],
+        ["print", "online"],
+    ]
+    assert ("BlankEnum" in components, components["NullEnum"]) == (False, {"enum": [None]})
 
 
 def test_api_schema_is_generated_without_reading_the_database(client, django_assert_num_queries):

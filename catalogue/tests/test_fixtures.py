@@ -132,9 +132,12 @@ def test_fixtures_load_twice_without_duplicates(loaded):
 def test_fixture_series_has_exactly_the_two_known_issns(loaded):
     series = Series.objects.get(slug="idm")
 
-    assert list(SeriesIssn.objects.filter(series=series).order_by("language").values_list("language", "issn")) == [
-        ("en", "1726-2224"),
-        ("fr", "1726-4030"),
+    # Their medium (print or online) is not known: left empty.
+    assert list(
+        SeriesIssn.objects.filter(series=series).order_by("language").values_list("language", "issn", "medium")
+    ) == [
+        ("en", "1726-2224", ""),
+        ("fr", "1726-4030", ""),
     ]
     assert (series.name_en, series.name_fr, series.name_es) == (
         "International Dialogue on Migration",
@@ -193,9 +196,14 @@ def test_fixture_no_28_editions(loaded):
         None,
     )
     english = editions["en", "pdf"]
-    assert (english.isbn, english.pages, english.date) == ("9789290687740", 130, datetime.date(2018, 11, 16))
+    assert (english.isbn, english.pages, english.date, english.availability) == (
+        "9789290687740",
+        130,
+        datetime.date(2018, 11, 16),
+        "",
+    )
     spanish = editions["es", "pdf"]
-    assert (spanish.isbn, spanish.pages, spanish.date, spanish.issn) == ("", None, None, "")
+    assert (spanish.isbn, spanish.pages, spanish.date, spanish.issn, spanish.availability) == ("", None, None, "", "")
 
 
 def test_fixture_no_28_issn_per_language_comes_from_the_series(loaded):
@@ -209,16 +217,37 @@ def test_fixture_other_editions(loaded):
     rows = list(
         Edition.objects.exclude(publication__slug="idm-28")
         .order_by("publication__number", "position")
-        .values_list("publication__number", "language", "format", "isbn", "pages", "date")
+        .values_list("publication__number", "language", "format", "isbn", "pages", "date", "availability")
+    )
+
+    # Only the seed record states an availability (French No. 28); the others' is not known.
+    assert rows == [
+        (27, "fr", "pdf", "9789290687504", 196, None, ""),
+        (29, "en", "print", "9789290688204", 156, None, ""),
+        (29, "en", "pdf", "9789290688211", 156, datetime.date(2020, 3, 6), ""),
+        (30, "en", "pdf", "", None, datetime.date(2021, 3, 11), ""),
+    ]
+    assert Publication.objects.get(slug="idm-29").reference_number == "PUB2019/046/L"
+
+
+def test_fixture_attendance_is_given_per_dialogue_as_the_reports_state_it(loaded):
+    rows = list(
+        Publication.objects.order_by("number").values_list(
+            "number", "participants_count", "participants_precision", "panelists_count", "panelists_precision"
+        )
     )
 
     assert rows == [
-        (27, "fr", "pdf", "9789290687504", 196, None),
-        (29, "en", "print", "9789290688204", 156, None),
-        (29, "en", "pdf", "9789290688211", 156, datetime.date(2020, 3, 6)),
-        (30, "en", "pdf", "", None, datetime.date(2021, 3, 11)),
+        (25, None, "", None, ""),
+        (26, None, "", None, ""),
+        (27, 700, "more-than", None, ""),
+        (28, 600, "more-than", 83, "exact"),
+        (29, 700, "about", None, ""),
+        (30, None, "", None, ""),
     ]
-    assert Publication.objects.get(slug="idm-29").reference_number == "PUB2019/046/L"
+    with translation.override("fr"):
+        no28 = Publication.objects.get(number=28)
+        assert (no28.participants_display, no28.panelists_display) == ("plus de 600", "83")
 
 
 def test_fixture_no_28_table_of_contents(loaded):
@@ -287,7 +316,8 @@ def test_fixture_2018_workshops(loaded):
         "Towards effective migration governance: partnerships for capacity development",
         "Vers une bonne gouvernance des migrations : des partenariats pour développer les capacités",
     )
-    # Only totals for IDM 2018 as a whole are known, so no workshop claims a count.
+    # Only totals for IDM 2018 as a whole (on the publication) and Geneva's first day are known,
+    # so no workshop claims a count.
     assert set(Workshop.objects.values_list("participants_count", "panelists_count")) == {(None, None)}
     assert sorted(Workshop.objects.filter(publication__slug="idm-28").values_list("slug", flat=True)) == [
         "idm-2018-geneva",

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from catalogue.models import AgendaItem, Edition, Publication, SeriesIssn, TocEntry
+from catalogue.models import AgendaItem, CountPrecision, Edition, Publication, Series, SeriesIssn, TocEntry
 
 from .factories import (
     AgendaItemFactory,
@@ -134,6 +134,50 @@ def test_series_issn_duplicate_is_rejected():
     assert errors_of(duplicate) == {"issn": [("unique", "Series ISSN with this ISSN already exists.")]}
 
 
+def test_series_issn_medium_is_not_stated_unless_given():
+    issn = SeriesIssn(series=SeriesFactory(), language="en", issn="1726-2224")
+    issn.full_clean()
+    issn.save()
+
+    assert (issn.medium, issn.get_medium_display()) == ("", "")
+
+
+def test_series_issn_second_unstated_medium_in_a_language_is_rejected():
+    first = SeriesIssnFactory(language="en", issn="1726-2224")
+    second = SeriesIssn(series=first.series, language="en", issn="1726-4030")
+
+    assert errors_of(second) == {
+        NON_FIELD_ERRORS: [("unique_together", "Series ISSN with this Series, Language and Medium already exists.")]
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+
+
+def test_series_issn_for_a_language_prefers_online_then_print_then_unstated():
+    series = SeriesFactory()
+    SeriesIssnFactory(series=series, language="en", issn="0317-8471")
+    SeriesIssnFactory(series=series, language="en", issn="1726-2224", medium=SeriesIssn.Medium.PRINT)
+    SeriesIssnFactory(series=series, language="en", issn="2049-3630", medium=SeriesIssn.Medium.ONLINE)
+    SeriesIssnFactory(series=series, language="fr", issn="1726-4030", medium=SeriesIssn.Medium.PRINT)
+    SeriesIssnFactory(series=series, language="fr", issn="0378-5955")
+    SeriesIssnFactory(series=series, language="es", issn="1050-124X")
+
+    def chosen(series, language):
+        row = series.issn_for(language)
+        return row.issn if row else None
+
+    series = Series.objects.prefetch_related("issns").get(pk=series.pk)
+    assert [chosen(series, language) for language in ("en", "fr", "es", "ar")] == [
+        "2049-3630",
+        "1726-4030",
+        "1050-124X",
+        None,
+    ]
+    SeriesIssn.objects.filter(medium=SeriesIssn.Medium.ONLINE).delete()
+    series = Series.objects.prefetch_related("issns").get(pk=series.pk)
+    assert chosen(series, "en") == "1726-2224"
+
+
 def test_edition_issn_override_bad_checksum_is_rejected():
     assert errors_of(edition(issn="1726-4031")) == {
         "issn": [("invalid_issn", "“1726-4031” is not a valid ISSN: the check digit is wrong.")]
@@ -152,6 +196,20 @@ def test_edition_language_beyond_the_interface_languages_is_accepted():
     item.full_clean()
 
     assert item.language_name == "Arabic"
+
+
+def test_edition_availability_is_not_stated_unless_given():
+    item = edition()
+    item.full_clean()
+    item.save()
+
+    assert (item.availability, item.get_availability_display()) == ("", "")
+
+
+def test_edition_availability_outside_the_choices_is_rejected():
+    assert errors_of(edition(availability="sold-out")) == {
+        "availability": [("invalid_choice", "Value 'sold-out' is not a valid choice.")]
+    }
 
 
 def test_edition_pages_zero_or_negative_is_rejected():
@@ -235,6 +293,52 @@ def test_publication_available_languages_come_from_editions():
     EditionFactory(publication=publication, language="es", position=3)
 
     assert Publication.objects.get(pk=publication.pk).available_languages == ["en", "es"]
+
+
+@pytest.mark.parametrize("prefix", ["participants", "panelists"])
+@pytest.mark.parametrize(
+    ("count", "precision"), [(600, ""), (None, CountPrecision.MORE_THAN)], ids=["count-alone", "precision-alone"]
+)
+def test_publication_head_count_and_its_precision_go_together(prefix, count, precision):
+    fields = {f"{prefix}_count": count, f"{prefix}_precision": precision}
+    publication = PublicationFactory.build(series=SeriesFactory(), **fields)
+
+    assert errors_of(publication) == {
+        NON_FIELD_ERRORS: [
+            (
+                "count_precision_mismatch",
+                "Give a number of people together with its precision (exactly, more than or about), or neither.",
+            )
+        ]
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        publication.save()
+
+
+def test_publication_head_counts_unknown_by_default():
+    publication = PublicationFactory()
+    publication.full_clean()
+
+    assert (publication.participants_display, publication.panelists_display) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["more than 600", "about 700", "83"]),
+        ("fr", ["plus de 600", "environ 700", "83"]),
+        ("es", ["más de 600", "unos 700", "83"]),
+    ],
+)
+def test_publication_head_counts_are_shown_with_their_precision(language, expected):
+    counts = [(600, CountPrecision.MORE_THAN), (700, CountPrecision.ABOUT), (83, CountPrecision.EXACT)]
+    publications = [
+        PublicationFactory.build(participants_count=count, participants_precision=precision)
+        for count, precision in counts
+    ]
+
+    with translation.override(language):
+        assert [publication.participants_display for publication in publications] == expected
 
 
 # Contents and topics
