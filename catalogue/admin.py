@@ -184,6 +184,10 @@ class PublicationAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
                 ]
             },
         ),
+        (
+            _("Attendance"),
+            {"fields": [("participants_count", "participants_precision"), ("panelists_count", "panelists_precision")]},
+        ),
         (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
     ]
 

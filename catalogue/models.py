@@ -9,7 +9,7 @@ import datetime
 import zoneinfo
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -413,6 +413,18 @@ class Edition(models.Model):
         return (*self.publication.natural_key(), self.language, self.format)
 
     natural_key.dependencies = ["catalogue.publication"]
+
+    def validate_constraints(self, exclude=None):
+        # A conditional unique constraint reports on the record; the editor typed the ISBN in its field.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            duplicates = [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "duplicate_isbn"]
+            if duplicates:
+                errors[NON_FIELD_ERRORS] = [e for e in errors[NON_FIELD_ERRORS] if e not in duplicates]
+                errors.setdefault("isbn", []).extend(duplicates)
+            raise ValidationError({field: messages for field, messages in errors.items() if messages}) from None
 
     @property
     def isbn_display(self) -> str:

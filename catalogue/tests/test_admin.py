@@ -476,7 +476,7 @@ def test_publication_inline_with_an_isbn_another_edition_has_shows_the_error(adm
 
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
-    assert formset.errors == [{"__all__": ["Another edition already has this ISBN."]}]
+    assert formset.errors == [{"isbn": ["Another edition already has this ISBN."]}]
     assert other.editions.count() == 0
 
 

@@ -448,7 +448,7 @@ BROKEN_RECORDS = {
             "fields": {"publication": ["idm-27"], "language": "en", "format": "pdf", "isbn": "978-92-9068-780-1"},
         },
         "record 3 (catalogue.Edition, natural key ('idm-27', 'en', 'pdf')) is invalid:\n"
-        "  (record): Another edition already has this ISBN.",
+        "  isbn: Another edition already has this ISBN.",
     ),
 }
 

@@ -94,7 +94,7 @@ def test_edition_isbn_duplicate_across_editions_is_rejected():
     duplicate = edition(language="fr", isbn="978-92-9068-780-1")
 
     assert errors_of(duplicate) == {
-        NON_FIELD_ERRORS: [("duplicate_isbn", "Another edition already has this ISBN.")],
+        "isbn": [("duplicate_isbn", "Another edition already has this ISBN.")],
     }
 
 

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.test import Client
 from django.utils import timezone
 
-from catalogue.models import AgendaParticipation, Edition, Publication
+from catalogue.models import AgendaParticipation, CountPrecision, Edition, Publication
 
 from .factories import (
     AgendaItemFactory,
@@ -18,6 +18,7 @@ from .factories import (
     EditionFactory,
     PublicationFactory,
     SeriesFactory,
+    SeriesIssnFactory,
     SpeakerFactory,
     TocEntryFactory,
     TopicFactory,
@@ -730,3 +731,34 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, 
 
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_publication_page_shows_attendance_with_its_precision_and_only_stated_availability(client):
+    publication = PublicationFactory(
+        slug="idm-28",
+        participants_count=600,
+        participants_precision=CountPrecision.MORE_THAN,
+        panelists_count=83,
+        panelists_precision=CountPrecision.EXACT,
+    )
+    EditionFactory(publication=publication, language="fr", availability=Edition.Availability.ELECTRONIC_ONLY)
+    EditionFactory(publication=publication, language="en", availability="")
+
+    french = facts(page(client, "/fr/publications/idm-28/"))
+    english = facts(page(client, "/en/publications/idm-28/"))
+
+    assert (french["Participants"], french["Panélistes"]) == ("Plus de 600", "83")
+    assert french["Disponibilité"] == "Copie électronique uniquement"
+    assert (english["Participants"], english["Panelists"]) == ("More than 600", "83")
+    assert "Availability" not in english  # not stated for the English edition: nothing is claimed
+
+
+def test_series_page_names_the_medium_of_an_issn_only_when_it_is_stated(client):
+    series = SeriesFactory()
+    SeriesIssnFactory(series=series, language="en", issn="1726-2224", medium="online")
+    SeriesIssnFactory(series=series, language="fr", issn="1726-4030", medium="")
+
+    assert facts(page(client, "/en/series/idm/")) == {
+        "ISSN (English, Online)": "1726-2224",
+        "ISSN (French)": "1726-4030",
+    }
