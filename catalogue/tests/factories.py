@@ -123,6 +123,25 @@ class AgendaParticipationFactory(factory.django.DjangoModelFactory):
     role = models.AgendaParticipation.Role.SPEAKER
 
 
+IDM28_TITLE_EN = "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
+IDM28_TITLE_FR = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
+IOM = {
+    "en": "International Organization for Migration",
+    "fr": "Organisation internationale pour les migrations",
+    "es": "Organización Internacional para las Migraciones",
+}
+
+
+def create_idm28_by_iom() -> models.Publication:
+    """IDM No. 28 (create_idm28) with the IOM as its corporate author and publisher, in three languages."""
+    publication = create_idm28()
+    for code, name in IOM.items():
+        setattr(publication, f"corporate_author_{code}", name)
+        setattr(publication, f"publisher_{code}", name)
+    publication.save()
+    return publication
+
+
 def create_idm28() -> models.Publication:
     """IDM No. 28 as the seed record describes it (French edition, electronic copy only), with its two
     2018 workshops; the Spanish title is left empty so pages show the visible fallback."""
@@ -140,8 +159,8 @@ def create_idm28() -> models.Publication:
         number=28,
         year=2018,
         slug="idm-28",
-        title_en="Inclusive and Innovative Partnerships for Effective Global Governance of Migration",
-        title_fr="Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations",
+        title_en=IDM28_TITLE_EN,
+        title_fr=IDM28_TITLE_FR,
         title_es=None,
         summary_en="A record of the 2018 Dialogue on partnerships for migration governance.",
         summary_fr="Compte rendu du Dialogue de 2018 sur les partenariats pour la gouvernance des migrations.",

@@ -10,34 +10,25 @@ from catalogue.metadata import citation_record, publication_metadata, workshop_m
 from catalogue.models import Publication
 from catalogue.views import PublicationDetailView, WorkshopDetailView
 
+from .factories import IDM28_TITLE_EN as TITLE_EN
+from .factories import IDM28_TITLE_FR as TITLE_FR
 from .factories import (
+    IOM,
     AgendaItemFactory,
     EditionFactory,
     PublicationFactory,
     WorkshopFactory,
-    create_idm28,
+    create_idm28_by_iom,
 )
 
 pytestmark = pytest.mark.django_db
 
-IOM = {
-    "en": "International Organization for Migration",
-    "fr": "Organisation internationale pour les migrations",
-    "es": "Organización Internacional para las Migraciones",
-}
-TITLE_EN = "Inclusive and Innovative Partnerships for Effective Global Governance of Migration"
-TITLE_FR = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
 PAGE = "http://testserver/{}/publications/idm-28/"
 
 
 @pytest.fixture
 def idm28() -> Publication:
-    publication = create_idm28()
-    for code, name in IOM.items():
-        setattr(publication, f"corporate_author_{code}", name)
-        setattr(publication, f"publisher_{code}", name)
-    publication.save()
-    return publication
+    return create_idm28_by_iom()
 
 
 def parse(response) -> lxml.html.HtmlElement:
