@@ -191,6 +191,17 @@ def _identifier_rank(parsed: ParsedQuery) -> tuple[str, list]:
     return f"CASE WHEN {condition} THEN {IDENTIFIER_RANK} ELSE 0.0 END", params
 
 
+def _match_sql(kind: str, parsed: ParsedQuery, text_sql: str, text_params: list) -> tuple[str, list]:
+    """Ids of the documents of `kind` matching the text condition or an identifier in the query."""
+    conditions, params = ([text_sql], list(text_params)) if text_sql else ([], [])
+    identifier_sql, identifier_params = _identifier_condition(parsed)
+    if identifier_sql:
+        conditions.append(identifier_sql)
+        params += identifier_params
+    sql = f"SELECT d.object_id FROM catalogue_searchdocument d WHERE d.kind = %s AND ({' OR '.join(conditions)})"
+    return sql, [kind, *params]
+
+
 class _SQLite:
     @staticmethod
     def fts_query(parsed: ParsedQuery) -> str:
@@ -205,16 +216,10 @@ class _SQLite:
         return " AND ".join(clauses)
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
-        conditions, params = [], []
-        if parsed.terms:
-            conditions.append(f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)")
-            params.append(self.fts_query(parsed))
-        identifier_sql, identifier_params = _identifier_condition(parsed)
-        if identifier_sql:
-            conditions.append(identifier_sql)
-            params += identifier_params
-        sql = f"SELECT d.object_id FROM catalogue_searchdocument d WHERE d.kind = %s AND ({' OR '.join(conditions)})"
-        return sql, [kind, *params]
+        if not parsed.terms:
+            return _match_sql(kind, parsed, "", [])
+        text_sql = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+        return _match_sql(kind, parsed, text_sql, [self.fts_query(parsed)])
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
         identifier_sql, params = _identifier_rank(parsed)
@@ -268,13 +273,7 @@ class _PostgreSQL:
             alternatives = [f"d.vector_{code} @@ {self._tsquery(code)}" for code in LANGUAGES]
             clauses.append("(" + " OR ".join(alternatives) + ")")
             params += [term] * len(LANGUAGES)
-        conditions = ["(" + " AND ".join(clauses) + ")"] if clauses else []
-        identifier_sql, identifier_params = _identifier_condition(parsed)
-        if identifier_sql:
-            conditions.append(identifier_sql)
-            params += identifier_params
-        sql = f"SELECT d.object_id FROM catalogue_searchdocument d WHERE d.kind = %s AND ({' OR '.join(conditions)})"
-        return sql, [kind, *params]
+        return _match_sql(kind, parsed, "(" + " AND ".join(clauses) + ")" if clauses else "", params)
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
         identifier_sql, params = _identifier_rank(parsed)
