@@ -12,8 +12,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from .i18n import language_name
 from .identifiers import compact_identifier, normalize_isbn, normalize_issn
-from .languages import language_name
 from .models import (
     AgendaItem,
     AgendaParticipation,

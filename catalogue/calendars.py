@@ -14,7 +14,8 @@ from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
-from .metadata import absolute_url_in, translated_text, workshop_location_text, workshop_span
+from .i18n import translated
+from .metadata import absolute_url_in, workshop_location_text, workshop_span
 from .models import AgendaItem, Workshop
 
 PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
@@ -57,8 +58,8 @@ def _add_time_zones(calendar: Calendar, workshop: Workshop) -> None:
 
 
 def _workshop_event(workshop: Workshop, *, request, language: str, stamp: datetime.datetime) -> Event:
-    title, _ = translated_text(workshop, "title", language)
-    description, _ = translated_text(workshop, "description", language)
+    title, _ = translated(workshop, "title", language)
+    description, _ = translated(workshop, "description", language)
     start, end = workshop_span(workshop)
     if not (isinstance(start, datetime.datetime) and isinstance(end, datetime.datetime)):
         # Both ends must be of one kind: without both times, an all-day event (DTEND exclusive).
@@ -80,8 +81,8 @@ def _workshop_event(workshop: Workshop, *, request, language: str, stamp: dateti
 
 def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datetime.datetime) -> Event:
     workshop = item.workshop
-    title, title_language = translated_text(item, "title", language)
-    description, _ = translated_text(item, "description", language)
+    title, title_language = translated(item, "title", language)
+    description, _ = translated(item, "description", language)
     event = Event()
     event.add("uid", agenda_item_uid(item, request=request))
     event.add("dtstamp", stamp)
@@ -108,14 +109,14 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
 
 
 def _language_tag(instance, field_name: str, language: str) -> str:
-    return translated_text(instance, field_name, language)[1]
+    return translated(instance, field_name, language).language
 
 
 def workshop_calendar(workshop: Workshop, *, request, language: str | None = None) -> Calendar:
     """The workshop as one event, followed by each agenda item as its own event."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     stamp = timezone.now().replace(microsecond=0)
-    title, _ = translated_text(workshop, "title", language)
+    title, _ = translated(workshop, "title", language)
     calendar = _new_calendar(title)
     calendar.add_component(_workshop_event(workshop, request=request, language=language, stamp=stamp))
     with translation.override(language):
@@ -129,7 +130,7 @@ def agenda_item_calendar(item: AgendaItem, *, request, language: str | None = No
     """One agenda item as a calendar of its own."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     stamp = timezone.now().replace(microsecond=0)
-    title, _ = translated_text(item, "title", language)
+    title, _ = translated(item, "title", language)
     calendar = _new_calendar(title)
     with translation.override(language):
         calendar.add_component(_agenda_item_event(item, request=request, language=language, stamp=stamp))

@@ -13,7 +13,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext, pgettext
 
-from .metadata import corporate_author, organisation_name, series_number_label, translated_text
+from .i18n import translated
+from .metadata import corporate_author, organisation_name, series_number_label
 from .models import Publication, Series, Topic
 
 FEED_LENGTH = 50
@@ -91,14 +92,14 @@ class PublicationFeed(Feed):
     def item_title(self, item):
         # The series label is always in the feed's language; only the title itself falls back.
         language = self.language_code()
-        title, _title_language = translated_text(item, "title", language)
+        title, _title_language = translated(item, "title", language)
         return pgettext("feed entry title: series and number, then the title", "%(series)s: %(title)s") % {
             "series": series_number_label(item.series, item.number, language),
             "title": title,
         }
 
     def item_description(self, item):
-        summary, _ = translated_text(item, "summary", self.language_code())
+        summary, _ = translated(item, "summary", self.language_code())
         return linebreaks(summary, autoescape=True) if summary else None
 
     def item_pubdate(self, item):
@@ -111,13 +112,13 @@ class PublicationFeed(Feed):
         return corporate_author(item, self.language_code())[0]
 
     def item_categories(self, item):
-        return [translated_text(topic, "name", self.language_code())[0] for topic in item.topics.all()]
+        return [translated(topic, "name", self.language_code()).value for topic in item.topics.all()]
 
     def item_extra_kwargs(self, item):
         language = self.language_code()
-        summary, summary_language = translated_text(item, "summary", language)
+        summary, summary_language = translated(item, "summary", language)
         return {
-            "title_language": translated_text(item, "title", language)[1],
+            "title_language": translated(item, "title", language).language,
             "summary_language": summary_language if summary else None,
         }
 
@@ -132,7 +133,7 @@ class SeriesFeed(PublicationFeed):
         return Publication.objects.published().in_series(obj)
 
     def title(self, obj):
-        name, _ = translated_text(obj, "name", self.language_code())
+        name, _ = translated(obj, "name", self.language_code())
         return gettext("%(series)s: new publications") % {"series": name}
 
     def link(self, obj):
@@ -152,7 +153,7 @@ class TopicFeed(PublicationFeed):
         return Publication.objects.published().with_topic(obj)
 
     def title(self, obj):
-        name, _ = translated_text(obj, "name", self.language_code())
+        name, _ = translated(obj, "name", self.language_code())
         return gettext("%(topic)s: new publications") % {"topic": name}
 
     def link(self, obj):

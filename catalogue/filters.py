@@ -16,9 +16,8 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .languages import language_name
+from .i18n import fallback_languages, language_name, translated
 from .models import Edition, Publication, Series, Topic
-from .templatetags.catalogue_tags import fallback_languages, translated_value
 
 MAX_QUERY_LENGTH = 200
 MAX_FACET_VALUES = 30
@@ -254,12 +253,12 @@ class PublicationFilter(django_filters.FilterSet):
         rows = Series.objects.annotate(
             hits=Count("publications", filter=Q(publications__in=self._ids("series")))
         ).order_by("slug")
-        entries = [(row.slug, translated_value(row, "name", self.language), row.hits) for row in rows]
+        entries = [(row.slug, translated(row, "name", self.language), row.hits) for row in rows]
         return self._facet("series", sorted(entries, key=lambda entry: str(entry[1]).lower()))
 
     def _topic_facet(self) -> Facet:
         rows = Topic.objects.annotate(hits=Count("publications", filter=Q(publications__in=self._ids("topic"))))
-        entries = [(row.slug, translated_value(row, "name", self.language), row.hits) for row in rows]
+        entries = [(row.slug, translated(row, "name", self.language), row.hits) for row in rows]
         return self._facet("topic", sorted(entries, key=lambda entry: str(entry[1]).lower()))
 
     def _year_facet(self) -> Facet:

@@ -17,11 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 
-from .models import Edition, Publication, Workshop
-
 # Imported from here by feeds and calendars too.
-from .translated import translated as translated_text
-from .translated import translations as translations_of
+from .i18n import translated, translations
+from .models import Edition, Publication, Workshop
 
 SCHEMA_ORG = "https://schema.org"
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -68,13 +66,13 @@ def number_label(number: int, language: str) -> str:
 
 def series_number_label(series, number: int, language: str) -> str:
     """'International Dialogue on Migration No. 28' in `language` (the series name falls back if untranslated)."""
-    name, _name_language = translated_text(series, "name", language)
+    name, _name_language = translated(series, "name", language)
     return f"{name} {number_label(number, language)}"
 
 
 def corporate_author(publication: Publication, language: str) -> tuple[str, str]:
     """(name, its language) of the body that authored `publication`: its own, else the catalogue's organisation."""
-    author, author_language = translated_text(publication, "corporate_author", language)
+    author, author_language = translated(publication, "corporate_author", language)
     return (author, author_language) if author else (organisation_name(language), language)
 
 
@@ -157,24 +155,24 @@ def citation_record(publication: Publication, *, request, language: str, edition
     """
     if edition is None:
         citation_language = language
-        title, title_language = translated_text(publication, "title", citation_language)
+        title, title_language = translated(publication, "title", citation_language)
         edition = preferred_edition(publication, citation_language) or preferred_edition(publication, title_language)
         cited_language = edition.language if edition else title_language
         key = publication.slug
         url = absolute_url_in(request, publication, language)
     else:
         citation_language = edition_title_language(edition)
-        title, title_language = translated_text(publication, "title", citation_language)
+        title, title_language = translated(publication, "title", citation_language)
         cited_language = edition.language
         key = f"{publication.slug}-{edition.language}-{edition.format}"
         page_language = edition.language if edition.language in settings.MODELTRANSLATION_LANGUAGES else language
         url = absolute_url_in(request, publication, page_language)
     # A subtitle belongs with its title: only in the title's language.
     subtitle, _subtitle_language = _same_language_text(publication, "subtitle", title_language)
-    abstract, abstract_language = translated_text(publication, "summary", citation_language)
+    abstract, abstract_language = translated(publication, "summary", citation_language)
     author, author_language = corporate_author(publication, citation_language)
-    publisher, publisher_language = translated_text(publication, "publisher", citation_language)
-    series_name, series_language = translated_text(publication.series, "name", citation_language)
+    publisher, publisher_language = translated(publication, "publisher", citation_language)
+    series_name, series_language = translated(publication.series, "name", citation_language)
     pdf_edition = _pdf_edition(publication, cited_language)
     return CitationRecord(
         key=key,
@@ -257,8 +255,8 @@ def publication_metadata(publication: Publication, *, request, language: str | N
 def publication_json_ld(publication: Publication, *, request, language: str) -> dict:
     """A schema.org Book: the work, its series, and one work example per edition."""
     page_url = absolute_url_in(request, publication, language)
-    title, title_language = translated_text(publication, "title", language)
-    summary, summary_language = translated_text(publication, "summary", language)
+    title, title_language = translated(publication, "title", language)
+    summary, summary_language = translated(publication, "summary", language)
     data = {
         "@context": SCHEMA_ORG,
         "@type": "Book",
@@ -277,11 +275,11 @@ def publication_json_ld(publication: Publication, *, request, language: str) -> 
         data["description"] = summary
     author, _ = corporate_author(publication, language)
     data["author"] = {"@type": "Organization", "name": author}
-    publisher, _ = translated_text(publication, "publisher", language)
+    publisher, _ = translated(publication, "publisher", language)
     data["publisher"] = {"@type": "Organization", "name": publisher or author}
     if publication.reference_number:
         data["identifier"] = publication.reference_number
-    topics = [translated_text(topic, "name", language)[0] for topic in publication.topics.all()]
+    topics = [translated(topic, "name", language).value for topic in publication.topics.all()]
     if topics:
         data["keywords"] = topics
     if publication.cover_image:
@@ -296,7 +294,7 @@ def publication_json_ld(publication: Publication, *, request, language: str) -> 
 
 def _series_json_ld(publication: Publication, *, language: str) -> dict:
     series = publication.series
-    name, _ = translated_text(series, "name", language)
+    name, _ = translated(series, "name", language)
     issns = [row.issn for row in series.issns.all()]
     data = {"@type": "BookSeries", "name": name}
     if issns:
@@ -311,7 +309,7 @@ def _edition_id(page_url: str, edition: Edition) -> str:
 def _edition_json_ld(publication: Publication, edition: Edition, editions: list[Edition], *, page_url, request) -> dict:
     data = {"@type": "Book", "@id": _edition_id(page_url, edition)}
     # Named only by a title written in the edition's language: a fallback title is not the edition's name.
-    title = translations_of(publication, "title").get(edition.language)
+    title = translations(publication, "title").get(edition.language)
     if title:
         data["name"] = title
     data["inLanguage"] = edition.language
@@ -334,9 +332,9 @@ def _edition_json_ld(publication: Publication, edition: Edition, editions: list[
     original = publication.original_language
     originals = [other for other in editions if other.language == original]
     if edition.language == original:
-        translations = [_edition_id(page_url, other) for other in editions if other.language != original]
-        if translations:
-            data["workTranslation"] = [{"@id": other} for other in translations]
+        translated_editions = [_edition_id(page_url, other) for other in editions if other.language != original]
+        if translated_editions:
+            data["workTranslation"] = [{"@id": other} for other in translated_editions]
     elif originals:
         source = next((other for other in originals if other.format == edition.format), originals[0])
         data["translationOfWork"] = {"@id": _edition_id(page_url, source)}
@@ -377,7 +375,7 @@ def _citation_tags(publication: Publication, record: CitationRecord) -> list[Met
 
 def _dublin_core_tags(publication: Publication, record: CitationRecord) -> list[MetaTag]:
     """Dublin Core elements (DC.*), one DC.title per translation with its language."""
-    titles = translations_of(publication, "title")
+    titles = translations(publication, "title")
     tags = [MetaTag("DC.title", record.full_title, record.title_language)]
     tags += [MetaTag("DC.title.alternative", title, code) for code, title in titles.items() if code != record.language]
     tags.append(MetaTag("DC.identifier", record.url))
@@ -421,7 +419,7 @@ def _open_graph_tags(publication: Publication, record: CitationRecord, *, reques
     if publication.cover_image:
         tags.append(MetaTag("og:image", request.build_absolute_uri(publication.cover_image.url)))
         if publication.cover_alt:
-            tags.append(MetaTag("og:image:alt", translated_text(publication, "cover_alt", language)[0]))
+            tags.append(MetaTag("og:image:alt", translated(publication, "cover_alt", language).value))
     if record.isbn:
         tags.append(MetaTag("book:isbn", record.isbn))
     if record.date:
@@ -449,8 +447,8 @@ def workshop_span(workshop: Workshop) -> tuple[datetime.date | datetime.datetime
 
 def workshop_location(workshop: Workshop, language: str) -> dict[str, str]:
     """Venue, city and country of a workshop as written in `language`."""
-    venue, _ = translated_text(workshop, "venue", language)
-    city, _ = translated_text(workshop, "city", language)
+    venue, _ = translated(workshop, "venue", language)
+    city, _ = translated(workshop, "city", language)
     with translation.override(language):
         country_name = str(countries.name(workshop.country.code)) if workshop.country else ""
     return {"venue": venue, "city": city, "country": workshop.country.code or "", "country_name": country_name}
@@ -465,8 +463,8 @@ def workshop_location_text(workshop: Workshop, language: str) -> str:
 def workshop_metadata(workshop: Workshop, *, request, language: str | None = None) -> PageMetadata:
     """JSON-LD Event and OpenGraph tags for a workshop page in `language`."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    title, title_language = translated_text(workshop, "title", language)
-    description, _ = translated_text(workshop, "description", language)
+    title, title_language = translated(workshop, "title", language)
+    description, _ = translated(workshop, "description", language)
     tags = _open_graph_page_tags(title, "website", absolute_url_in(request, workshop, language), language)
     if description:
         tags.append(MetaTag("og:description", _first_paragraph(description)))
@@ -489,8 +487,8 @@ def _iso(value: datetime.date | datetime.datetime) -> str:
 def workshop_json_ld(workshop: Workshop, *, request, language: str) -> dict:
     """A schema.org Event with its place, the report that records it and its sessions as sub-events."""
     page_url = absolute_url_in(request, workshop, language)
-    title, title_language = translated_text(workshop, "title", language)
-    description, description_language = translated_text(workshop, "description", language)
+    title, title_language = translated(workshop, "title", language)
+    description, description_language = translated(workshop, "description", language)
     start, end = workshop_span(workshop)
     place = _place_json_ld(workshop, language)
     data = {
@@ -510,7 +508,7 @@ def workshop_json_ld(workshop: Workshop, *, request, language: str) -> dict:
         data["description"] = description
     report = workshop.publication
     if report is not None and report.is_public:
-        report_title, _ = translated_text(report, "title", language)
+        report_title, _ = translated(report, "title", language)
         data["recordedIn"] = {
             "@type": "Book",
             "@id": f"{absolute_url_in(request, report, language)}#work",
@@ -534,7 +532,7 @@ def _place_json_ld(workshop: Workshop, language: str) -> dict:
 
 
 def _agenda_item_json_ld(item, *, page_url: str, place: dict, language: str) -> dict:
-    title, _ = translated_text(item, "title", language)
+    title, _ = translated(item, "title", language)
     data = {
         "@type": "Event",
         "@id": f"{page_url}#session-{item.position}",
@@ -544,7 +542,7 @@ def _agenda_item_json_ld(item, *, page_url: str, place: dict, language: str) -> 
     }
     if item.ends_at is not None:
         data["endDate"] = _iso(item.ends_at)
-    description, _ = translated_text(item, "description", language)
+    description, _ = translated(item, "description", language)
     if description:
         data["description"] = description
     speakers = {participation.speaker_id: participation.speaker for participation in item.participations.all()}
@@ -556,10 +554,10 @@ def _agenda_item_json_ld(item, *, page_url: str, place: dict, language: str) -> 
 
 def _person_json_ld(speaker, language: str) -> dict:
     data = {"@type": "Person", "name": speaker.name}
-    position, _ = translated_text(speaker, "position", language)
+    position, _ = translated(speaker, "position", language)
     if position:
         data["jobTitle"] = position
-    affiliation, _ = translated_text(speaker, "affiliation", language)
+    affiliation, _ = translated(speaker, "affiliation", language)
     if affiliation:
         data["affiliation"] = {"@type": "Organization", "name": affiliation}
     return data

@@ -11,8 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import F, Max
 from django.urls import reverse
 
-from .models import Publication, Series, Topic, Workshop
-from .querysets import published_q
+from .models import Publication, Series, Topic, Workshop, published_q
 
 
 class CatalogueSitemap(Sitemap):

@@ -20,10 +20,8 @@ from django.views.generic import DetailView, TemplateView
 
 from . import search
 from .filters import PublicationFilter, Sort, interface_language
-from .models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
-from .querysets import published_q
-from .templatetags.catalogue_tags import translated_value
-from .translated import fallback_languages
+from .i18n import fallback_languages, translated
+from .models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop, published_q
 
 PAGE_SIZE = 20
 HOME_PUBLICATIONS = 6
@@ -140,9 +138,9 @@ class PublicationListView(TemplateView):
         """The summary (or subtitle, or title) around the first match, preferring the page language."""
         if not query:
             return ""
-        texts = [translated_value(publication, name, language) for name in ("summary", "subtitle", "title")]
+        texts = [translated(publication, name, language) for name in ("summary", "subtitle", "title")]
         texts += [
-            translated_value(publication, name, code)
+            translated(publication, name, code)
             for name in ("summary", "subtitle")
             for code in fallback_languages(language)
         ]
@@ -256,7 +254,7 @@ class PublicationDetailView(DetailView):
             edition_rows=edition_rows,
             also_available=also_available(publication, language),
             toc=toc_tree(list(publication.toc_entries.all())),
-            topics=sorted(publication.topics.all(), key=lambda t: str(translated_value(t, "name", language)).lower()),
+            topics=sorted(publication.topics.all(), key=lambda t: str(translated(t, "name", language)).lower()),
             workshops=list(publication.workshops.all()),
             **kwargs,
         )

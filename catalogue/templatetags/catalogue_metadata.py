@@ -12,10 +12,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from catalogue.citations import FORMATS, formatted_citation
-from catalogue.languages import language_name
+from catalogue.i18n import language_name, translated
 from catalogue.metadata import PageMetadata, citation_record, publication_metadata, workshop_metadata
 from catalogue.models import Edition, Publication, Workshop
-from catalogue.translated import translated
 
 register = template.Library()
 

@@ -2,7 +2,6 @@
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
@@ -14,53 +13,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
-from catalogue.languages import language_name
-from catalogue.translated import fallback_languages  # noqa: F401 - imported from here by views and filters
-from catalogue.translated import translated as translate_field
+from catalogue import i18n
+from catalogue.i18n import TranslatedValue, language_name
 
 register = template.Library()
-
-LOWER_CASE_LANGUAGE_NAMES = {"fr", "es"}
-
-
-@dataclass(frozen=True)
-class TranslatedValue:
-    """A translated field's value and the language it actually comes from."""
-
-    value: str
-    language: str
-    page_language: str
-
-    def __str__(self):
-        return self.value
-
-    def __bool__(self):
-        return bool(self.value)
-
-    @property
-    def is_fallback(self) -> bool:
-        return bool(self.value) and self.language != self.page_language
-
-    @property
-    def language_name(self) -> str:
-        return language_name(self.language, self.page_language)
-
-    @property
-    def language_name_in_text(self) -> str:
-        return language_name_in_text(self.language, self.page_language)
-
-
-def translated_value(instance, field: str, language: str | None = None) -> TranslatedValue:
-    """`instance.<field>` in the page language or, when that column is empty, its first filled fallback."""
-    page_language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    value, value_language = translate_field(instance, field, page_language)
-    return TranslatedValue(value, value_language, page_language)
 
 
 @register.simple_tag(takes_context=True)
 def translated(context, instance, field: str) -> TranslatedValue:
     """`{% translated publication "title" as title %}`: value plus the language it is in."""
-    return translated_value(instance, field, context.get("LANGUAGE_CODE"))
+    return i18n.translated(instance, field, context.get("LANGUAGE_CODE"))
 
 
 @register.filter
@@ -74,9 +36,7 @@ def lang_attr(value) -> SafeString:
 @register.filter
 def language_name_in_text(code: str, language: str | None = None) -> str:
     """A language's name as written inside a sentence: French and Spanish do not capitalise it."""
-    page_language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    name = language_name(code, page_language)
-    return name.lower() if page_language in LOWER_CASE_LANGUAGE_NAMES else name
+    return i18n.language_name_in_text(code, language)
 
 
 @register.filter(name="language_name")

@@ -16,7 +16,7 @@ from stdnum import isbn
 from stdnum import issn as stdnum_issn
 
 from catalogue.admin import EditionLanguageFilter
-from catalogue.languages import language_codes
+from catalogue.i18n import language_codes
 from catalogue.models import Edition, Publication, Series
 
 from .factories import (

@@ -1,0 +1,145 @@
+"""The one place for languages: which ones the site speaks, which one a page is in, and reading
+translated fields with their fallbacks.
+
+- Interface languages (`settings.LANGUAGES`): the languages of pages and the admin.
+- Content languages (`settings.MODELTRANSLATION_LANGUAGES`): the `<field>_<lang>` columns of every
+  translated field and of the search documents.
+- Edition languages: any ISO 639-1 code (ar, ru, zh, pt…), named from pycountry's ISO 639 data.
+
+modeltranslation's own fallback (`instance.title`) returns a value but not the language it comes
+from; pages mark a fallback with `lang` and a note, and metadata, feeds and calendars tag it with
+its language. They all read translated fields through `translated()`.
+"""
+
+import gettext
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from django.conf import settings
+from django.utils import translation
+
+# Languages that write language names in lower case inside a sentence ("en français", "en inglés").
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"fr", "es"})
+
+
+def interface_languages() -> list[str]:
+    """Codes of the languages pages and the admin are offered in, in settings order."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def content_languages() -> list[str]:
+    """Codes of the languages translated fields are stored in, in settings order."""
+    return list(settings.MODELTRANSLATION_LANGUAGES)
+
+
+def page_language(language: str | None = None) -> str:
+    """The interface language a page is in: `language` (default: the active one) reduced to a
+    supported base code ("fr-CA" -> "fr"), else the default language."""
+    code = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    return code if code in interface_languages() else settings.LANGUAGE_CODE
+
+
+# Reading translated fields --------------------------------------------------------------------
+
+
+def fallback_languages(language: str) -> list[str]:
+    """Content languages to try for `language`, in order: itself, then its configured fallbacks."""
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    order = [language, *fallbacks.get(language, fallbacks["default"])]
+    return [code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES]
+
+
+@dataclass(frozen=True)
+class TranslatedValue:
+    """A translated field's value, the language it is actually written in, and the page's language."""
+
+    value: str
+    language: str
+    page_language: str
+
+    def __str__(self):
+        return self.value
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __iter__(self):
+        """Unpacks as `value, language = translated(...)`."""
+        return iter((self.value, self.language))
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.value) and self.language != self.page_language
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language, self.page_language)
+
+    @property
+    def language_name_in_text(self) -> str:
+        return language_name_in_text(self.language, self.page_language)
+
+
+def translated(instance, field: str, language: str | None = None) -> TranslatedValue:
+    """`instance.<field>` in `language` (default: the active one) or its first filled fallback.
+
+    An empty field in every language gives an empty value in `language` itself.
+    """
+    wanted = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for code in fallback_languages(wanted):
+        value = getattr(instance, f"{field}_{code}", None)
+        if value not in (None, ""):
+            return TranslatedValue(value, code, wanted)
+    return TranslatedValue("", wanted, wanted)
+
+
+def translations(instance, field: str) -> dict[str, str]:
+    """Every filled translation of `instance.<field>`, keyed by language."""
+    values = {}
+    for code in content_languages():
+        value = getattr(instance, f"{field}_{code}", None)
+        if value not in (None, ""):
+            values[code] = value
+    return values
+
+
+# Names of languages ---------------------------------------------------------------------------
+
+
+@cache
+def _iso639_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    return {language.alpha_2: language.name for language in pycountry.languages if hasattr(language, "alpha_2")}
+
+
+def language_codes() -> list[str]:
+    """All ISO 639-1 codes, sorted."""
+    return sorted(_english_names())
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of the ISO 639-1 language `code` in `language` (default: the active one), capitalised."""
+    english = _english_names().get(code)
+    if english is None:
+        return code
+    target = language or translation.get_language() or "en"
+    name = _iso639_translation(target.split("-")[0]).gettext(english)
+    # pycountry's catalogues write some names in lower case ("français"); titles want a capital.
+    return name[:1].upper() + name[1:]
+
+
+def language_name_in_text(code: str, language: str | None = None) -> str:
+    """A language's name as written inside a sentence: French and Spanish do not capitalise it."""
+    target = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    name = language_name(code, target)
+    return name.lower() if target in LOWER_CASE_LANGUAGE_NAMES else name
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name) for every ISO 639-1 language, sorted by name in the active language."""
+    return sorted(((code, language_name(code)) for code in language_codes()), key=lambda c: c[1])

@@ -1,0 +1,30 @@
+"""The catalogue's domain: series, publications, editions, contents, topics, workshops.
+
+One module per aggregate, each QuerySet beside its model. Human-readable fields are translated by
+django-modeltranslation (catalogue/translation.py); read logic lives in the QuerySets, writes that
+touch several models in the packages that own the use case (editorial/, dataio/).
+"""
+
+from .common import CountPrecision, count_display, published_q
+from .publication import Edition, Publication, TocEntry
+from .search_document import SearchDocument
+from .taxonomy import Series, SeriesIssn, Topic
+from .workshop import AgendaItem, AgendaParticipation, Speaker, Workshop, time_zone_choices
+
+__all__ = [
+    "AgendaItem",
+    "AgendaParticipation",
+    "CountPrecision",
+    "Edition",
+    "Publication",
+    "SearchDocument",
+    "Series",
+    "SeriesIssn",
+    "Speaker",
+    "TocEntry",
+    "Topic",
+    "Workshop",
+    "count_display",
+    "published_q",
+    "time_zone_choices",
+]

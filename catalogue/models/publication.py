@@ -1,0 +1,336 @@
+"""Publications: the work, its editions (one per language and format) and its table of contents."""
+
+from functools import cached_property
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.i18n import language_choices, language_name
+from catalogue.identifiers import IsbnField, IssnField, format_isbn
+
+from .common import CountPrecision, SlugNaturalKeyManager, count_display, counts_have_precision, published_q
+from .taxonomy import Series, Topic
+from .workshop import Workshop
+
+
+class PublicationQuerySet(models.QuerySet):
+    def published(self):
+        """Publications with status published and a publish date that has come."""
+        return self.filter(published_q())
+
+    def in_series(self, series):
+        return self.filter(series=series)
+
+    def with_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def for_listing(self):
+        """What a list of publications shows: series and the languages of the editions."""
+        return self.select_related("series").prefetch_related("editions")
+
+    def for_detail(self):
+        """Everything a publication page shows, in a fixed number of queries."""
+        return self.select_related("series").prefetch_related(
+            "series__issns",
+            "editions",
+            "topics",
+            models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")),
+            models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date")),
+        )
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """Editions of public publications."""
+        return self.filter(published_q("publication__"))
+
+
+class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
+    def get_by_natural_key(self, publication_slug, language, format):
+        return self.get(publication__slug=publication_slug, language=language, format=format)
+
+
+class TocEntryManager(models.Manager):
+    def get_by_natural_key(self, publication_slug, position):
+        return self.get(publication__slug=publication_slug, position=position)
+
+
+class Publication(models.Model):
+    """A work: one numbered report of a series, with its editions in several languages."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900)])
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    original_language = models.CharField(_("original language"), max_length=3, choices=language_choices, default="en")
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="publications")
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    corporate_author = models.CharField(_("corporate author"), max_length=300, blank=True)
+    reference_number = models.CharField(
+        _("reference number"), max_length=50, blank=True, help_text=_("E.g. PUB2019/046/L.")
+    )
+    # Attendance of the whole Dialogue the publication reports on (all its workshops), as the report states
+    # it: often approximate ("over 600"), hence the precision. Empty when not stated.
+    participants_count = models.PositiveIntegerField(
+        _("number of participants"),
+        null=True,
+        blank=True,
+        help_text=_("Across all the workshops the publication reports on, as the report states it."),
+    )
+    participants_precision = models.CharField(
+        _("precision of the number of participants"), max_length=10, choices=CountPrecision.choices, blank=True
+    )
+    panelists_count = models.PositiveIntegerField(
+        _("number of panelists"),
+        null=True,
+        blank=True,
+        help_text=_("Across all the workshops the publication reports on, as the report states it."),
+    )
+    panelists_precision = models.CharField(
+        _("precision of the number of panelists"), max_length=10, choices=CountPrecision.choices, blank=True
+    )
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_alt = models.CharField(
+        _("cover image text alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the cover for people who cannot see it."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_date = models.DateTimeField(
+        _("publish date"),
+        null=True,
+        blank=True,
+        help_text=_("When the publication becomes public. Set to now when published without a date."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(PublicationQuerySet)()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["series", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(publish_date__isnull=False),
+                name="published_publication_has_publish_date",
+                violation_error_message=_("A published publication needs a publish date."),
+                violation_error_code="published_without_date",
+            ),
+            counts_have_precision("participants", "panelists"),
+        ]
+
+    def __str__(self):
+        return f"{self.series.short_name or self.series.name} {self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("catalogue:publication-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.publish_date is None:
+            self.publish_date = timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_date is not None
+            and self.publish_date <= timezone.now()
+        )
+
+    @property
+    def participants_display(self) -> str:
+        return count_display(self.participants_count, self.participants_precision)
+
+    @property
+    def panelists_display(self) -> str:
+        return count_display(self.panelists_count, self.panelists_precision)
+
+    @cached_property
+    def available_languages(self) -> list[str]:
+        """Languages of the editions, derived (never stored), in edition order."""
+        return list(dict.fromkeys(edition.language for edition in self.editions.all()))
+
+    def issn_for(self, language: str) -> str:
+        """The ISSN that applies to editions in `language`: an edition's override, else the series'."""
+        for edition in self.editions.all():
+            if edition.language == language and edition.issn:
+                return edition.issn
+        row = self.series.issn_for(language)
+        return row.issn if row else ""
+
+
+class Edition(models.Model):
+    """One language and one format of a publication, with its own ISBN."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        PRINT = "print", _("Print")
+        EPUB = "epub", _("EPUB")
+        HTML = "html", _("Web page")
+
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        ELECTRONIC_ONLY = "electronic-only", _("Electronic copy only")
+        PRINT_ON_DEMAND = "print-on-demand", _("Print on demand")
+        OUT_OF_PRINT = "out-of-print", _("Out of print")
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="editions"
+    )
+    language = models.CharField(_("language"), max_length=3, choices=language_choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.PDF)
+    isbn = IsbnField(_("ISBN"), blank=True, help_text=_("ISBN-10 or ISBN-13, with or without hyphens."))
+    issn = IssnField(
+        _("ISSN override"), blank=True, help_text=_("Only when it differs from the series' ISSN for this language.")
+    )
+    pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True, validators=[MinValueValidator(1)])
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
+    file = models.FileField(_("file"), upload_to="editions/", blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    # Empty: availability not stated (left empty rather than guessed).
+    availability = models.CharField(
+        _("availability"), max_length=20, choices=Availability.choices, blank=True, default=""
+    )
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = EditionManager()
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["publication", "position", "language", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language", "format"], name="unique_edition_language_format"
+            ),
+            models.UniqueConstraint(
+                fields=["isbn"],
+                condition=~Q(isbn=""),
+                name="unique_edition_isbn",
+                violation_error_message=_("Another edition already has this ISBN."),
+                violation_error_code="duplicate_isbn",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | ~Q(currency=""),
+                name="edition_price_has_currency",
+                violation_error_message=_("A price needs a currency."),
+                violation_error_code="price_without_currency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication} [{self.language}, {self.get_format_display()}]"
+
+    def natural_key(self):
+        return (*self.publication.natural_key(), self.language, self.format)
+
+    natural_key.dependencies = ["catalogue.publication"]
+
+    def validate_constraints(self, exclude=None):
+        # A conditional unique constraint reports on the record; the editor typed the ISBN in its field.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            duplicates = [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "duplicate_isbn"]
+            if duplicates:
+                errors[NON_FIELD_ERRORS] = [e for e in errors[NON_FIELD_ERRORS] if e not in duplicates]
+                errors.setdefault("isbn", []).extend(duplicates)
+            raise ValidationError({field: messages for field, messages in errors.items() if messages}) from None
+
+    @property
+    def isbn_display(self) -> str:
+        return format_isbn(self.isbn)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    @property
+    def download_url(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+class TocEntry(models.Model):
+    """A heading in a publication's table of contents; entries form an ordered tree."""
+
+    class Kind(models.TextChoices):
+        PART = "part", _("Part")
+        CHAPTER = "chapter", _("Chapter")
+        SECTION = "section", _("Section")
+        ANNEX = "annex", _("Annex")
+        FRONT_MATTER = "front-matter", _("Front matter")
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="toc_entries"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("Order of the heading in the whole table of contents.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHAPTER)
+    title = models.CharField(_("title"), max_length=500)
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+
+    objects = TocEntryManager()
+
+    class Meta:
+        verbose_name = _("table of contents entry")
+        verbose_name_plural = _("table of contents")
+        ordering = ["publication", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "position"], name="unique_toc_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.publication.natural_key(), self.position)
+
+    natural_key.dependencies = ["catalogue.publication"]
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.publication_id != self.publication_id:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("The parent heading belongs to another publication."), code="parent_elsewhere"
+                    )
+                }
+            )
+        if self.parent.position >= self.position:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("A heading must come after the heading it belongs to."), code="parent_after_child"
+                    )
+                }
+            )
