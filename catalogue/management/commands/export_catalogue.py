@@ -1,10 +1,8 @@
 """Export the catalogue as a fixture that `loaddata` reads back: natural keys, translations per language."""
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Derived data: the search index is rebuilt from the catalogue when the fixture is loaded.
-EXCLUDED = ["catalogue.SearchDocument"]
+from catalogue.dataio.export import catalogue_export_json
 
 
 class Command(BaseCommand):
@@ -14,14 +12,4 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="File to write; standard output when absent.")
 
     def handle(self, *args, output=None, **options):
-        call_command(
-            "dumpdata",
-            "catalogue",
-            exclude=EXCLUDED,
-            natural_foreign=True,
-            natural_primary=True,
-            indent=2,
-            output=output,
-            stdout=self.stdout,
-            verbosity=options["verbosity"],
-        )
+        catalogue_export_json(output=output, stdout=self.stdout, verbosity=options["verbosity"])
