@@ -2,9 +2,10 @@
 
 from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
-from modeltranslation.settings import AVAILABLE_LANGUAGES
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
+
+from catalogue.i18n import content_languages, interface_languages
 
 # Components of the OpenAPI schema: one property per content language, built from the settings
 # so that adding a language changes the API and its schema together.
@@ -13,7 +14,7 @@ TranslatedText = type(
     (serializers.Serializer,),
     {
         "__doc__": "A translated field in every content language; null where there is no translation.",
-        **{language: serializers.CharField(allow_null=True) for language in AVAILABLE_LANGUAGES},
+        **{language: serializers.CharField(allow_null=True) for language in content_languages()},
     },
 )
 LocalizedUrls = type(
@@ -21,7 +22,7 @@ LocalizedUrls = type(
     (serializers.Serializer,),
     {
         "__doc__": "The public page in each interface language.",
-        **{language: serializers.URLField() for language in AVAILABLE_LANGUAGES},
+        **{language: serializers.URLField() for language in interface_languages()},
     },
 )
 
@@ -45,7 +46,7 @@ class TranslatedField(serializers.Field):
     def to_representation(self, instance):
         return {
             language: getattr(instance, build_localized_fieldname(self.translated_field_name, language)) or None
-            for language in AVAILABLE_LANGUAGES
+            for language in content_languages()
         }
 
 
@@ -59,7 +60,7 @@ class PublicUrlField(serializers.Field):
     def to_representation(self, instance):
         request = self.context["request"]
         urls = {}
-        for language in AVAILABLE_LANGUAGES:
+        for language in interface_languages():
             with translation.override(language):
                 urls[language] = request.build_absolute_uri(instance.get_absolute_url())
         return urls

@@ -1,6 +1,5 @@
 """Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
 
-from django.db.models import Prefetch
 from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 
 from catalogue.filters import PublicationFilter, Sort, interface_language
-from catalogue.models import Edition, Publication, Series, TocEntry, Topic, Workshop
+from catalogue.models import Edition, Publication, Series, Topic, Workshop
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
 
@@ -85,21 +84,7 @@ class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PublicationFilter
 
     def get_queryset(self):
-        queryset = (
-            Publication.objects.published()
-            .select_related("series")
-            .prefetch_related(
-                "series__issns",
-                Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
-                Prefetch("topics", queryset=Topic.objects.order_by("slug")),
-                Prefetch("workshops", queryset=Workshop.objects.order_by("start_date", "slug")),
-            )
-        )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position"))
-            )
-        return queryset
+        return Publication.objects.published().for_api(detail=self.action == "retrieve")
 
     def filter_queryset(self, queryset):
         # Filters, search and sorting apply to the list; a publication's own URL finds it whatever the query string.

@@ -43,6 +43,20 @@ class PublicationQuerySet(models.QuerySet):
             models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date")),
         )
 
+    def for_api(self, *, detail: bool = False):
+        """What the JSON API shows, related rows in a stable order; the detail adds the table of contents."""
+        queryset = self.select_related("series").prefetch_related(
+            "series__issns",
+            models.Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
+            models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+            models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date", "slug")),
+        )
+        if detail:
+            queryset = queryset.prefetch_related(
+                models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position"))
+            )
+        return queryset
+
 
 class EditionQuerySet(models.QuerySet):
     def published(self):
