@@ -23,13 +23,13 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("catalogue.urls")),
+    path("", include("catalogue.public.urls")),
     prefix_default_language=True,
 )
 
 # The 500 page renders in the visitor's language without touching the database (the 404 page is Django's default
 # handler with templates/404.html).
-handler500 = "catalogue.views.server_error"
+handler500 = "catalogue.public.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,13 +1,13 @@
 """Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
 
-from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from catalogue.filters import PublicationFilter, Sort, interface_language
+from catalogue.i18n import page_language
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
+from catalogue.public.filters import PublicationFilter, Sort
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
 
@@ -36,7 +36,7 @@ class CatalogueFilterBackend(DjangoFilterBackend):
     """django-filter as in the public catalogue, searching and naming things in the request's language."""
 
     def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "language": interface_language(get_language())}
+        return {**super().get_filterset_kwargs(request, queryset, view), "language": page_language()}
 
 
 def _facet_parameter(name: str, description: str, **kwargs) -> OpenApiParameter:

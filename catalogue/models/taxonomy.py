@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,10 @@ class TopicQuerySet(models.QuerySet):
     def with_published_publications(self):
         """Topics that at least one public publication has."""
         return self.filter(published_q("publications__")).distinct()
+
+    def for_detail(self):
+        """What a topic page shows of the topic itself: its broader topic."""
+        return self.select_related("parent")
 
 
 class Topic(models.Model):
@@ -64,6 +68,16 @@ class Topic(models.Model):
             ancestor = ancestor.parent
 
 
+class SeriesQuerySet(models.QuerySet):
+    def with_publication_count(self):
+        """Each series annotated with `publication_count`, its number of public publications."""
+        return self.annotate(publication_count=Count("publications", filter=published_q("publications__")))
+
+    def for_detail(self):
+        """What a series page shows of the series itself: its ISSNs."""
+        return self.prefetch_related("issns")
+
+
 class Series(models.Model):
     """A numbered publication series, e.g. International Dialogue on Migration."""
 
@@ -72,7 +86,7 @@ class Series(models.Model):
     description = models.TextField(_("description"), blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(SeriesQuerySet)()
 
     class Meta:
         verbose_name = _("series")

@@ -28,6 +28,10 @@ class WorkshopQuerySet(models.QuerySet):
             models.Prefetch("agenda_items", queryset=AgendaItem.objects.in_schedule_order().with_people())
         )
 
+    def for_detail(self):
+        """Everything a workshop page shows: its report with the report's series, and the agenda."""
+        return self.select_related("publication__series").with_agenda()
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def published(self):

@@ -8,8 +8,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from openapi_spec_validator import validate
 
-from catalogue.filters import PublicationFilter
 from catalogue.models import AgendaParticipation, Edition, Publication
+from catalogue.public.filters import PublicationFilter
 
 from .factories import (
     AgendaItemFactory,

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from catalogue.metadata import citation_record, publication_metadata, workshop_metadata
 from catalogue.models import Publication
-from catalogue.views import PublicationDetailView, WorkshopDetailView
+from catalogue.public.views import PublicationDetailView, WorkshopDetailView
 
 from .factories import IDM28_TITLE_EN as TITLE_EN
 from .factories import IDM28_TITLE_FR as TITLE_FR

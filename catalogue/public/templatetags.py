@@ -1,20 +1,22 @@
-"""Template helpers for the public pages: visible content fallbacks, language links, facets."""
+"""The `catalogue_tags` template library of the public pages: visible content fallbacks, language links, dates.
+
+Registered under that name in TEMPLATES["OPTIONS"]["libraries"] (idm/settings.py).
+"""
 
 import datetime
 import zoneinfo
 
 from django import template
-from django.conf import settings
 from django.template.defaultfilters import date as date_filter
-from django.urls import translate_url
-from django.utils import translation
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
 from catalogue import i18n
-from catalogue.i18n import TranslatedValue, language_name
+from catalogue.i18n import TranslatedValue, page_language
+
+from . import presenters
 
 register = template.Library()
 
@@ -22,7 +24,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def translated(context, instance, field: str) -> TranslatedValue:
     """`{% translated publication "title" as title %}`: value plus the language it is in."""
-    return i18n.translated(instance, field, context.get("LANGUAGE_CODE"))
+    return i18n.translated(instance, field, page_language(context.get("LANGUAGE_CODE")))
 
 
 @register.filter
@@ -42,40 +44,13 @@ def language_name_in_text(code: str, language: str | None = None) -> str:
 @register.filter(name="language_name")
 def language_name_filter(code: str, language: str | None = None) -> str:
     """The name of an ISO 639-1 language in `language` (default: the active interface language)."""
-    return language_name(code, language)
+    return i18n.language_name(code, language)
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context) -> list[dict]:
+def language_links(context) -> list[presenters.LanguageSwitchLink]:
     """The current page (with its query string) in every interface language."""
-    request = context.get("request")
-    current = translation.get_language()
-    path = request.get_full_path() if request else "/"
-    page_obj = context.get("page_obj")
-    if request and "page" in request.GET and hasattr(page_obj, "number"):
-        # An out-of-range or malformed ?page= shows another page: link the page actually shown.
-        params = request.GET.copy()
-        params.pop("page")
-        if page_obj.number > 1:
-            params["page"] = str(page_obj.number)
-        path = f"{request.path}?{params.urlencode()}" if params else request.path
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = translation.get_language_info(code)
-        url = translate_url(path, code)
-        if url == path and code != current and path.startswith(f"/{current}/"):
-            # Unresolvable paths (a 404 page): swap the language prefix so the switch still works.
-            url = f"/{code}/{path.removeprefix(f'/{current}/')}"
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"],
-                "url": url,
-                "absolute_url": request.build_absolute_uri(url) if request else url,
-                "current": code == current,
-            }
-        )
-    return links
+    return presenters.language_links(context.get("request"), context.get("page_obj"))
 
 
 @register.filter

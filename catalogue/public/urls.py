@@ -1,6 +1,10 @@
+"""The public pages, under each interface language's prefix (namespace `catalogue`)."""
+
 from django.urls import path, re_path
 
-from . import export_views, feeds, views
+from catalogue import export_views, feeds
+
+from . import views
 
 app_name = "catalogue"
 

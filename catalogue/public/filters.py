@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .i18n import fallback_languages, language_name, translated
-from .models import Edition, Publication, Series, Topic
+from catalogue import search
+from catalogue.i18n import fallback_languages, language_name, translated
+from catalogue.models import Edition, Publication, Series, Topic
 
 MAX_QUERY_LENGTH = 200
 MAX_FACET_VALUES = 30
@@ -293,9 +292,3 @@ class PublicationFilter(django_filters.FilterSet):
     def _format_facet(self) -> Facet:
         labels = dict(Edition.Format.choices)
         return self._edition_facet("format", lambda value: labels.get(value, value))
-
-
-def interface_language(language: str | None) -> str:
-    codes = [code for code, _name in settings.LANGUAGES]
-    code = (language or settings.LANGUAGE_CODE).split("-")[0]
-    return code if code in codes else settings.LANGUAGE_CODE

@@ -1,0 +1,291 @@
+"""The data the public pages show, built from what the views fetched: templates receive it ready and run no queries."""
+
+import itertools
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.formats import localize
+from django.utils.translation import gettext, npgettext
+
+from catalogue import search
+from catalogue.i18n import TranslatedValue, fallback_languages, interface_languages, page_language, translated
+from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
+
+PAGE_SIZE = 20
+
+
+# Pages and query strings ----------------------------------------------------------------------
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of `queryset`; a malformed or out-of-range `?page=` gives the nearest page, not an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def shown_page_url(path: str, params, page) -> str:
+    """`path` with the query string `params` (a QueryDict), its `page` set to the page actually shown.
+
+    An out-of-range or malformed `?page=` shows another page; links to "this page" name the one shown
+    (and no `page` at all for the first).
+    """
+    params = params.copy()
+    params.pop("page", None)
+    if page.number > 1:
+        params["page"] = str(page.number)
+    return f"{path}?{params.urlencode()}" if params else path
+
+
+class LanguageSwitchLink(NamedTuple):
+    code: str
+    name: str  # in the language itself
+    url: str
+    absolute_url: str
+    current: bool
+
+
+def language_links(request, page_obj=None) -> list[LanguageSwitchLink]:
+    """The current page (with its query string) in every interface language."""
+    current = page_language()
+    path = request.get_full_path() if request else "/"
+    if request and "page" in request.GET and hasattr(page_obj, "number"):
+        path = shown_page_url(request.path, request.GET, page_obj)
+    links = []
+    for code in interface_languages():
+        url = translate_url(path, code)
+        if url == path and code != current and path.startswith(f"/{current}/"):
+            # Unresolvable paths (a 404 page): swap the language prefix so the switch still works.
+            url = f"/{code}/{path.removeprefix(f'/{current}/')}"
+        absolute_url = request.build_absolute_uri(url) if request else url
+        name = translation.get_language_info(code)["name_local"]
+        links.append(LanguageSwitchLink(code, name, url, absolute_url, code == current))
+    return links
+
+
+# Breadcrumbs ----------------------------------------------------------------------------------
+
+
+class Crumb(NamedTuple):
+    """One step of the breadcrumb trail (includes/breadcrumbs.html); the last one is the current page."""
+
+    label: str | TranslatedValue  # a fallback TranslatedValue is marked with its language
+    url: str = ""
+    badge: bool = False  # the current page's fallback label also says which language it is in
+
+
+def number_label(number: int) -> str:
+    """'No. 28' in the active language ('n° 28', 'n.º 28'), as the page templates write it."""
+    return gettext("No. %(number)s") % {"number": localize(number)}
+
+
+def _home() -> Crumb:
+    return Crumb(gettext("Home"), reverse("catalogue:home"))
+
+
+def publication_list_breadcrumbs() -> list[Crumb]:
+    return [_home(), Crumb(gettext("Publications"))]
+
+
+def workshop_list_breadcrumbs() -> list[Crumb]:
+    return [_home(), Crumb(gettext("Workshops"))]
+
+
+def publication_breadcrumbs(publication: Publication, language: str) -> list[Crumb]:
+    series = publication.series
+    return [
+        _home(),
+        Crumb(gettext("Publications"), reverse("catalogue:publication-list")),
+        Crumb(translated(series, "name", language), series.get_absolute_url()),
+        Crumb(number_label(publication.number)),
+    ]
+
+
+def series_breadcrumbs(series: Series, language: str) -> list[Crumb]:
+    return [_home(), Crumb(translated(series, "name", language))]
+
+
+def topic_breadcrumbs(topic: Topic, language: str) -> list[Crumb]:
+    parent = (
+        [Crumb(translated(topic.parent, "name", language), topic.parent.get_absolute_url())] if topic.parent else []
+    )
+    return [_home(), *parent, Crumb(translated(topic, "name", language))]
+
+
+def workshop_breadcrumbs(workshop: Workshop, language: str) -> list[Crumb]:
+    return [
+        _home(),
+        Crumb(gettext("Workshops"), reverse("catalogue:workshop-list")),
+        Crumb(translated(workshop, "title", language), badge=True),
+    ]
+
+
+# The catalogue --------------------------------------------------------------------------------
+
+
+@dataclass
+class ActiveFilter:
+    facet: object
+    value: object
+    remove_url: str  # the query string without this value (and back to page 1)
+
+
+def active_filters(params, facets) -> list[ActiveFilter]:
+    """The selected facet values, each with a link that removes it and keeps everything else."""
+    filters = []
+    for facet in facets:
+        for value in facet.selected:
+            remaining = params.copy()
+            remaining.setlist(facet.name, [v for v in params.getlist(facet.name) if v != value.value])
+            remaining.pop("page", None)
+            filters.append(ActiveFilter(facet, value, "?" + remaining.urlencode()))
+    return filters
+
+
+@dataclass
+class SearchResult:
+    publication: Publication
+    snippet: str = ""
+
+
+def search_snippet(publication: Publication, query: str, language: str) -> str:
+    """The summary (or subtitle, or title) around the first match, preferring the page language."""
+    if not query:
+        return ""
+    texts = [translated(publication, name, language) for name in ("summary", "subtitle", "title")]
+    texts += [
+        translated(publication, name, code) for name in ("summary", "subtitle") for code in fallback_languages(language)
+    ]
+    snippets = [search.highlight(str(text), query, language=text.language) for text in texts if text]
+    return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
+
+
+# A publication --------------------------------------------------------------------------------
+
+
+@dataclass
+class TocNode:
+    entry: object
+    children: list = field(default_factory=list)
+
+
+def toc_tree(entries) -> list[TocNode]:
+    """Nest table-of-contents entries (in position order) under their parents."""
+    nodes = {entry.pk: TocNode(entry) for entry in entries}
+    roots = []
+    for entry in entries:
+        parent = nodes.get(entry.parent_id)
+        (parent.children if parent else roots).append(nodes[entry.pk])
+    return roots
+
+
+@dataclass
+class EditionRow:
+    language: str
+    issn: str
+    cells: list  # one Edition or None per format column
+
+
+def editions_grid(publication: Publication) -> tuple[list[str], list[EditionRow]]:
+    """Editions as a language × format grid: the format columns present, and one row per language."""
+    editions = list(publication.editions.all())
+    formats = [value for value in Edition.Format.values if any(e.format == value for e in editions)]
+    formats += sorted({e.format for e in editions} - set(formats))
+    rows = []
+    for language in dict.fromkeys(e.language for e in editions):
+        by_format = {e.format: e for e in editions if e.language == language}
+        rows.append(EditionRow(language, publication.issn_for(language), [by_format.get(f) for f in formats]))
+    labels = dict(Edition.Format.choices)
+    return [labels.get(f, f) for f in formats], rows
+
+
+@dataclass
+class IssnLabel:
+    issn: str
+    language: str = ""  # set when the ISSN is not the page language's
+
+
+def header_issns(publication: Publication, language: str) -> list[IssnLabel]:
+    """The page language's ISSN if the publication has an edition in it; else those of its edition languages."""
+    if language in publication.available_languages:
+        issn = publication.issn_for(language)
+        return [IssnLabel(issn)] if issn else []
+    labels = {}
+    for code in publication.available_languages:
+        issn = publication.issn_for(code)
+        if issn and issn not in labels:
+            labels[issn] = IssnLabel(issn, code)
+    return list(labels.values())
+
+
+@dataclass
+class LanguageLink:
+    language: str
+    url: str
+    is_page: bool  # the publication's page in that interface language, else the edition itself
+
+
+def also_available(publication: Publication, language: str) -> list[LanguageLink]:
+    """The publication's other edition languages: its page in that language, or the edition's download."""
+    interface_codes = set(interface_languages())
+    links = []
+    for code in publication.available_languages:
+        if code == language:
+            continue
+        if code in interface_codes:
+            with translation.override(code):
+                links.append(LanguageLink(code, publication.get_absolute_url(), True))
+            continue
+        edition = next((e for e in publication.editions.all() if e.language == code and e.download_url), None)
+        links.append(LanguageLink(code, edition.download_url if edition else f"#editions-{code}", False))
+    return links
+
+
+def sorted_by_name(topics, language: str) -> list[Topic]:
+    """Topics in alphabetical order of their name in `language` (with its fallbacks)."""
+    return sorted(topics, key=lambda topic: str(translated(topic, "name", language)).lower())
+
+
+# A workshop -----------------------------------------------------------------------------------
+
+
+@dataclass
+class AgendaDay:
+    date: object
+    items: list
+
+
+@dataclass
+class AgendaEntry:
+    item: AgendaItem
+    roles: list  # (role label, [participations])
+
+
+def role_heading(role: str, count: int) -> str:
+    """A role's heading over `count` people: "Speaker", "Speakers"."""
+    Role = AgendaParticipation.Role
+    headings = {
+        Role.CHAIR: lambda n: npgettext("agenda role heading", "Chair", "Chairs", n),
+        Role.MODERATOR: lambda n: npgettext("agenda role heading", "Moderator", "Moderators", n),
+        Role.SPEAKER: lambda n: npgettext("agenda role heading", "Speaker", "Speakers", n),
+        Role.PANELIST: lambda n: npgettext("agenda role heading", "Panelist", "Panelists", n),
+        Role.RAPPORTEUR: lambda n: npgettext("agenda role heading", "Rapporteur", "Rapporteurs", n),
+    }
+    heading = headings.get(role)
+    return heading(count) if heading else role
+
+
+def agenda_days(items) -> list[AgendaDay]:
+    """Agenda items (ordered by date and time) grouped by day, each with its people grouped by role."""
+    role_order = {value: index for index, value in enumerate(AgendaParticipation.Role.values)}
+    days = []
+    for date, day_items in itertools.groupby(items, key=lambda item: item.date):
+        entries = []
+        for item in day_items:
+            participations = sorted(item.participations.all(), key=lambda p: (role_order.get(p.role, 99), p.position))
+            groups = [(role, list(people)) for role, people in itertools.groupby(participations, key=lambda p: p.role)]
+            roles = [(role_heading(role, len(people)), people) for role, people in groups]
+            entries.append(AgendaEntry(item, roles))
+        days.append(AgendaDay(date, entries))
+    return days

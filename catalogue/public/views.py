@@ -1,0 +1,172 @@
+"""Public catalogue pages: thin class-based views over querysets, the FilterSet, the search and the presenters.
+
+Every read starts from `.published()`; every page runs a fixed number of
+queries, and templates receive ready data.
+"""
+
+from django.http import HttpResponseServerError
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import DetailView, TemplateView
+
+from catalogue import search
+from catalogue.i18n import page_language
+from catalogue.models import Publication, Series, Topic, Workshop
+
+from . import presenters
+from .filters import PublicationFilter, Sort
+
+HOME_PUBLICATIONS = 6
+HOME_WORKSHOPS = 4
+MATCHING_WORKSHOPS = 5
+
+
+class HomeView(TemplateView):
+    template_name = "catalogue/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest_publications=Publication.objects.published()
+            .for_listing()
+            .order_by("-publish_date", "-pk")[:HOME_PUBLICATIONS],
+            series_list=Series.objects.with_publication_count().order_by("slug"),
+            recent_workshops=Workshop.objects.published().order_by("-start_date", "pk")[:HOME_WORKSHOPS],
+            **kwargs,
+        )
+
+
+class PublicationListView(TemplateView):
+    """The catalogue: full-text search, facets with counts, sorting and pagination."""
+
+    template_name = "catalogue/publication_list.html"
+
+    def get_context_data(self, **kwargs):
+        language = page_language()
+        filterset = PublicationFilter(
+            self.request.GET, queryset=Publication.objects.published().for_listing(), language=language
+        )
+        page = presenters.paginate(self.request, filterset.qs)
+        query = filterset.query
+        results = [
+            presenters.SearchResult(publication, presenters.search_snippet(publication, query, language))
+            for publication in page
+        ]
+        facets = filterset.facets()
+        cleaned = filterset.cleaned
+        return super().get_context_data(
+            breadcrumbs=presenters.publication_list_breadcrumbs(),
+            filterset=filterset,
+            query=query,
+            page_obj=page,
+            results=results,
+            workshops=self.matching_workshops(query, language),
+            facets=facets,
+            active_filters=presenters.active_filters(self.request.GET, facets),
+            year_from=cleaned.get("year_from"),
+            year_to=cleaned.get("year_to"),
+            sort=filterset.sort_order,
+            sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
+            api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
+            **kwargs,
+        )
+
+    @staticmethod
+    def matching_workshops(query: str, language: str) -> list[Workshop]:
+        """The workshops that best match `query` too (none without a query)."""
+        if not query:
+            return []
+        workshops = search.search_workshops(Workshop.objects.published(), query, language=language)
+        return list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+
+
+class WorkshopListView(TemplateView):
+    """Every public workshop, newest first."""
+
+    template_name = "catalogue/workshop_list.html"
+
+    def get_context_data(self, **kwargs):
+        workshops = Workshop.objects.published().order_by("-start_date", "-pk")
+        return super().get_context_data(
+            breadcrumbs=presenters.workshop_list_breadcrumbs(),
+            page_obj=presenters.paginate(self.request, workshops),
+            **kwargs,
+        )
+
+
+class PublicationDetailView(DetailView):
+    template_name = "catalogue/publication_detail.html"
+    context_object_name = "publication"
+
+    def get_queryset(self):
+        return Publication.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        publication = self.object
+        language = page_language()
+        format_labels, edition_rows = presenters.editions_grid(publication)
+        return super().get_context_data(
+            breadcrumbs=presenters.publication_breadcrumbs(publication, language),
+            issns=presenters.header_issns(publication, language),
+            page_edition=next((e for e in publication.editions.all() if e.language == language), None),
+            format_labels=format_labels,
+            edition_rows=edition_rows,
+            also_available=presenters.also_available(publication, language),
+            toc=presenters.toc_tree(list(publication.toc_entries.all())),
+            topics=presenters.sorted_by_name(publication.topics.all(), language),
+            workshops=list(publication.workshops.all()),
+            **kwargs,
+        )
+
+
+class SeriesDetailView(DetailView):
+    template_name = "catalogue/series_detail.html"
+    context_object_name = "series"
+    queryset = Series.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        publications = Publication.objects.published().in_series(self.object).for_listing().order_by("-number", "pk")
+        return super().get_context_data(
+            breadcrumbs=presenters.series_breadcrumbs(self.object, page_language()),
+            page_obj=presenters.paginate(self.request, publications),
+            **kwargs,
+        )
+
+
+class TopicDetailView(DetailView):
+    template_name = "catalogue/topic_detail.html"
+    context_object_name = "topic"
+    queryset = Topic.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        publications = (
+            Publication.objects.published().with_topic(self.object).for_listing().order_by("-year", "-number", "pk")
+        )
+        return super().get_context_data(
+            breadcrumbs=presenters.topic_breadcrumbs(self.object, page_language()),
+            page_obj=presenters.paginate(self.request, publications),
+            subtopics=list(self.object.children.all()),
+            **kwargs,
+        )
+
+
+class WorkshopDetailView(DetailView):
+    template_name = "catalogue/workshop_detail.html"
+    context_object_name = "workshop"
+
+    def get_queryset(self):
+        return Workshop.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            breadcrumbs=presenters.workshop_breadcrumbs(self.object, page_language()),
+            agenda=presenters.agenda_days(list(self.object.agenda_items.all())),
+            **kwargs,
+        )
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """The 500 page in the visitor's language; it renders without the database or context processors."""
+    template = loader.get_template(template_name)
+    return HttpResponseServerError(template.render({"LANGUAGE_CODE": page_language(), "request_path": request.path}))
