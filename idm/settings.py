@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            "libraries": {"catalogue_metadata": "catalogue.interop.templatetags"},
         },
     },
 ]
