@@ -88,7 +88,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            "libraries": {"catalogue_tags": "catalogue.public.templatetags"},
+            "libraries": {
+                "catalogue_tags": "catalogue.public.templatetags",
+                "catalogue_metadata": "catalogue.interop.templatetags",
+            },
         },
     },
 ]

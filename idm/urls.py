@@ -4,22 +4,15 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-
-from catalogue.export_views import RobotsView
-from catalogue.oai import OaiPmhView
-from catalogue.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("catalogue.api.urls")),
-    path("oai", OaiPmhView.as_view(), name="oai"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("", include("catalogue.interop.urls")),  # OAI-PMH, sitemap.xml, robots.txt
 ]
 
 urlpatterns += i18n_patterns(

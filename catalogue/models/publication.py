@@ -57,6 +57,20 @@ class PublicationQuerySet(models.QuerySet):
             )
         return queryset
 
+    def for_citation(self):
+        """What a citation record reads: series, its ISSNs and the editions."""
+        return self.select_related("series").prefetch_related("series__issns", "editions")
+
+    def for_feed(self):
+        """What a feed entry shows: series label and topics."""
+        return self.select_related("series").prefetch_related("topics")
+
+    def for_oai(self, *, metadata: bool = True):
+        """What an OAI-PMH record reads: series and topics (the header's sets); with `metadata`,
+        ISSNs and editions too (oai_dc)."""
+        publications = self.select_related("series").prefetch_related("topics")
+        return publications.prefetch_related("series__issns", "editions") if metadata else publications
+
 
 class EditionQuerySet(models.QuerySet):
     def published(self):

@@ -6,7 +6,8 @@ import lxml.html
 import pytest
 from django.test import RequestFactory
 
-from catalogue.metadata import citation_record, publication_metadata, workshop_metadata
+from catalogue.interop.meta_tags import publication_metadata, workshop_metadata
+from catalogue.interop.record import citation_record
 from catalogue.models import Publication
 from catalogue.public.views import PublicationDetailView, WorkshopDetailView
 

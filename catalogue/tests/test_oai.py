@@ -7,8 +7,8 @@ from django.conf import settings
 from django.test import Client
 from lxml import etree
 
+from catalogue.interop.oai.protocol import DC_NS, OAI_DC_NS, OAI_NS
 from catalogue.models import Edition, Publication
-from catalogue.oai import DC_NS, OAI_DC_NS, OAI_NS
 
 from .factories import (
     EditionFactory,

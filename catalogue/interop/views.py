@@ -1,17 +1,16 @@
-"""Downloads for machines: citation files, iCalendar files and robots.txt."""
+"""Downloads for machines: citation files and iCalendar files."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.views import View
-from django.views.generic import TemplateView
 
-from .calendars import agenda_item_calendar, workshop_calendar
+from catalogue.models import AgendaItem, Publication, Workshop
+
+from .calendars import agenda_item_calendar, calendar_filename, workshop_calendar
 from .citations import FORMATS
-from .metadata import citation_record
-from .models import AgendaItem, Publication, Workshop
+from .record import citation_record
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -22,17 +21,14 @@ def _download(content: str | bytes, *, content_type: str, filename: str) -> Http
 
 class CitationDownloadMixin:
     def get_publication(self, slug: str) -> Publication:
-        queryset = (
-            Publication.objects.published().select_related("series").prefetch_related("series__issns", "editions")
-        )
-        return get_object_or_404(queryset, slug=slug)
+        return get_object_or_404(Publication.objects.published().for_citation(), slug=slug)
 
     def citation_response(self, record, citation_format: str) -> HttpResponse:
         output = FORMATS[citation_format]
         return _download(
             output.render(record),
             content_type=output.content_type,
-            filename=f"{record.key}.{output.extension}",
+            filename=output.filename(record.key),
         )
 
 
@@ -69,7 +65,7 @@ class WorkshopCalendarView(View):
         queryset = Workshop.objects.published().with_agenda()
         workshop = get_object_or_404(queryset, slug=slug)
         calendar = workshop_calendar(workshop, request=request, language=translation.get_language())
-        return _download(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=f"{workshop.slug}.ics")
+        return _download(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=calendar_filename(workshop))
 
 
 class AgendaItemCalendarView(View):
@@ -79,18 +75,4 @@ class AgendaItemCalendarView(View):
         queryset = AgendaItem.objects.published().with_people().select_related("workshop")
         item = get_object_or_404(queryset, workshop__slug=slug, position=position)
         calendar = agenda_item_calendar(item, request=request, language=translation.get_language())
-        return _download(
-            calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=f"{item.workshop.slug}-{position}.ics"
-        )
-
-
-class RobotsView(TemplateView):
-    """robots.txt: everything public may be crawled; the sitemap's absolute URL."""
-
-    template_name = "robots.txt"
-    content_type = "text/plain; charset=utf-8"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
-        return context
+        return _download(calendar.to_ical(), content_type=CALENDAR_CONTENT_TYPE, filename=calendar_filename(item))

@@ -14,9 +14,10 @@ from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
-from .i18n import translated
-from .metadata import absolute_url_in, workshop_location_text, workshop_span
-from .models import AgendaItem, Workshop
+from catalogue.i18n import translated
+from catalogue.models import AgendaItem, Workshop
+
+from .common import absolute_url_in, workshop_location_text, workshop_span
 
 PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
 
@@ -37,6 +38,13 @@ def session_anchor(item: AgendaItem) -> str:
 
 def agenda_item_uid(item: AgendaItem, *, request) -> str:
     return f"{item.workshop.slug}-{session_anchor(item)}@{_uid_domain(request)}"
+
+
+def calendar_filename(subject: Workshop | AgendaItem) -> str:
+    """The file a workshop's calendar (idm-2018-geneva.ics) or one session's (idm-2018-geneva-2.ics) downloads as."""
+    if isinstance(subject, AgendaItem):
+        return f"{subject.workshop.slug}-{subject.position}.ics"
+    return f"{subject.slug}.ics"
 
 
 def _new_calendar(name: str) -> Calendar:

@@ -1,6 +1,6 @@
 """Citation formats for a publication or edition: BibTeX, RIS, CSL-JSON and a formatted reference.
 
-Each takes a `metadata.CitationRecord`, so a publication and each of its editions
+Each takes a `record.CitationRecord`, so a publication and each of its editions
 are cited the same way.
 """
 
@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .identifiers import format_isbn
-from .metadata import CitationRecord, number_label
+from catalogue.identifiers import format_isbn
+
+from .common import number_label
+from .record import CitationRecord
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
 _BIBTEX_ESCAPES = str.maketrans(
@@ -40,6 +42,9 @@ class CitationFormat:
 
     def render(self, record: CitationRecord) -> str:
         return WRITERS[self.extension](record)
+
+    def filename(self, key: str) -> str:
+        return f"{key}.{self.extension}"
 
 
 def _one_line(text: str) -> str:

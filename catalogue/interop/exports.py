@@ -1,22 +1,20 @@
-"""Template tags handing the head-meta and export-link includes their data, built in Python.
+"""The export links of publication and workshop pages: the formatted citation, citation downloads
+(the publication's and each edition's), the series feed, and the iCalendar files.
 
-They read only what the detail views prefetched, so the includes run no queries.
+Built from what the detail views prefetched, so they run no queries.
 """
 
 from dataclasses import dataclass
 
-from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.safestring import SafeString
 
-from catalogue.citations import FORMATS, formatted_citation
 from catalogue.i18n import language_name, translated
-from catalogue.metadata import PageMetadata, citation_record, publication_metadata, workshop_metadata
 from catalogue.models import Edition, Publication, Workshop
 
-register = template.Library()
+from .calendars import calendar_filename
+from .citations import FORMATS, formatted_citation
+from .record import citation_key, citation_record
 
 
 @dataclass(frozen=True)
@@ -42,46 +40,28 @@ class PublicationExports:
     series_feed_url: str
 
 
-def _language(context) -> str:
-    return context.get("LANGUAGE_CODE") or translation.get_language() or settings.LANGUAGE_CODE
-
-
-@register.simple_tag(takes_context=True)
-def publication_page_metadata(context, publication: Publication) -> PageMetadata:
-    """`{% publication_page_metadata publication as meta %}`."""
-    return publication_metadata(publication, request=context["request"], language=_language(context))
-
-
-@register.simple_tag(takes_context=True)
-def workshop_page_metadata(context, workshop: Workshop) -> PageMetadata:
-    """`{% workshop_page_metadata workshop as meta %}`."""
-    return workshop_metadata(workshop, request=context["request"], language=_language(context))
-
-
-def _citation_links(url_name: str, filename_stem: str, **kwargs) -> list[DownloadLink]:
+def _citation_links(url_name: str, key: str, **kwargs) -> list[DownloadLink]:
     return [
         DownloadLink(
             label=output.label,
             url=reverse(url_name, kwargs={**kwargs, "citation_format": extension}),
             content_type=output.content_type.split(";")[0],
-            filename=f"{filename_stem}.{extension}",
+            filename=output.filename(key),
         )
         for extension, output in FORMATS.items()
     ]
 
 
-@register.simple_tag(takes_context=True)
-def publication_exports(context, publication: Publication) -> PublicationExports:
-    """`{% publication_exports publication as exports %}`: formatted citation and citation downloads."""
-    language = _language(context)
-    record = citation_record(publication, request=context["request"], language=language)
+def publication_exports(publication: Publication, *, request, language: str) -> PublicationExports:
+    """The formatted citation and citation downloads of a publication page in `language`."""
+    record = citation_record(publication, request=request, language=language)
     editions = [
         EditionCitation(
             edition=edition,
             label=f"{language_name(edition.language, language)}, {edition.get_format_display()}",
             links=_citation_links(
                 "catalogue:edition-citation",
-                f"{publication.slug}-{edition.language}-{edition.format}",
+                citation_key(publication, edition),
                 slug=publication.slug,
                 language=edition.language,
                 edition_format=edition.format,
@@ -91,7 +71,7 @@ def publication_exports(context, publication: Publication) -> PublicationExports
     ]
     return PublicationExports(
         citation=formatted_citation(record, page_language=language),
-        links=_citation_links("catalogue:publication-citation", publication.slug, slug=publication.slug),
+        links=_citation_links("catalogue:publication-citation", citation_key(publication), slug=publication.slug),
         editions=editions,
         series_feed_url=reverse("catalogue:series-feed", kwargs={"slug": publication.series.slug}),
     )
@@ -112,10 +92,8 @@ class WorkshopExports:
     sessions: list[SessionCalendar]
 
 
-@register.simple_tag(takes_context=True)
-def workshop_exports(context, workshop: Workshop) -> WorkshopExports:
-    """`{% workshop_exports workshop as exports %}`: the workshop's and each session's iCalendar file."""
-    language = _language(context)
+def workshop_exports(workshop: Workshop, *, language: str) -> WorkshopExports:
+    """The workshop's and each session's iCalendar file, titled in `language`."""
     sessions = []
     for item in workshop.agenda_items.all():
         title, title_language = translated(item, "title", language)
@@ -126,11 +104,11 @@ def workshop_exports(context, workshop: Workshop) -> WorkshopExports:
                 url=reverse(
                     "catalogue:agenda-item-calendar", kwargs={"slug": workshop.slug, "position": item.position}
                 ),
-                filename=f"{workshop.slug}-{item.position}.ics",
+                filename=calendar_filename(item),
             )
         )
     return WorkshopExports(
         calendar_url=reverse("catalogue:workshop-calendar", kwargs={"slug": workshop.slug}),
-        calendar_filename=f"{workshop.slug}.ics",
+        calendar_filename=calendar_filename(workshop),
         sessions=sessions,
     )

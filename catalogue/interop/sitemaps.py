@@ -1,6 +1,7 @@
-"""The sitemap: every public page in each interface language, with hreflang alternates and lastmod.
+"""What crawlers read: the sitemap (every public page in each interface language, with hreflang
+alternates and lastmod) and robots.txt pointing to it.
 
-One query per section: items are read once per request (Django's sitemap view
+One query per sitemap section: items are read once per request (Django's sitemap view
 instantiates these classes per request) and last-modified dates come annotated.
 """
 
@@ -10,8 +11,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import F, Max
 from django.urls import reverse
+from django.views.generic import TemplateView
 
-from .models import Publication, Series, Topic, Workshop, published_q
+from catalogue.models import Publication, Series, Topic, Workshop, published_q
 
 
 class CatalogueSitemap(Sitemap):
@@ -71,22 +73,25 @@ class PublicationSitemap(CatalogueSitemap):
         return Publication.objects.published().annotate(lastmod=F("updated_at")).order_by("series__slug", "number")
 
 
-class SeriesSitemap(CatalogueSitemap):
+class CollectionSitemap(CatalogueSitemap):
+    """The series or topics (`model`) that have a public publication, last modified with their newest one."""
+
+    model: type[Series] | type[Topic]
+
     def get_items(self):
         return (
-            Series.objects.annotate(lastmod=Max("publications__updated_at", filter=published_q("publications__")))
+            self.model.objects.annotate(lastmod=Max("publications__updated_at", filter=published_q("publications__")))
             .filter(lastmod__isnull=False)
             .order_by("slug")
         )
 
 
-class TopicSitemap(CatalogueSitemap):
-    def get_items(self):
-        return (
-            Topic.objects.annotate(lastmod=Max("publications__updated_at", filter=published_q("publications__")))
-            .filter(lastmod__isnull=False)
-            .order_by("slug")
-        )
+class SeriesSitemap(CollectionSitemap):
+    model = Series
+
+
+class TopicSitemap(CollectionSitemap):
+    model = Topic
 
 
 class WorkshopSitemap(CatalogueSitemap):
@@ -103,3 +108,15 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "workshops": WorkshopSitemap,
 }
+
+
+class RobotsView(TemplateView):
+    """robots.txt: everything public may be crawled; the sitemap's absolute URL."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
+        return context

@@ -13,9 +13,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext, pgettext
 
-from .i18n import translated
-from .metadata import corporate_author, organisation_name, series_number_label
-from .models import Publication, Series, Topic
+from catalogue.i18n import translated
+from catalogue.models import Publication, Series, Topic
+
+from .common import corporate_author, organisation_name, series_number_label
 
 FEED_LENGTH = 50
 
@@ -66,12 +67,7 @@ class PublicationFeed(Feed):
         return Publication.objects.published()
 
     def items(self, obj):
-        return (
-            self.publications(obj)
-            .select_related("series")
-            .prefetch_related("topics")
-            .order_by("-publish_date", "-pk")[:FEED_LENGTH]
-        )
+        return self.publications(obj).for_feed().order_by("-publish_date", "-pk")[:FEED_LENGTH]
 
     def title(self, obj):
         return gettext("IDM publications catalogue: new publications")
@@ -123,41 +119,39 @@ class PublicationFeed(Feed):
         }
 
 
-class SeriesFeed(PublicationFeed):
-    """The newest public publications of one series."""
+class CollectionFeed(PublicationFeed):
+    """The newest public publications of one series or topic: a `model` whose rows have `publications`."""
+
+    model: type[Series] | type[Topic]
+    url_name: str
 
     def get_object(self, request, slug):
-        return get_object_or_404(Series, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
     def publications(self, obj):
-        return Publication.objects.published().in_series(obj)
+        return obj.publications.published()
 
-    def title(self, obj):
-        name, _ = translated(obj, "name", self.language_code())
-        return gettext("%(series)s: new publications") % {"series": name}
+    def collection_name(self, obj) -> str:
+        return translated(obj, "name", self.language_code()).value
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def feed_url(self, obj):
-        return reverse("catalogue:series-feed", kwargs={"slug": obj.slug})
+        return reverse(self.url_name, kwargs={"slug": obj.slug})
 
 
-class TopicFeed(PublicationFeed):
-    """The newest public publications on one topic."""
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
-
-    def publications(self, obj):
-        return Publication.objects.published().with_topic(obj)
+class SeriesFeed(CollectionFeed):
+    model = Series
+    url_name = "catalogue:series-feed"
 
     def title(self, obj):
-        name, _ = translated(obj, "name", self.language_code())
-        return gettext("%(topic)s: new publications") % {"topic": name}
+        return gettext("%(series)s: new publications") % {"series": self.collection_name(obj)}
 
-    def link(self, obj):
-        return obj.get_absolute_url()
 
-    def feed_url(self, obj):
-        return reverse("catalogue:topic-feed", kwargs={"slug": obj.slug})
+class TopicFeed(CollectionFeed):
+    model = Topic
+    url_name = "catalogue:topic-feed"
+
+    def title(self, obj):
+        return gettext("%(topic)s: new publications") % {"topic": self.collection_name(obj)}

@@ -1,0 +1,105 @@
+"""What every machine-readable output says the same way: page URLs, series labels, the corporate
+author, the order of editions, media types, and a workshop's span and place.
+
+Everything reads objects already fetched with their related rows, so it runs no queries.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
+from django_countries import countries
+
+from catalogue.i18n import translated
+from catalogue.models import Edition, Publication, Workshop
+
+# The media type of each electronic edition format (print has none).
+MEDIA_TYPES = {
+    Edition.Format.PDF: "application/pdf",
+    Edition.Format.EPUB: "application/epub+zip",
+    Edition.Format.HTML: "text/html",
+}
+# The organisation whose catalogue this is: the corporate author of a publication that names none,
+# and the author of the feeds.
+ORGANISATION_NAME = gettext_lazy("International Organization for Migration")
+# Electronic formats come first when one edition has to stand for a language.
+FORMAT_PREFERENCE = [Edition.Format.PDF, Edition.Format.EPUB, Edition.Format.HTML, Edition.Format.PRINT]
+
+
+def absolute_url_in(request, instance, language: str) -> str:
+    """The absolute URL of `instance`'s page in the interface `language`."""
+    with translation.override(language):
+        return request.build_absolute_uri(instance.get_absolute_url())
+
+
+def number_label(number: int, language: str) -> str:
+    """'No. 28' in `language` ('n° 28', 'n.º 28')."""
+    with translation.override(language):
+        # The same message as the pages' "No. {{ number }}", so one translation serves both.
+        return gettext("No. %(number)s") % {"number": number}
+
+
+def series_number_label(series, number: int, language: str) -> str:
+    """'International Dialogue on Migration No. 28' in `language` (the series name falls back if untranslated)."""
+    name, _name_language = translated(series, "name", language)
+    return f"{name} {number_label(number, language)}"
+
+
+def corporate_author(publication: Publication, language: str) -> tuple[str, str]:
+    """(name, its language) of the body that authored `publication`: its own, else the catalogue's organisation."""
+    author, author_language = translated(publication, "corporate_author", language)
+    return (author, author_language) if author else (organisation_name(language), language)
+
+
+def organisation_name(language: str) -> str:
+    """The catalogue's organisation, named in `language`."""
+    with translation.override(language):
+        return str(ORGANISATION_NAME)
+
+
+def sorted_editions(editions) -> list[Edition]:
+    """Editions with electronic formats first, keeping their given order otherwise."""
+    return sorted(editions, key=lambda edition: FORMAT_PREFERENCE.index(edition.format))
+
+
+def preferred_edition(publication: Publication, language: str) -> Edition | None:
+    """The edition that stands for `publication` in `language` (electronic first), if there is one."""
+    candidates = [edition for edition in publication.editions.all() if edition.language == language]
+    return sorted_editions(candidates)[0] if candidates else None
+
+
+def edition_title_language(edition: Edition) -> str:
+    """The language to title an edition in: its own when it is a translated one, else the fallback's."""
+    return edition.language if edition.language in settings.MODELTRANSLATION_LANGUAGES else settings.LANGUAGE_CODE
+
+
+def same_language_text(instance, field_name: str, language: str) -> tuple[str, str]:
+    """A field in exactly `language` (so a record never mixes languages), or nothing."""
+    value = getattr(instance, f"{field_name}_{language}", None) or ""
+    return value, language
+
+
+def workshop_span(workshop: Workshop) -> tuple[datetime.date | datetime.datetime, datetime.date | datetime.datetime]:
+    """When a workshop starts and ends: the first (last) session's time on its first (last) day, else the date."""
+    items = list(workshop.agenda_items.all())
+    starts = [item.starts_at for item in items if item.date == workshop.start_date]
+    ends = [item.ends_at or item.starts_at for item in items if item.date == workshop.end_date]
+    start = min(starts) if starts and None not in starts else workshop.start_date
+    end = max(ends) if ends and None not in ends else workshop.end_date
+    return start, end
+
+
+def workshop_location(workshop: Workshop, language: str) -> dict[str, str]:
+    """Venue, city and country of a workshop as written in `language`."""
+    venue, _ = translated(workshop, "venue", language)
+    city, _ = translated(workshop, "city", language)
+    with translation.override(language):
+        country_name = str(countries.name(workshop.country.code)) if workshop.country else ""
+    return {"venue": venue, "city": city, "country": workshop.country.code or "", "country_name": country_name}
+
+
+def workshop_location_text(workshop: Workshop, language: str) -> str:
+    """'Salle XVIII, Palais des Nations, Geneva, Switzerland'."""
+    location = workshop_location(workshop, language)
+    return ", ".join(part for part in (location["venue"], location["city"], location["country_name"]) if part)

@@ -1,0 +1,82 @@
+"""The rows OAI-PMH serves: public publications with their datestamps, and the sets."""
+
+import dataclasses
+import datetime
+
+from django.db.models import Min, QuerySet
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from catalogue.models import Publication, Series, Topic
+
+from .protocol import publication_identifier_prefix, xml_translations
+
+
+def oai_publications() -> QuerySet:
+    """Public publications with their datestamp: the later of their last change and their publish date."""
+    # A publication whose publish date arrives after its last edit becomes visible then, so harvesters
+    # asking "from" their previous harvest must see it as new.
+    return Publication.objects.published().annotate(oai_datestamp=Greatest("updated_at", "publish_date"))
+
+
+def oai_publications_matching(
+    *, set_spec: str | None, start: datetime.datetime | None, end: datetime.datetime | None
+) -> QuerySet:
+    """Public publications in set `set_spec` with a datestamp in [start, end), ordered by primary key."""
+    publications = oai_publications()
+    if set_spec is not None:
+        kind, _colon, slug = set_spec.partition(":")
+        if kind == "series":
+            publications = publications.filter(series__slug=slug) if slug else publications
+        elif kind == "topic" and slug:
+            publications = publications.filter(topics__slug=slug)
+        elif kind == "topic":
+            publications = publications.filter(pk__in=Publication.topics.through.objects.values("publication_id"))
+        else:
+            publications = publications.none()
+    if start is not None:
+        publications = publications.filter(oai_datestamp__gte=start)
+    if end is not None:
+        publications = publications.filter(oai_datestamp__lt=end)
+    return publications.order_by("pk")
+
+
+def oai_publication(identifier: str) -> QuerySet:
+    """The public publication that `identifier` names (an empty queryset when none does)."""
+    prefix = publication_identifier_prefix()
+    if not identifier.startswith(prefix):
+        return Publication.objects.none()
+    return oai_publications().filter(slug=identifier.removeprefix(prefix))
+
+
+def oai_earliest_datestamp() -> datetime.datetime | None:
+    return oai_publications().aggregate(earliest=Min("oai_datestamp"))["earliest"]
+
+
+@dataclasses.dataclass(frozen=True)
+class OaiSet:
+    spec: str
+    name: str
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
+    descriptions: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def oai_sets() -> list[OaiSet]:
+    """Every set: "series" and "topic", then each series and topic that has a public publication."""
+    public = Publication.objects.published().values("pk")
+    series = Series.objects.filter(publications__in=public).distinct().order_by("slug")
+    topics = Topic.objects.with_published_publications().order_by("slug")
+    sets = [OaiSet("series", _("Series"))]
+    sets += [_set_of("series", item) for item in series]
+    sets.append(OaiSet("topic", _("Topics")))
+    sets += [_set_of("topic", item) for item in topics]
+    return sets
+
+
+def _set_of(kind: str, item: Series | Topic) -> OaiSet:
+    return OaiSet(
+        spec=f"{kind}:{item.slug}",
+        name=item.name,
+        titles=xml_translations(item, "name"),
+        descriptions=xml_translations(item, "description"),
+    )
