@@ -28,6 +28,11 @@ class WorkshopQuerySet(models.QuerySet):
             models.Prefetch("agenda_items", queryset=AgendaItem.objects.in_schedule_order().with_people())
         )
 
+    def for_index(self):
+        """Everything a workshop's search document holds (its agenda and the people in it), unordered."""
+        agenda = AgendaItem.objects.order_by().prefetch_related("speakers")
+        return self.order_by().prefetch_related(models.Prefetch("agenda_items", queryset=agenda))
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def published(self):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
 
 from catalogue.identifiers import FieldValueError
-from catalogue.signals import indexing_deferred
+from catalogue.search import indexing_deferred
 
 
 class Command(TranslationLoadDataCommand):
