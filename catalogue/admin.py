@@ -1,8 +1,7 @@
 """Staff admin: every translated model edited in language tabs, related rows inline."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
@@ -12,8 +11,9 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from . import search
 from .i18n import language_name
-from .identifiers import compact_identifier, normalize_isbn, normalize_issn
+from .identifiers import parse_identifier
 from .models import (
     AgendaItem,
     AgendaParticipation,
@@ -33,16 +33,29 @@ admin.site.site_title = _("IDM catalogue administration")
 
 def identifier_q(term: str, *, isbn_paths=(), issn_paths=()) -> Q | None:
     """A filter matching `term` as an ISBN or ISSN typed with or without hyphens."""
+    identifier = parse_identifier(term)
+    if identifier is None:
+        return None
     conditions = Q()
-    compact = compact_identifier(term)
-    for normalize, paths in ((normalize_isbn, isbn_paths), (normalize_issn, issn_paths)):
-        try:
-            value = normalize(compact)
-        except ValidationError:  # not an identifier of this kind
-            continue
-        for path in paths:
-            conditions |= Q(**{path: value})
+    for path in {"isbn": isbn_paths, "issn": issn_paths}[identifier.scheme]:
+        conditions |= Q(**{path: identifier.value})
     return conditions or None
+
+
+class IndexOnceMixin:
+    """A form saved with its inlines, a deletion or a bulk action re-indexes each search document once."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with search.indexing_deferred(router.db_for_write(self.model)):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with search.indexing_deferred(router.db_for_write(self.model)):
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with search.indexing_deferred(router.db_for_write(self.model)):
+            return super().changelist_view(request, *args, **kwargs)
 
 
 class IdentifierSearchMixin:
@@ -85,7 +98,7 @@ class SeriesIssnInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
+class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "slug", "issn_list"]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
     issn_search_paths = ("issns__issn",)
@@ -101,7 +114,7 @@ class SeriesAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TabbedTranslationAdmin):
+class TopicAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -147,7 +160,7 @@ class TocEntryInline(TranslationTabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
+class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
     list_display_links = ["number", "title"]
     list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
@@ -200,7 +213,7 @@ class PublicationAdmin(IdentifierSearchMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(IdentifierSearchMixin, admin.ModelAdmin):
+class EditionAdmin(IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
     list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]
@@ -227,7 +240,7 @@ class EditionAdmin(IdentifierSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(TabbedTranslationAdmin):
+class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -250,7 +263,7 @@ class AgendaItemInline(TranslationStackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(TabbedTranslationAdmin):
+class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
@@ -294,7 +307,7 @@ class AgendaParticipationInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(TabbedTranslationAdmin):
+class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]

@@ -8,4 +8,7 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search index sync)
+        # Imported here: the search package reads the models, which are only ready now.
+        from catalogue import search
+
+        search.connect_signals()

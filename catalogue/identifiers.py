@@ -1,9 +1,12 @@
-"""ISBN and ISSN model fields: checksum-validated by python-stdnum, stored in one canonical form.
+"""ISBN and ISSN model fields: checksum-validated by python-stdnum, stored in one canonical form;
+and reading them from what people type in a search box.
 
 ISBNs are stored as 13 digits (ISBN-10 input is converted), ISSNs as NNNN-NNNC.
 Normalisation happens in `to_python`, so forms, `full_clean()` and fixtures
 loaded with `loaddata` all store the same form.
 """
+
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,6 +60,25 @@ def format_isbn(value: str) -> str:
 def compact_identifier(value: str) -> str:
     """Strip spaces and hyphens, upper-case: how identifiers are compared in searches."""
     return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+class Identifier(NamedTuple):
+    """An ISBN or ISSN found in user input, in the form it is stored in."""
+
+    scheme: str  # "isbn" or "issn"
+    value: str  # 13 digits, or NNNN-NNNC
+
+
+def parse_identifier(text: str) -> Identifier | None:
+    """The valid ISBN (10 or 13 digits) or ISSN in `text`, typed with or without hyphens, spaces or prefix."""
+    value = compact_identifier(text)
+    if value.startswith(("ISBN", "ISSN")):
+        value = value[4:]
+    if len(value) in (10, 13) and isbn.is_valid(value):
+        return Identifier("isbn", isbn.to_isbn13(value))
+    if len(value) == 8 and issn.is_valid(value):
+        return Identifier("issn", issn.format(value))
+    return None
 
 
 class FieldValueError(ValidationError):

@@ -3,40 +3,54 @@
 from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
-# The full-text index beside SearchDocument's plain text columns (catalogue/search.py queries it).
-# SQLite: an FTS5 table of pre-stemmed text, rowid = SearchDocument.id, written by search.py.
+from catalogue.search.schema import (
+    BODY_FIELDS,
+    CONFIGURATIONS,
+    DICTIONARIES,
+    DOCUMENT_TABLE,
+    FTS_COLUMNS,
+    FTS_TABLE,
+    STEMMERS,
+    TITLE_FIELDS,
+    VECTOR_COLUMNS,
+    VECTOR_INDEXES,
+)
+
+# The full-text index beside SearchDocument's plain text columns (catalogue/search/ queries it; its
+# names come from catalogue/search/schema.py).
+# SQLite: an FTS5 table of pre-stemmed text, rowid = SearchDocument.id, written by catalogue/search/.
 # PostgreSQL: one tsvector per language (title weighted A, body B) generated from the columns,
 # through per-language configurations: unaccent, then the snowball stemmer without a stop-word list
 # (so both databases match the same words).
-LANGUAGES = {"en": "english", "fr": "french", "es": "spanish"}
 WORD_TOKENS = "asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart"
 
 
 def postgresql_forwards():
-    for code, name in LANGUAGES.items():
-        yield f"CREATE TEXT SEARCH DICTIONARY idm_{name}_stem (TEMPLATE = snowball, Language = {name})"
-        yield f"CREATE TEXT SEARCH CONFIGURATION idm_{code} (COPY = {name})"
-        yield f"ALTER TEXT SEARCH CONFIGURATION idm_{code} ALTER MAPPING FOR {WORD_TOKENS} WITH unaccent, idm_{name}_stem"
+    for code, name in STEMMERS.items():
+        configuration, dictionary, vector = CONFIGURATIONS[code], DICTIONARIES[code], VECTOR_COLUMNS[code]
+        yield f"CREATE TEXT SEARCH DICTIONARY {dictionary} (TEMPLATE = snowball, Language = {name})"
+        yield f"CREATE TEXT SEARCH CONFIGURATION {configuration} (COPY = {name})"
+        yield f"ALTER TEXT SEARCH CONFIGURATION {configuration} ALTER MAPPING FOR {WORD_TOKENS} WITH unaccent, {dictionary}"
         yield (
-            f"ALTER TABLE catalogue_searchdocument ADD COLUMN vector_{code} tsvector GENERATED ALWAYS AS ("
-            f"setweight(to_tsvector('idm_{code}', title_{code}), 'A') || "
-            f"setweight(to_tsvector('idm_{code}', body_{code}), 'B')) STORED"
+            f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN {vector} tsvector GENERATED ALWAYS AS ("
+            f"setweight(to_tsvector('{configuration}', {TITLE_FIELDS[code]}), 'A') || "
+            f"setweight(to_tsvector('{configuration}', {BODY_FIELDS[code]}), 'B')) STORED"
         )
-        yield f"CREATE INDEX catalogue_searchdocument_vector_{code} ON catalogue_searchdocument USING gin (vector_{code})"
+        yield f"CREATE INDEX {VECTOR_INDEXES[code]} ON {DOCUMENT_TABLE} USING gin ({vector})"
 
 
 def postgresql_backwards():
-    for code, name in LANGUAGES.items():
-        yield f"ALTER TABLE catalogue_searchdocument DROP COLUMN vector_{code}"
-        yield f"DROP TEXT SEARCH CONFIGURATION idm_{code}"
-        yield f"DROP TEXT SEARCH DICTIONARY idm_{name}_stem"
+    for code in STEMMERS:
+        yield f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN {VECTOR_COLUMNS[code]}"
+        yield f"DROP TEXT SEARCH CONFIGURATION {CONFIGURATIONS[code]}"
+        yield f"DROP TEXT SEARCH DICTIONARY {DICTIONARIES[code]}"
 
 
 SQLITE_FORWARDS = [
-    "CREATE VIRTUAL TABLE catalogue_search_fts USING fts5("
-    "title_en, title_fr, title_es, body_en, body_fr, body_es, tokenize = 'unicode61 remove_diacritics 2')"
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    f"{', '.join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2')"
 ]
-SQLITE_BACKWARDS = ["DROP TABLE catalogue_search_fts"]
+SQLITE_BACKWARDS = [f"DROP TABLE {FTS_TABLE}"]
 
 
 def _run(schema_editor, statements):

@@ -10,7 +10,7 @@ from catalogue.i18n import content_languages
 
 
 class SearchDocument(models.Model):
-    """The text of one publication or workshop and its related rows, per language, for search.py's index."""
+    """The text of one publication or workshop and its related rows, per language, for catalogue/search's index."""
 
     class Kind(models.TextChoices):
         PUBLICATION = "publication", _("Publication")

@@ -32,6 +32,11 @@ class WorkshopQuerySet(models.QuerySet):
         """Everything a workshop page shows: its report with the report's series, and the agenda."""
         return self.select_related("publication__series").with_agenda()
 
+    def for_index(self):
+        """Everything a workshop's search document holds (its agenda and the people in it), unordered."""
+        agenda = AgendaItem.objects.order_by().prefetch_related("speakers")
+        return self.order_by().prefetch_related(models.Prefetch("agenda_items", queryset=agenda))
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def published(self):

@@ -11,7 +11,7 @@ from django.db import models, router
 from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
 
 from catalogue.dataio.fixtures import InvalidRecord, describe_deserialization_error, validate_record
-from catalogue.signals import indexing_deferred
+from catalogue.search import indexing_deferred
 
 
 class Command(TranslationLoadDataCommand):

@@ -1,0 +1,32 @@
+"""Full-text search of publications and workshops in every content language, on SQLite and PostgreSQL.
+
+The one entry point: import from `catalogue.search`, never from its modules.
+
+Each publication and workshop has a SearchDocument row with its own text and its related rows' text,
+per content language, as a title part (weighted high) and a body part, plus its ISBNs and ISSNs.
+Words are compared with accents folded and stemmed per language: each language's columns with that
+language's stemmer, and every query word with each language's, so a query finds words in every
+language whatever the page language. Every query word must match (in some language); the page
+language only weighs in the ranking.
+
+- text.py: folding, words, stems. query.py: reading a user's query. schema.py: table and column names.
+- backends.py: searching in SQL, SQLite (FTS5) and PostgreSQL. highlight.py: result snippets.
+- documents.py: what feeds each document, and which saved rows change it.
+- index.py: the writer. signals.py: keeps the documents in step with every save and delete.
+"""
+
+from .backends import search_publications, search_workshops
+from .highlight import highlight
+from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
+from .signals import connect as connect_signals
+
+__all__ = [
+    "connect_signals",
+    "highlight",
+    "index_publications",
+    "index_workshops",
+    "indexing_deferred",
+    "rebuild_index",
+    "search_publications",
+    "search_workshops",
+]

@@ -1,0 +1,38 @@
+"""Reading what people type: the words to look for and the ISBNs/ISSNs in it, never an error."""
+
+import re
+from dataclasses import dataclass
+
+from catalogue.identifiers import compact_identifier, parse_identifier
+
+from .text import words
+
+MAX_QUERY_LENGTH = 2000  # characters of a query that are read
+MAX_TERMS = 16  # distinct words of a query that are searched
+MAX_TERM_LENGTH = 64  # longer words are cut
+
+# Boolean operators people type out of habit: not words to look for (lower-case "and" still is).
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[str, ...]  # folded words, each of which must match
+    identifiers: tuple[str, ...]  # compact ISBN-13s and ISSNs found in the query
+
+    def __bool__(self):
+        return bool(self.terms or self.identifiers)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split a user's query into searchable words and ISBN/ISSN candidates; never fails."""
+    query = _OPERATORS.sub(" ", str(query or "")[:MAX_QUERY_LENGTH])
+    terms = tuple(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words(query)))[:MAX_TERMS]
+    return ParsedQuery(terms=terms, identifiers=_identifiers_in(query))
+
+
+def _identifiers_in(query: str) -> tuple[str, ...]:
+    # The whole query (an ISBN typed with spaces) and each of its first words.
+    chunks = query.split()
+    found = (parse_identifier(candidate) for candidate in ["".join(chunks), *chunks[:MAX_TERMS]])
+    return tuple(dict.fromkeys(compact_identifier(identifier.value) for identifier in found if identifier))

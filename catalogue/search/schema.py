@@ -1,0 +1,66 @@
+"""How the index is stored, written once: the backends and migration 0003 both read these names.
+
+Each content language has a title and a body column on SearchDocument, stemmed with that language's
+Snowball stemmer: in Python for SQLite's FTS5 table, by a text-search configuration for PostgreSQL's
+generated tsvector columns.
+"""
+
+from catalogue.i18n import content_languages
+from catalogue.models import SearchDocument
+
+# Snowball stemmers that both snowballstemmer and PostgreSQL ship, by ISO 639-1 code.
+SNOWBALL_LANGUAGES = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+
+LANGUAGES = tuple(content_languages())
+STEMMERS = {code: SNOWBALL_LANGUAGES[code] for code in LANGUAGES}
+
+
+DOCUMENT_TABLE = SearchDocument._meta.db_table
+# SearchDocument's text fields per language (named as their columns; the model adds them per content language).
+TITLE_FIELDS = {code: f"title_{code}" for code in LANGUAGES}  # weighted high: title, subtitle
+BODY_FIELDS = {code: f"body_{code}" for code in LANGUAGES}
+# The fields an index write sets.
+DOCUMENT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values(), "identifiers"]
+
+# SQLite: an FTS5 table of pre-stemmed text, rowid = SearchDocument.id; its columns, in order, with their language.
+FTS_TABLE = "catalogue_search_fts"
+FTS_COLUMNS = {
+    **{field: code for code, field in TITLE_FIELDS.items()},
+    **{field: code for code, field in BODY_FIELDS.items()},
+}
+
+# PostgreSQL: per language, a text-search configuration (unaccent, then the Snowball dictionary) and a
+# generated tsvector column with a GIN index.
+CONFIGURATIONS = {code: f"idm_{code}" for code in LANGUAGES}
+DICTIONARIES = {code: f"idm_{name}_stem" for code, name in STEMMERS.items()}
+VECTOR_COLUMNS = {code: f"vector_{code}" for code in LANGUAGES}
+VECTOR_INDEXES = {code: f"{DOCUMENT_TABLE}_{column}" for code, column in VECTOR_COLUMNS.items()}

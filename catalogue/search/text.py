@@ -1,0 +1,48 @@
+"""Words as the index compares them: lower-cased, accents folded, stemmed per content language."""
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from .schema import STEMMERS
+
+# A word: a run of letters and digits.
+WORD = re.compile(r"[^\W_]+")
+# Letters that Unicode does not decompose but PostgreSQL's unaccent folds.
+_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ŀ": "l"})
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents ("Migración" -> "migracion")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`: runs of letters and digits."""
+    return WORD.findall(fold(text))
+
+
+_local = threading.local()
+
+
+def _stemmer(language: str):
+    # Snowball stemmer objects keep state between calls: one set per thread.
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {code: snowballstemmer.stemmer(name) for code, name in STEMMERS.items()}
+    return stemmers[language]
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str, language: str) -> str:
+    """The stem of a folded `word` in a content `language`."""
+    return _stemmer(language).stemWord(word)
+
+
+def stemmed(text: str, language: str) -> str:
+    """The stems of the words of `text` in `language`, separated by spaces."""
+    return " ".join(stem(word, language) for word in words(text))

@@ -1,0 +1,122 @@
+"""The search package's pure functions, without a database: folding, words, stems, queries, snippets."""
+
+import pytest
+
+from catalogue.identifiers import Identifier, parse_identifier
+from catalogue.search.highlight import _window, highlight
+from catalogue.search.query import MAX_TERM_LENGTH, MAX_TERMS, ParsedQuery, parse_query
+from catalogue.search.text import fold, stem, stemmed, words
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Migración", "migracion"),
+        ("ŒUVRE Straße Łódź", "oeuvre strasse lodz"),  # letters Unicode does not decompose, as unaccent folds them
+        ("ﬁn ½", "fin 1⁄2"),  # compatibility forms
+        ("", ""),
+    ],
+)
+def test_fold_lowercases_and_strips_accents(text, folded):
+    assert fold(text) == folded
+
+
+def test_words_are_folded_runs_of_letters_and_digits():
+    assert words("L'être humain, 978-92_x ½ ﬁn") == ["l", "etre", "humain", "978", "92", "x", "1", "2", "fin"]
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "expected"),
+    [
+        ("partnerships", "en", "partnership"),
+        ("governance", "en", "govern"),
+        ("partenariats", "fr", "partenariat"),
+        ("gouvernance", "fr", "gouvern"),
+        ("migraciones", "es", "migracion"),
+    ],
+)
+def test_stem_uses_the_language_stemmer(word, language, expected):
+    assert stem(word, language) == expected
+
+
+def test_stemmed_folds_and_stems_every_word():
+    assert stemmed("Les migrations internationales", "fr") == "le migrat international"
+
+
+@pytest.mark.parametrize(
+    ("query", "parsed"),
+    [
+        ("migration AND governance and NOT near", ParsedQuery(("migration", "governance", "and", "near"), ())),
+        ("Migración migracion MIGRACION", ParsedQuery(("migracion",), ())),
+        ("ISBN 978-92-9068-780-1", ParsedQuery(("isbn", "978", "92", "9068", "780", "1"), ("9789290687801",))),
+        ("issn 1726 4030", ParsedQuery(("issn", "1726", "4030"), ("17264030",))),
+        ("92-9068-780-0 santé", ParsedQuery(("92", "9068", "780", "0", "sante"), ("9789290687801",))),
+        ("978-92-9068-780-2", ParsedQuery(("978", "92", "9068", "780", "2"), ())),  # wrong check digit
+        ('"; DROP TABLE x; --', ParsedQuery(("drop", "table", "x"), ())),
+        (None, ParsedQuery((), ())),
+    ],
+)
+def test_parse_query_splits_words_and_identifiers(query, parsed):
+    assert parse_query(query) == parsed
+
+
+def test_parse_query_caps_the_number_and_length_of_terms():
+    parsed = parse_query(" ".join(f"w{number}" for number in range(MAX_TERMS + 4)) + " " + "x" * 100)
+
+    assert parsed.terms == tuple(f"w{number}" for number in range(MAX_TERMS))
+    assert parse_query("x" * 100).terms == ("x" * MAX_TERM_LENGTH,)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!", "AND OR", "\x00"])
+def test_parse_query_of_nothing_to_search_is_false(query):
+    assert not parse_query(query)
+
+
+@pytest.mark.parametrize(
+    ("text", "identifier"),
+    [
+        ("978-92-9068-780-1", Identifier("isbn", "9789290687801")),
+        ("ISBN 92-9068-780-0", Identifier("isbn", "9789290687801")),
+        ("issn 1726 4030", Identifier("issn", "1726-4030")),
+        ("978-92-9068-780-2", None),
+        ("migration", None),
+        ("", None),
+    ],
+)
+def test_parse_identifier_reads_typed_isbns_and_issns(text, identifier):
+    assert parse_identifier(text) == identifier
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "snippet"),
+    [
+        ("La gouvernance des migrations", "migration", "La gouvernance des <mark>migrations</mark>"),
+        ("<b>Migración</b> & salud", "migracion", "&lt;b&gt;<mark>Migración</mark>&lt;/b&gt; &amp; salud"),
+        ("Partnerships with a partner", "partnership", "<mark>Partnerships</mark> with a partner"),  # stems
+        ("nothing here", "migration", "nothing here"),
+        ("  spaces\n collapsed  ", "", "spaces collapsed"),
+    ],
+)
+def test_highlight_marks_matching_words_in_escaped_text(text, query, snippet):
+    assert highlight(text, query, language="en") == snippet
+
+
+def test_highlight_cuts_a_long_text_around_the_first_match_between_words():
+    text = "word " * 100 + "migration " + "tail " * 100
+
+    assert (
+        highlight(text, "migration", language="en", max_length=40)
+        == "…word <mark>migration</mark> tail tail tail tail…"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "focus", "max_length", "bounds"),
+    [
+        ("a" * 10, 3, 20, (0, 10)),
+        ("one two three four five six seven", 20, 12, (19, 27)),
+        ("one two three four five six seven", 0, 12, (0, 7)),
+    ],
+)
+def test_window_bounds_fit_the_length_and_cut_between_words(text, focus, max_length, bounds):
+    assert _window(text, focus, max_length) == bounds
