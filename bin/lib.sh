@@ -16,21 +16,43 @@ apt_install() {
   apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# .venv with requirements.txt installed; skips pip when requirements.txt has not changed since the last install.
+# up_to_date stamp file… — whether stamp holds the hash of these files, as mark_up_to_date left it after an install.
+up_to_date() {
+  local stamp=$1
+  shift
+  [[ -f $stamp && $(cat "$stamp") == "$(cat "$@" | sha256sum | cut -d' ' -f1)" ]]
+}
+mark_up_to_date() {
+  local stamp=$1
+  shift
+  cat "$@" | sha256sum | cut -d' ' -f1 >"$stamp"
+}
+
+# ensure_venv [file] — .venv with a requirements file installed (requirements.txt unless given; bin/test gives
+# requirements-dev.txt, which includes it); pip runs again only when one of the two files changed.
 ensure_venv() {
+  local requirements=${1:-requirements.txt}
   local python=${PYTHON:-python3}
   if [[ ! -x .venv/bin/python ]]; then
     section "Creating .venv"
     "$python" -m venv .venv || die "could not create .venv (on Debian's own Python: apt-get install python3-venv)"
   fi
-  local stamp=.venv/.requirements.sha256
-  local wanted
-  wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
-  if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
-    section "Installing requirements.txt"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-    echo "$wanted" >"$stamp"
+  local stamp=.venv/.${requirements%.txt}.sha256
+  if ! up_to_date "$stamp" requirements.txt "$requirements"; then
+    section "Installing $requirements"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    mark_up_to_date "$stamp" requirements.txt "$requirements"
   fi
+}
+
+# node_modules from package-lock.json (axe-core for the browser tests). npm ci empties node_modules first, even
+# through a symbolic link, so it runs only when package-lock.json changed since the last one.
+ensure_node_modules() {
+  local stamp=node_modules/.package-lock.sha256
+  up_to_date "$stamp" package-lock.json && return 0
+  section "Installing axe-core (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  mark_up_to_date "$stamp" package-lock.json
 }
 
 # gettext's msgfmt, which `manage.py compilemessages` runs.

@@ -34,7 +34,7 @@ DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or env_bool("DJANGO_TESTING"):
+    if DEBUG:
         SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
@@ -159,11 +159,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
 }
-if env_bool("DJANGO_TESTING"):
-    # Tests run without collectstatic: plain storage, WhiteNoise without a STATIC_ROOT to scan.
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    WHITENOISE_AUTOREFRESH = True
-    WHITENOISE_USE_FINDERS = True
 
 CACHES = {
     "default": {
@@ -221,7 +216,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "LanguageEnum": "catalogue.languages.language_choices",
+        "LanguageEnum": "catalogue.i18n.language_choices",
         "CountPrecisionEnum": "catalogue.models.CountPrecision",
     },
 }

@@ -1,0 +1,20 @@
+"""Settings for the test suite (pytest's DJANGO_SETTINGS_MODULE): the site's settings with test overrides."""
+
+import os
+
+TEST_SECRET_KEY = "django-insecure-test-suite-only-key"
+
+# The site's settings refuse to load without a secret key unless DEBUG is on; tests run with DEBUG off.
+os.environ.setdefault("DJANGO_SECRET_KEY", TEST_SECRET_KEY)
+
+from idm.settings import *  # noqa: E402
+
+SECRET_KEY = TEST_SECRET_KEY
+
+# Tests run without collectstatic: plain storage, WhiteNoise serving from the finders, no STATIC_ROOT to scan.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+
+# Hashing passwords slowly protects stored passwords, not test users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
