@@ -23,12 +23,72 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 WORDS = {
-    "en": "migration governance partnership labour mobility remittance diaspora climate health return "
-    "integration border city youth women refugee displacement development capacity dialogue".split(),
-    "fr": "migration gouvernance partenariat travail mobilité transfert diaspora climat santé retour "
-    "intégration frontière ville jeunesse femmes réfugié déplacement développement capacités dialogue".split(),
-    "es": "migración gobernanza asociación trabajo movilidad remesa diáspora clima salud retorno "
-    "integración frontera ciudad juventud mujeres refugiado desplazamiento desarrollo capacidad diálogo".split(),
+    "en": [
+        "migration",
+        "governance",
+        "partnership",
+        "labour",
+        "mobility",
+        "remittance",
+        "diaspora",
+        "climate",
+        "health",
+        "return",
+        "integration",
+        "border",
+        "city",
+        "youth",
+        "women",
+        "refugee",
+        "displacement",
+        "development",
+        "capacity",
+        "dialogue",
+    ],
+    "fr": [
+        "migration",
+        "gouvernance",
+        "partenariat",
+        "travail",
+        "mobilité",
+        "transfert",
+        "diaspora",
+        "climat",
+        "santé",
+        "retour",
+        "intégration",
+        "frontière",
+        "ville",
+        "jeunesse",
+        "femmes",
+        "réfugié",
+        "déplacement",
+        "développement",
+        "capacités",
+        "dialogue",
+    ],
+    "es": [
+        "migración",
+        "gobernanza",
+        "asociación",
+        "trabajo",
+        "movilidad",
+        "remesa",
+        "diáspora",
+        "clima",
+        "salud",
+        "retorno",
+        "integración",
+        "frontera",
+        "ciudad",
+        "juventud",
+        "mujeres",
+        "refugiado",
+        "desplazamiento",
+        "desarrollo",
+        "capacidad",
+        "diálogo",
+    ],
 }
 QUERIES = [
     ("partenariat", "fr"),
@@ -41,7 +101,28 @@ QUERIES = [
 ]
 
 
-SYLLABLES = "ba be bi bo cal den fi gor hu la lo mi na pe ra ri sa ta ve zo".split()
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "cal",
+    "den",
+    "fi",
+    "gor",
+    "hu",
+    "la",
+    "lo",
+    "mi",
+    "na",
+    "pe",
+    "ra",
+    "ri",
+    "sa",
+    "ta",
+    "ve",
+    "zo",
+]
 _filler = random.Random(0)
 # Made-up words, so that each topical word appears in a few per cent of the texts, as in a real catalogue.
 FILLER = ["".join(_filler.choice(SYLLABLES) for _ in range(3)) for _ in range(3000)]

@@ -7,7 +7,7 @@ TEST_SECRET_KEY = "django-insecure-test-suite-only-key"
 # The site's settings refuse to load without a secret key unless DEBUG is on; tests run with DEBUG off.
 os.environ.setdefault("DJANGO_SECRET_KEY", TEST_SECRET_KEY)
 
-from idm.settings import *  # noqa: E402
+from idm.settings import *
 
 SECRET_KEY = TEST_SECRET_KEY
 

@@ -28,7 +28,7 @@ class _LanguageTaggingHandler:
         self._handler = handler
         self._languages = languages
 
-    def addQuickElement(self, name, contents=None, attrs=None):  # noqa: N802 - the writer's method name
+    def addQuickElement(self, name, contents=None, attrs=None):
         attrs = dict(attrs or {})
         if name in self._languages:
             attrs["xml:lang"] = self._languages[name]

@@ -21,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from catalogue.tests.factories import create_idm28, create_idm28_by_iom
+
 # The Playwright fixtures run an event loop in the test thread; Django's ORM would refuse to run there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,6 +41,18 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 BROWSER_FIXTURES = {"page", "context", "new_context", "browser", "browser_type"}
+
+
+@pytest.fixture
+def idm28():
+    """IDM No. 28 as the seed record and FACTS.md give it (catalogue/tests/factories.py)."""
+    return create_idm28()
+
+
+@pytest.fixture
+def idm28_by_iom():
+    """IDM No. 28 with the organisation named as its corporate author and publisher."""
+    return create_idm28_by_iom()
 
 
 @pytest.fixture(autouse=True)

@@ -165,10 +165,11 @@ def _parse_datestamp(value: str, name: str) -> tuple[datetime.datetime, datetime
     for pattern, date_format, step in formats:
         if pattern.fullmatch(value):
             try:
-                parsed = datetime.datetime.strptime(value, date_format)
+                # The formats end in "Z" or carry no time: both are UTC.
+                parsed = datetime.datetime.strptime(value, date_format).replace(tzinfo=datetime.UTC)
             except ValueError:
                 break
-            return parsed.replace(tzinfo=datetime.UTC), step
+            return parsed, step
     raise OaiError(
         "badArgument",
         _("The %(name)s argument is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDThh:mm:ssZ).") % {"name": name},

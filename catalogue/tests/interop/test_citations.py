@@ -13,17 +13,11 @@ from citeproc.source.json import CiteProcJSON
 from django.utils import timezone
 
 from catalogue.models import Publication
-
-from .factories import IDM28_TITLE_EN as TITLE_EN
-from .factories import IDM28_TITLE_FR as TITLE_FR
-from .factories import IOM, EditionFactory, PublicationFactory, create_idm28, create_idm28_by_iom
+from catalogue.tests.factories import IDM28_TITLE_EN as TITLE_EN
+from catalogue.tests.factories import IDM28_TITLE_FR as TITLE_FR
+from catalogue.tests.factories import IOM, EditionFactory, PublicationFactory, create_idm28
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def idm28() -> Publication:
-    return create_idm28_by_iom()
 
 
 def parse_bibtex(text: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -45,7 +39,7 @@ def csl_bibliography(items: list[dict]) -> list[str]:
     return [str(entry) for entry in bibliography.bibliography()]
 
 
-def test_bibtex_for_idm28_in_french(client, idm28):
+def test_bibtex_for_idm28_in_french(client, idm28_by_iom):
     response = client.get("/fr/publications/idm-28/cite.bib")
 
     assert parse_bibtex(response.content.decode()) == [
@@ -69,7 +63,7 @@ def test_bibtex_for_idm28_in_french(client, idm28):
     ]
 
 
-def test_bibtex_corporate_author_is_one_name_in_braces(client, idm28):
+def test_bibtex_corporate_author_is_one_name_in_braces(client, idm28_by_iom):
     text = client.get("/en/publications/idm-28/cite.bib").content.decode()
 
     assert "  author = {{International Organization for Migration}},\n" in text
@@ -93,7 +87,7 @@ def test_bibtex_writes_a_caret_as_the_latex_command(client):
     assert "  title = {x\\textasciicircum{}2},\n" in text
 
 
-def test_bibtex_for_the_english_edition_from_the_french_page(client, idm28):
+def test_bibtex_for_the_english_edition_from_the_french_page(client, idm28_by_iom):
     response = client.get("/fr/publications/idm-28/editions/en-pdf/cite.bib")
 
     assert parse_bibtex(response.content.decode()) == [
@@ -118,9 +112,9 @@ def test_bibtex_for_the_english_edition_from_the_french_page(client, idm28):
     ]
 
 
-def test_bibtex_and_ris_for_the_spanish_edition_use_spanish_fields_where_they_exist(client, idm28):
-    idm28.summary_es = "Informe del Diálogo de 2018."
-    idm28.save()
+def test_bibtex_and_ris_for_the_spanish_edition_use_spanish_fields_where_they_exist(client, idm28_by_iom):
+    idm28_by_iom.summary_es = "Informe del Diálogo de 2018."
+    idm28_by_iom.save()
 
     bib = client.get("/es/publications/idm-28/editions/es-pdf/cite.bib").content.decode()
     ris = client.get("/es/publications/idm-28/editions/es-pdf/cite.ris").content.decode()
@@ -159,7 +153,7 @@ def test_bibtex_and_ris_for_the_spanish_edition_use_spanish_fields_where_they_ex
     ]
 
 
-def test_ris_for_the_french_edition(client, idm28):
+def test_ris_for_the_french_edition(client, idm28_by_iom):
     response = client.get("/en/publications/idm-28/editions/fr-pdf/cite.ris")
     text = response.content.decode()
 
@@ -192,7 +186,7 @@ def test_ris_keeps_multi_line_summaries_on_one_line(client):
     assert record["abstract"] == "First paragraph. Second paragraph."
 
 
-def test_csl_json_for_idm28_in_english(client, idm28):
+def test_csl_json_for_idm28_in_english(client, idm28_by_iom):
     response = client.get("/en/publications/idm-28/cite.json")
     items = json.loads(response.content)
 
@@ -222,7 +216,7 @@ def test_csl_json_for_idm28_in_english(client, idm28):
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
-def test_csl_json_of_every_edition_formats_with_citeproc(client, idm28, language):
+def test_csl_json_of_every_edition_formats_with_citeproc(client, idm28_by_iom, language):
     items = [
         json.loads(client.get(f"/{language}/publications/idm-28/editions/{code}-pdf/cite.json").content)[0]
         for code in ("en", "fr", "es")
@@ -245,7 +239,7 @@ def test_csl_json_of_every_edition_formats_with_citeproc(client, idm28, language
         ),
     ],
 )
-def test_citation_download_headers(client, idm28, url, content_type, filename):
+def test_citation_download_headers(client, idm28_by_iom, url, content_type, filename):
     response = client.get(url)
 
     assert (response.status_code, response["Content-Type"], response["Content-Disposition"]) == (
@@ -264,7 +258,7 @@ def test_citation_download_headers(client, idm28, url, content_type, filename):
         "/en/publications/missing/cite.bib",
     ],
 )
-def test_citation_download_of_unknown_things_is_404(client, idm28, url):
+def test_citation_download_of_unknown_things_is_404(client, idm28_by_iom, url):
     assert client.get(url).status_code == 404
 
 
@@ -295,7 +289,7 @@ def citation_on_page(client, url: str) -> tuple[str, list[tuple[str, str | None,
     return paragraph.text_content(), elements
 
 
-def test_formatted_citation_on_the_page_in_english_and_french(client, idm28):
+def test_formatted_citation_on_the_page_in_english_and_french(client, idm28_by_iom):
     assert citation_on_page(client, "/en/publications/idm-28/") == (
         f"International Organization for Migration (2018). {TITLE_EN} "
         "(International Dialogue on Migration, No. 28). http://testserver/en/publications/idm-28/",
@@ -308,7 +302,7 @@ def test_formatted_citation_on_the_page_in_english_and_french(client, idm28):
     )
 
 
-def test_formatted_citation_in_spanish_falls_back_field_by_field_and_says_so(client, idm28):
+def test_formatted_citation_in_spanish_falls_back_field_by_field_and_says_so(client, idm28_by_iom):
     # Only the title is missing in Spanish: it alone is English, and marked so.
     assert citation_on_page(client, "/es/publications/idm-28/") == (
         f"Organización Internacional para las Migraciones (2018). {TITLE_EN} "
@@ -317,13 +311,13 @@ def test_formatted_citation_in_spanish_falls_back_field_by_field_and_says_so(cli
     )
 
 
-def test_formatted_citation_marks_each_fallback_field_with_its_language(client, idm28):
-    idm28.series.name_es = ""
-    idm28.series.save()
-    idm28.corporate_author_es = ""
-    idm28.publisher_es = ""
-    idm28.publisher_fr = "OIM"
-    idm28.save()
+def test_formatted_citation_marks_each_fallback_field_with_its_language(client, idm28_by_iom):
+    idm28_by_iom.series.name_es = ""
+    idm28_by_iom.series.save()
+    idm28_by_iom.corporate_author_es = ""
+    idm28_by_iom.publisher_es = ""
+    idm28_by_iom.publisher_fr = "OIM"
+    idm28_by_iom.save()
 
     assert citation_on_page(client, "/es/publications/idm-28/") == (
         f"International Organization for Migration (2018). {TITLE_EN} "
@@ -336,10 +330,10 @@ def test_formatted_citation_marks_each_fallback_field_with_its_language(client, 
     )
 
 
-def test_formatted_citation_in_spanish_with_a_spanish_title(client, idm28):
-    idm28.title_es = "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración"
-    idm28.publisher_es = "OIM"
-    idm28.save()
+def test_formatted_citation_in_spanish_with_a_spanish_title(client, idm28_by_iom):
+    idm28_by_iom.title_es = "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración"
+    idm28_by_iom.publisher_es = "OIM"
+    idm28_by_iom.save()
 
     assert citation_on_page(client, "/es/publications/idm-28/") == (
         "Organización Internacional para las Migraciones (2018). Asociaciones inclusivas e innovadoras para una "
@@ -385,7 +379,7 @@ def test_formatted_citation_escapes_its_fields(client):
     assert elements == [("cite", None, "<b>Bold</b> & co")]
 
 
-def test_publication_page_links_every_citation_download(client, idm28):
+def test_publication_page_links_every_citation_download(client, idm28_by_iom):
     tree = lxml.html.document_fromstring(client.get("/fr/publications/idm-28/").content)
 
     links = [(a.get("href"), a.get("download")) for a in tree.xpath('//section[@class="exports"]//a[@download]')]

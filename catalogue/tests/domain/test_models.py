@@ -9,8 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from catalogue.models import AgendaItem, CountPrecision, Edition, Publication, Series, SeriesIssn, TocEntry
-
-from .factories import (
+from catalogue.tests.factories import (
     AgendaItemFactory,
     EditionFactory,
     PublicationFactory,

@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from catalogue.models import Publication
-
-from .factories import PublicationFactory
+from catalogue.tests.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 

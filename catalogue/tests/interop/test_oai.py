@@ -9,8 +9,7 @@ from lxml import etree
 
 from catalogue.interop.oai.protocol import DC_NS, OAI_DC_NS, OAI_NS
 from catalogue.models import Edition, Publication
-
-from .factories import (
+from catalogue.tests.factories import (
     EditionFactory,
     PublicationFactory,
     SeriesFactory,
@@ -242,10 +241,7 @@ def test_oai_titles_carry_xml_lang_for_each_translation_only(client):
 
     root = harvest(client, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
 
-    records = {
-        identifier: record
-        for identifier, record in zip(identifiers(root), root.iterfind(".//oai:record", NS), strict=True)
-    }
+    records = dict(zip(identifiers(root), root.iterfind(".//oai:record", NS), strict=True))
     assert dc_values(records[REPOSITORY + "en-fr"], "title") == [("en", "Borders"), ("fr", "Frontières")]
     assert dc_values(records[REPOSITORY + "subtitled"], "title") == [
         ("en", "Youth: Key partners"),

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from catalogue.models import Publication
 from catalogue.search import indexing_deferred, search_publications
-
-from .factories import EditionFactory, PublicationFactory, SeriesFactory, TocEntryFactory
-from .test_admin import publication_form
+from catalogue.tests.admin_forms import publication_form
+from catalogue.tests.factories import EditionFactory, PublicationFactory, SeriesFactory, TocEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,11 @@ def test_indexing_deferred_indexes_at_the_end_of_the_outermost_block():
 
 
 def test_indexing_deferred_indexes_nothing_when_the_block_fails():
-    with pytest.raises(RuntimeError), indexing_deferred("default"):
-        PublicationFactory(title_en="Resettlement")
-        raise RuntimeError
+    def save_then_fail():
+        with indexing_deferred("default"):
+            PublicationFactory(title_en="Resettlement")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        save_then_fail()
     assert found("resettlement") == []

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .factories import PublicationFactory, create_idm28
+from catalogue.tests.factories import PublicationFactory, create_idm28
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

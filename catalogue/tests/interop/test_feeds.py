@@ -8,8 +8,7 @@ from django.utils import timezone
 from lxml import etree
 
 from catalogue.models import Publication
-
-from .factories import PublicationFactory, SeriesFactory, TopicFactory, create_idm28
+from catalogue.tests.factories import PublicationFactory, SeriesFactory, TopicFactory, create_idm28
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from django.utils import translation
 
 from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Workshop
-
-from .factories import create_idm28
+from catalogue.tests.factories import create_idm28
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED_LANGUAGES = ["fr", "es"]

@@ -18,8 +18,8 @@ from stdnum import issn as stdnum_issn
 from catalogue.admin import EditionLanguageFilter
 from catalogue.i18n import language_codes
 from catalogue.models import Edition, Publication, Series
-
-from .factories import (
+from catalogue.tests.admin_forms import management_form, publication_form
+from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
     EditionFactory,
@@ -93,68 +93,6 @@ def changelist(client, model, **params) -> list:
     response = client.get(admin_url(model._meta.label, "changelist"), params)
     assert response.status_code == 200
     return list(response.context["cl"].result_list)
-
-
-def management_form(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dict] = (), toc_initial: int = 0) -> dict:
-    """POST data of the publication admin page: the publication, its edition and contents inlines."""
-    data = {
-        "series": str(series.pk),
-        "number": "28",
-        "year": "2018",
-        "title_en": "Migration and health",
-        "title_fr": "Migration et santé",
-        "title_es": "Migración y salud",
-        "slug": "idm-28",
-        "status": "published",
-        "publish_date_0": "2019-03-01",
-        "publish_date_1": "09:00:00",
-        "original_language": "fr",
-        "reference_number": "",
-        **{
-            f"{name}_{lang}": ""
-            for name in ("subtitle", "summary", "publisher", "corporate_author", "cover_alt")
-            for lang in LANGUAGES
-        },
-        **management_form("editions", len(editions)),
-        **management_form("toc_entries", len(toc), toc_initial),
-    }
-    edition_defaults = {
-        "id": "",
-        "language": "fr",
-        "format": "pdf",
-        "position": "0",
-        "isbn": "",
-        "issn": "",
-        "pages": "",
-        "date": "",
-        "availability": "available",
-        "price": "",
-        "currency": "",
-        "url": "",
-    }
-    for index, edition in enumerate(editions):
-        data.update({f"editions-{index}-{key}": value for key, value in {**edition_defaults, **edition}.items()})
-    toc_defaults = {
-        "id": "",
-        "position": "",
-        "parent": "",
-        "kind": "chapter",
-        "title_fr": "",
-        "title_es": "",
-        "page": "",
-    }
-    for index, entry in enumerate(toc):
-        data.update({f"toc_entries-{index}-{key}": value for key, value in {**toc_defaults, **entry}.items()})
-    return data
 
 
 # Every page, for staff and for anonymous users

@@ -11,8 +11,7 @@ from django.utils.safestring import SafeString
 
 from catalogue.models import AgendaParticipation, Publication, SearchDocument, Series, Topic, Workshop
 from catalogue.search import highlight, rebuild_index, search_publications, search_workshops
-
-from .factories import (
+from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
     EditionFactory,

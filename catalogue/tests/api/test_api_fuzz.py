@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from catalogue.models import AgendaParticipation, Edition, Publication
-
-from .factories import (
+from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
     EditionFactory,

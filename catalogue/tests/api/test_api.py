@@ -10,8 +10,7 @@ from openapi_spec_validator import validate
 
 from catalogue.models import AgendaParticipation, Edition, Publication
 from catalogue.public.filters import PublicationFilter
-
-from .factories import (
+from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
     EditionFactory,

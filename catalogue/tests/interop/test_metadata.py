@@ -8,28 +8,20 @@ from django.test import RequestFactory
 
 from catalogue.interop.meta_tags import publication_metadata, workshop_metadata
 from catalogue.interop.record import citation_record
-from catalogue.models import Publication
 from catalogue.public.views import PublicationDetailView, WorkshopDetailView
-
-from .factories import IDM28_TITLE_EN as TITLE_EN
-from .factories import IDM28_TITLE_FR as TITLE_FR
-from .factories import (
+from catalogue.tests.factories import IDM28_TITLE_EN as TITLE_EN
+from catalogue.tests.factories import IDM28_TITLE_FR as TITLE_FR
+from catalogue.tests.factories import (
     IOM,
     AgendaItemFactory,
     EditionFactory,
     PublicationFactory,
     WorkshopFactory,
-    create_idm28_by_iom,
 )
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "http://testserver/{}/publications/idm-28/"
-
-
-@pytest.fixture
-def idm28() -> Publication:
-    return create_idm28_by_iom()
 
 
 def parse(response) -> lxml.html.HtmlElement:
@@ -54,7 +46,7 @@ def open_graph(tree) -> list[tuple[str, str]]:
     return [(element.get("property"), element.get("content")) for element in tree.xpath("//head/meta[@property]")]
 
 
-def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(client, idm28):
+def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(client, idm28_by_iom):
     data = json_ld(parse(client.get("/fr/publications/idm-28/")))
 
     page = PAGE.format("fr")
@@ -123,7 +115,9 @@ def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(
         ("es", TITLE_EN, "en", "Diálogo Internacional sobre la Migración"),
     ],
 )
-def test_publication_json_ld_name_and_series_follow_page_language(client, idm28, language, name, in_language, series):
+def test_publication_json_ld_name_and_series_follow_page_language(
+    client, idm28_by_iom, language, name, in_language, series
+):
     data = json_ld(parse(client.get(f"/{language}/publications/idm-28/")))
 
     assert (data["name"], data["inLanguage"], data["isPartOf"]["name"], data["url"]) == (
@@ -134,9 +128,9 @@ def test_publication_json_ld_name_and_series_follow_page_language(client, idm28,
     )
 
 
-def test_publication_print_edition_is_paperback_with_offer(client, idm28):
+def test_publication_print_edition_is_paperback_with_offer(client, idm28_by_iom):
     EditionFactory(
-        publication=idm28,
+        publication=idm28_by_iom,
         language="en",
         format="print",
         isbn="9789290687757",
@@ -180,7 +174,7 @@ def test_json_ld_script_content_cannot_close_the_script_element(client):
     assert json_ld(tree)["name"] == title
 
 
-def test_citation_meta_tags_for_idm28_in_french(client, idm28):
+def test_citation_meta_tags_for_idm28_in_french(client, idm28_by_iom):
     tree = parse(client.get("/fr/publications/idm-28/"))
 
     assert meta(tree, "citation_") == [
@@ -197,7 +191,7 @@ def test_citation_meta_tags_for_idm28_in_french(client, idm28):
     ]
 
 
-def test_citation_meta_tags_for_idm28_in_english_carry_the_upload_date(client, idm28):
+def test_citation_meta_tags_for_idm28_in_english_carry_the_upload_date(client, idm28_by_iom):
     tree = parse(client.get("/en/publications/idm-28/"))
 
     tags = {name: content for name, content, _lang in meta(tree, "citation_")}
@@ -218,7 +212,7 @@ def test_citation_meta_without_pdf_url_leaves_the_tag_out(client):
     assert [name for name, _content, _lang in meta(tree, "citation_pdf_url")] == []
 
 
-def test_dublin_core_meta_for_idm28_in_french(client, idm28):
+def test_dublin_core_meta_for_idm28_in_french(client, idm28_by_iom):
     tree = parse(client.get("/fr/publications/idm-28/"))
 
     assert meta(tree, "DC.") == [
@@ -239,7 +233,7 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28):
     assert tree.xpath('//head/link[@rel="schema.DC"]/@href') == ["http://purl.org/dc/elements/1.1/"]
 
 
-def test_open_graph_for_idm28_in_spanish(client, idm28):
+def test_open_graph_for_idm28_in_spanish(client, idm28_by_iom):
     tree = parse(client.get("/es/publications/idm-28/"))
 
     # No Spanish title or summary: both fall back to English; the Spanish edition has no ISBN or date.
@@ -255,9 +249,9 @@ def test_open_graph_for_idm28_in_spanish(client, idm28):
     ]
 
 
-def test_open_graph_description_is_the_page_languages_summary_even_when_the_title_falls_back(client, idm28):
-    idm28.summary_es = "Informe del Diálogo de 2018.\n\nSegundo párrafo."
-    idm28.save()
+def test_open_graph_description_is_the_page_languages_summary_even_when_the_title_falls_back(client, idm28_by_iom):
+    idm28_by_iom.summary_es = "Informe del Diálogo de 2018.\n\nSegundo párrafo."
+    idm28_by_iom.save()
 
     tree = parse(client.get("/es/publications/idm-28/"))
 
@@ -265,10 +259,10 @@ def test_open_graph_description_is_the_page_languages_summary_even_when_the_titl
     assert dict(open_graph(tree))["og:title"] == TITLE_EN
 
 
-def test_edition_json_ld_is_named_in_the_editions_language(client, idm28):
-    idm28.title_es = "Asociaciones inclusivas e innovadoras"
-    idm28.save()
-    EditionFactory(publication=idm28, language="ar", format="pdf", position=4)
+def test_edition_json_ld_is_named_in_the_editions_language(client, idm28_by_iom):
+    idm28_by_iom.title_es = "Asociaciones inclusivas e innovadoras"
+    idm28_by_iom.save()
+    EditionFactory(publication=idm28_by_iom, language="ar", format="pdf", position=4)
 
     data = json_ld(parse(client.get("/es/publications/idm-28/")))
 
@@ -281,12 +275,12 @@ def test_edition_json_ld_is_named_in_the_editions_language(client, idm28):
     ]
 
 
-def test_open_graph_image_when_there_is_a_cover(rf, idm28):
-    idm28.cover_image = "covers/idm-28.png"
-    idm28.cover_alt_en = "Cover of IDM No. 28"
+def test_open_graph_image_when_there_is_a_cover(rf, idm28_by_iom):
+    idm28_by_iom.cover_image = "covers/idm-28.png"
+    idm28_by_iom.cover_alt_en = "Cover of IDM No. 28"
     request = rf.get("/en/publications/idm-28/")
 
-    tags = publication_metadata(idm28, request=request, language="en").open_graph_tags
+    tags = publication_metadata(idm28_by_iom, request=request, language="en").open_graph_tags
 
     assert [(tag.name, tag.content) for tag in tags if tag.name.startswith("og:image")] == [
         ("og:image", "http://testserver/media/covers/idm-28.png"),
@@ -294,7 +288,7 @@ def test_open_graph_image_when_there_is_a_cover(rf, idm28):
     ]
 
 
-def test_publication_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28):
+def test_publication_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28_by_iom):
     publication = PublicationDetailView().get_queryset().get(slug="idm-28")
     request = RequestFactory().get("/fr/publications/idm-28/")
 
@@ -303,7 +297,7 @@ def test_publication_metadata_runs_no_queries_on_the_detail_views_object(django_
         citation_record(publication, request=request, language="fr")
 
 
-def test_workshop_json_ld_is_an_event_with_place_offsets_and_sessions(client, idm28):
+def test_workshop_json_ld_is_an_event_with_place_offsets_and_sessions(client, idm28_by_iom):
     data = json_ld(parse(client.get("/en/workshops/idm-2018-geneva/")))
 
     page = "http://testserver/en/workshops/idm-2018-geneva/"
@@ -366,7 +360,7 @@ def test_workshop_json_ld_is_an_event_with_place_offsets_and_sessions(client, id
     }
 
 
-def test_workshop_json_ld_in_french_and_new_york_offsets(client, idm28):
+def test_workshop_json_ld_in_french_and_new_york_offsets(client, idm28_by_iom):
     geneva = json_ld(parse(client.get("/fr/workshops/idm-2018-geneva/")))
     new_york = json_ld(parse(client.get("/es/workshops/idm-2018-new-york/")))
 
@@ -401,7 +395,7 @@ def test_workshop_json_ld_end_time_when_the_last_day_has_sessions(rf):
     assert "recordedIn" not in data
 
 
-def test_workshop_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28):
+def test_workshop_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28_by_iom):
     workshop = WorkshopDetailView().get_queryset().get(slug="idm-2018-geneva")
     request = RequestFactory().get("/en/workshops/idm-2018-geneva/")
 
@@ -409,7 +403,7 @@ def test_workshop_metadata_runs_no_queries_on_the_detail_views_object(django_ass
         workshop_metadata(workshop, request=request, language="en")
 
 
-def test_workshop_page_links_its_calendars(client, idm28):
+def test_workshop_page_links_its_calendars(client, idm28_by_iom):
     tree = parse(client.get("/fr/workshops/idm-2018-geneva/"))
 
     assert tree.xpath('//head/link[@type="text/calendar"]/@href') == ["/fr/workshops/idm-2018-geneva/calendar.ics"]

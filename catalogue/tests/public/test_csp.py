@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from .factories import create_idm28
+from catalogue.tests.factories import create_idm28
 
 POLICY = {
     "default-src": "'self'",

@@ -11,8 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from catalogue.models import AgendaParticipation, CountPrecision, Edition, Publication
-
-from .factories import (
+from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
     EditionFactory,

@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.test import Client
 
-from .factories import create_idm28
+from catalogue.tests.factories import create_idm28
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import lxml.html
 import pytest
 
 from catalogue.models import Edition, Publication
-
-from .factories import EditionFactory, PublicationFactory, SeriesFactory, TopicFactory, create_idm28
+from catalogue.tests.factories import EditionFactory, PublicationFactory, SeriesFactory, TopicFactory, create_idm28
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +254,7 @@ def test_facet_with_many_values_lists_them_all_with_the_rest_behind_show_more(cl
     assert closed.xpath("//fieldset[legend='Topic']/details/summary/text()") == ["Show 5 more"]
     assert closed.xpath("//fieldset[legend='Topic']/details/@open") == []
     assert len(closed.xpath("//fieldset[legend='Topic']/details/ul/li")) == 5
-    assert [label for label, _count, _checked in facet(closed, "topic")][0] == long_name
+    assert next(label for label, _count, _checked in facet(closed, "topic")) == long_name
     assert chosen.xpath("//fieldset[legend='Topic']/details/@open") == [""]  # a boolean attribute
 
 
