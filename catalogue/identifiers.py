@@ -26,29 +26,23 @@ def _reason(error: StdnumError) -> str:
     return _("it is not well formed")
 
 
+def _validated(number_module, value: str, message, code: str) -> str:
+    """`value` compacted and checked by a python-stdnum module, or a ValidationError saying why not."""
+    try:
+        return number_module.validate(value)
+    except StdnumError as error:
+        raise ValidationError(message, code=code, params={"value": value, "reason": _reason(error)}) from error
+
+
 def normalize_isbn(value: str) -> str:
     """Return `value` as a canonical ISBN-13 of 13 digits, or raise ValidationError."""
-    try:
-        compact = isbn.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            _("“%(value)s” is not a valid ISBN: %(reason)s."),
-            code="invalid_isbn",
-            params={"value": value, "reason": _reason(error)},
-        ) from error
+    compact = _validated(isbn, value, _("“%(value)s” is not a valid ISBN: %(reason)s."), "invalid_isbn")
     return isbn.to_isbn13(compact)
 
 
 def normalize_issn(value: str) -> str:
     """Return `value` as a canonical ISSN (NNNN-NNNC), or raise ValidationError."""
-    try:
-        compact = issn.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            _("“%(value)s” is not a valid ISSN: %(reason)s."),
-            code="invalid_issn",
-            params={"value": value, "reason": _reason(error)},
-        ) from error
+    compact = _validated(issn, value, _("“%(value)s” is not a valid ISSN: %(reason)s."), "invalid_issn")
     return issn.format(compact)
 
 
