@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from catalogue.tests.factories import PublicationFactory, create_idm28
+from catalogue.tests.factories import PublicationFactory, TocEntryFactory, TopicFactory, create_idm28
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,7 +175,6 @@ def test_no_page_load_asks_for_a_missing_file(page, idm28):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_topic_facet_shows_whole_labels_with_same_size_checkboxes(page, idm28, screenshot, width):
-    from .factories import TopicFactory
 
     long_topic = TopicFactory(
         slug="long", name_fr="Migration, environnement et changement climatique : données probantes"
@@ -196,7 +195,6 @@ def test_topic_facet_shows_whole_labels_with_same_size_checkboxes(page, idm28, s
 
 
 def test_admin_table_of_contents_inline_fits_the_window(page, idm28, django_user_model, screenshot):
-    from .factories import TocEntryFactory
 
     TocEntryFactory(publication=idm28, title_en="A very long heading " * 12)
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password-1")
