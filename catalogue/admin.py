@@ -1,7 +1,9 @@
 """Staff admin: every translated model edited in language tabs, related rows inline."""
 
+import contextlib
+
 from django.contrib import admin
-from django.db import models, router
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
@@ -43,19 +45,29 @@ def identifier_q(term: str, *, isbn_paths=(), issn_paths=()) -> Q | None:
 
 
 class IndexOnceMixin:
-    """A form saved with its inlines, a deletion or a bulk action re-indexes each search document once."""
+    """A form saved with its inlines, a deletion or a bulk action re-indexes each search document once, in the
+    same transaction as the save: if indexing fails, nothing of the save is kept."""
 
     def changeform_view(self, request, *args, **kwargs):
-        with search.indexing_deferred(router.db_for_write(self.model)):
+        with self._indexed_once(request):
             return super().changeform_view(request, *args, **kwargs)
 
     def delete_view(self, request, *args, **kwargs):
-        with search.indexing_deferred(router.db_for_write(self.model)):
+        with self._indexed_once(request):
             return super().delete_view(request, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        with search.indexing_deferred(router.db_for_write(self.model)):
+        with self._indexed_once(request):
             return super().changelist_view(request, *args, **kwargs)
+
+    def _indexed_once(self, request):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return contextlib.nullcontext()  # reads save nothing (and keep their pinned query counts)
+        using = router.db_for_write(self.model)
+        stack = contextlib.ExitStack()
+        stack.enter_context(transaction.atomic(using=using))
+        stack.enter_context(search.indexing_deferred(using))
+        return stack
 
 
 class IdentifierSearchMixin:

@@ -63,6 +63,22 @@ def test_publication_admin_change_with_three_editions_and_contents_writes_its_se
     assert found("abbreviations") == ["idm-28"]
 
 
+def test_publication_admin_save_writes_its_search_document_inside_the_save_transaction(admin_client):
+    publication = PublicationFactory(slug="idm-28", number=28)
+    data = publication_form(publication.series, editions=EDITIONS, toc=TOC)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(reverse("admin:catalogue_publication_change", args=[publication.pk]), data)
+
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    # The outermost savepoint of the request (the test itself runs inside a transaction) is the save's.
+    savepoint = next(sql for sql in statements if sql.startswith("SAVEPOINT")).removeprefix("SAVEPOINT ")
+    released = statements.index(f"RELEASE SAVEPOINT {savepoint}")
+    (write,) = [i for i, sql in enumerate(statements) if sql in document_writes(queries, "UPDATE")]
+    assert write < released
+
+
 def test_publication_admin_delete_with_editions_and_contents_deletes_its_search_document_once(admin_client):
     publication = PublicationFactory(slug="idm-28")
     for position in range(3):
