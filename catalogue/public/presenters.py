@@ -7,11 +7,11 @@ from typing import NamedTuple
 from django.core.paginator import Paginator
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.formats import localize
 from django.utils.translation import gettext, npgettext
 
 from catalogue import search
 from catalogue.i18n import TranslatedValue, fallback_languages, interface_languages, page_language, translated
+from catalogue.interop.common import number_label
 from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 
 PAGE_SIZE = 20
@@ -75,11 +75,6 @@ class Crumb(NamedTuple):
     badge: bool = False  # the current page's fallback label also says which language it is in
 
 
-def number_label(number: int) -> str:
-    """'No. 28' in the active language ('n° 28', 'n.º 28'), as the page templates write it."""
-    return gettext("No. %(number)s") % {"number": localize(number)}
-
-
 def _home() -> Crumb:
     return Crumb(gettext("Home"), reverse("catalogue:home"))
 
@@ -98,7 +93,7 @@ def publication_breadcrumbs(publication: Publication, language: str) -> list[Cru
         _home(),
         Crumb(gettext("Publications"), reverse("catalogue:publication-list")),
         Crumb(translated(series, "name", language), series.get_absolute_url()),
-        Crumb(number_label(publication.number)),
+        Crumb(number_label(publication.number, page_language())),
     ]
 
 
