@@ -33,10 +33,15 @@ def content_languages() -> list[str]:
     return list(settings.MODELTRANSLATION_LANGUAGES)
 
 
+def requested_language(language: str | None = None) -> str:
+    """The base code of `language` (default: the active one, else the site's): "fr-CA" -> "fr"; not checked."""
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+
+
 def page_language(language: str | None = None) -> str:
     """The interface language a page is in: `language` (default: the active one) reduced to a
     supported base code ("fr-CA" -> "fr"), else the default language."""
-    code = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    code = requested_language(language)
     return code if code in interface_languages() else settings.LANGUAGE_CODE
 
 
@@ -86,7 +91,7 @@ def translated(instance, field: str, language: str | None = None) -> TranslatedV
 
     An empty field in every language gives an empty value in `language` itself.
     """
-    wanted = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    wanted = requested_language(language)
     for code in fallback_languages(wanted):
         value = getattr(instance, f"{field}_{code}", None)
         if value not in (None, ""):
@@ -135,7 +140,7 @@ def language_name(code: str, language: str | None = None) -> str:
 
 def language_name_in_text(code: str, language: str | None = None) -> str:
     """A language's name as written inside a sentence: French and Spanish do not capitalise it."""
-    target = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    target = requested_language(language)
     name = language_name(code, target)
     return name.lower() if target in LOWER_CASE_LANGUAGE_NAMES else name
 

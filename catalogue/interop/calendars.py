@@ -9,12 +9,11 @@ another database and re-importing a file updates the events instead of duplicati
 
 import datetime
 
-from django.conf import settings
 from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
-from catalogue.i18n import translated
+from catalogue.i18n import page_language, translated
 from catalogue.models import AgendaItem, Workshop
 
 from .common import absolute_url_in, workshop_location_text, workshop_span
@@ -122,7 +121,7 @@ def _language_tag(instance, field_name: str, language: str) -> str:
 
 def workshop_calendar(workshop: Workshop, *, request, language: str | None = None) -> Calendar:
     """The workshop as one event, followed by each agenda item as its own event."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = page_language(language)
     stamp = timezone.now().replace(microsecond=0)
     title, _ = translated(workshop, "title", language)
     calendar = _new_calendar(title)
@@ -136,7 +135,7 @@ def workshop_calendar(workshop: Workshop, *, request, language: str | None = Non
 
 def agenda_item_calendar(item: AgendaItem, *, request, language: str | None = None) -> Calendar:
     """One agenda item as a calendar of its own."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = page_language(language)
     stamp = timezone.now().replace(microsecond=0)
     title, _ = translated(item, "title", language)
     calendar = _new_calendar(title)

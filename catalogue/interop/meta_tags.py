@@ -4,11 +4,10 @@ Dublin Core and OpenGraph tags, and the JSON-LD, gathered in one PageMetadata.""
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from catalogue.i18n import translated, translations
+from catalogue.i18n import page_language, translated, translations
 from catalogue.models import Publication, Workshop
 
 from .common import absolute_url_in, sorted_editions
@@ -42,7 +41,7 @@ class PageMetadata:
 
 def publication_metadata(publication: Publication, *, request, language: str | None = None) -> PageMetadata:
     """JSON-LD, citation_*, Dublin Core and OpenGraph for a publication page in `language`."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = page_language(language)
     record = citation_record(publication, request=request, language=language)
     return PageMetadata(
         json_ld=publication_json_ld(publication, request=request, language=language),
@@ -144,7 +143,7 @@ def _first_paragraph(text: str) -> str:
 
 def workshop_metadata(workshop: Workshop, *, request, language: str | None = None) -> PageMetadata:
     """JSON-LD Event and OpenGraph tags for a workshop page in `language`."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = page_language(language)
     title, title_language = translated(workshop, "title", language)
     description, _ = translated(workshop, "description", language)
     tags = _open_graph_page_tags(title, "website", absolute_url_in(request, workshop, language), language)

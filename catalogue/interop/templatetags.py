@@ -2,9 +2,8 @@
 and export-link includes their data, built in Python by the interop modules."""
 
 from django import template
-from django.conf import settings
-from django.utils import translation
 
+from catalogue.i18n import page_language
 from catalogue.models import Publication, Workshop
 
 from .exports import PublicationExports, WorkshopExports, publication_exports, workshop_exports
@@ -14,7 +13,7 @@ register = template.Library()
 
 
 def _language(context) -> str:
-    return context.get("LANGUAGE_CODE") or translation.get_language() or settings.LANGUAGE_CODE
+    return page_language(context.get("LANGUAGE_CODE"))
 
 
 @register.simple_tag(takes_context=True)

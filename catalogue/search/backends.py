@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.models import Expression, F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from catalogue.i18n import requested_language
 from catalogue.models import SearchDocument
 
 from .query import ParsedQuery, parse_query
@@ -54,15 +55,10 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     backend = backend_for(queryset.db)
     match_sql, match_params = backend.match_sql(kind, parsed)
-    rank_sql, rank_params = backend.rank_sql(kind, parsed, _base_language(language))
+    rank_sql, rank_params = backend.rank_sql(kind, parsed, requested_language(language))
     return queryset.filter(pk__in=RawSQL(match_sql, match_params)).annotate(
         search_rank=_DocumentRank(rank_sql, rank_params, F("pk"))
     )
-
-
-def _base_language(language: str) -> str:
-    # Any code, even one the site does not speak: only the content language it names is boosted.
-    return (language or "").split("-")[0].lower()
 
 
 class _DocumentRank(Expression):
