@@ -1,0 +1,127 @@
+"""Publications with their editions and table of contents."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from catalogue.models import Edition, Publication, TocEntry
+
+from .filters import EditionLanguageFilter
+from .mixins import IdentifierSearchMixin, IndexOnceMixin
+
+
+class EditionInline(admin.StackedInline):
+    model = Edition
+    extra = 0
+    # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        ("language", "format", "position"),
+        ("isbn", "issn", "pages", "date"),
+        ("availability", "price", "currency"),
+        ("file", "url"),
+    ]
+
+    def get_queryset(self, request):
+        # Each row's heading names its publication and series.
+        return super().get_queryset(request).select_related("publication__series")
+
+
+class TocEntryInline(TranslationTabularInline):
+    model = TocEntry
+    extra = 0
+    fields = ["position", "parent", "kind", "title", "page"]
+    ordering = ["position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "parent":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Offer only headings of the publication being edited as parents.
+        object_id = request.resolver_match.kwargs.get("object_id")
+        kwargs["queryset"] = TocEntry.objects.filter(publication_id=object_id).order_by("position")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.label_from_instance = lambda entry: f"{entry.position}. {entry.title}"
+        # Fixed choices are copied into every row; a queryset would be queried once per row.
+        field.choices = list(field.choices)
+        return field
+
+
+@admin.register(Publication)
+class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+    list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
+    list_display_links = ["number", "title"]
+    list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "title_en",
+        "title_fr",
+        "title_es",
+        "subtitle_en",
+        "subtitle_fr",
+        "subtitle_es",
+        "reference_number",
+        "slug",
+        "=number",
+    ]
+    isbn_search_paths = ("editions__isbn",)
+    issn_search_paths = ("editions__issn", "series__issns__issn")
+    autocomplete_fields = ["series", "topics"]
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "publish_date"
+    list_select_related = ["series"]
+    inlines = [EditionInline, TocEntryInline]
+    fieldsets = [
+        (None, {"fields": [("series", "number", "year"), "title", "subtitle", "slug", "summary"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    ("status", "publish_date"),
+                    "original_language",
+                    "topics",
+                    "publisher",
+                    "corporate_author",
+                    "reference_number",
+                ]
+            },
+        ),
+        (
+            _("Attendance"),
+            {"fields": [("participants_count", "participants_precision"), ("panelists_count", "panelists_precision")]},
+        ),
+        (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("editions")
+
+    @admin.display(description=_("available in"))
+    def languages(self, obj):
+        return ", ".join(obj.available_languages)
+
+
+@admin.register(Edition)
+class EditionAdmin(IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
+    """All editions in one list, e.g. to find those still without an ISBN."""
+
+    list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]
+    list_filter = [
+        EditionLanguageFilter,
+        "format",
+        "availability",
+        ("publication__series", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["publication__title_en", "publication__title_fr", "publication__title_es", "isbn", "issn"]
+    isbn_search_paths = ("isbn",)
+    issn_search_paths = ("issn",)
+    autocomplete_fields = ["publication"]
+    list_select_related = ["publication__series"]
+    formfield_overrides = EditionInline.formfield_overrides
+    fields = ["publication", *EditionInline.fields]
+
+    @admin.display(description=_("ISBN"), ordering="isbn")
+    def isbn_display(self, obj):
+        return obj.isbn_display
+
+    def view_on_site(self, obj):
+        return obj.publication.get_absolute_url()

@@ -1,0 +1,40 @@
+"""Series and topics."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from catalogue.models import Series, SeriesIssn, Topic
+
+from .mixins import IdentifierSearchMixin, IndexOnceMixin
+
+
+class SeriesIssnInline(admin.TabularInline):
+    model = SeriesIssn
+    extra = 0
+
+
+@admin.register(Series)
+class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+    list_display = ["name", "short_name", "slug", "issn_list"]
+    search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
+    issn_search_paths = ("issns__issn",)
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = [SeriesIssnInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("issns")
+
+    @admin.display(description=_("ISSNs"))
+    def issn_list(self, obj):
+        return ", ".join(f"{row.issn} ({row.language})" for row in obj.issns.all())
+
+
+@admin.register(Topic)
+class TopicAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["name", "parent", "slug"]
+    list_select_related = ["parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name_en", "name_fr", "name_es", "slug"]
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ["parent"]

@@ -1,0 +1,91 @@
+"""Workshops, their agenda and the people in it."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+
+from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
+
+from .mixins import IndexOnceMixin
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["name", "position", "affiliation"]
+    search_fields = [
+        "name",
+        "slug",
+        "position_en",
+        "position_fr",
+        "position_es",
+        "affiliation_en",
+        "affiliation_fr",
+        "affiliation_es",
+    ]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class AgendaItemInline(TranslationStackedInline):
+    model = AgendaItem
+    extra = 0
+    show_change_link = True
+    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
+    list_filter = [
+        ("country", CountryFilter),  # only the countries workshops took place in
+        ("publication__series", admin.RelatedOnlyFieldListFilter),
+        "start_date",
+    ]
+    search_fields = [
+        "title_en",
+        "title_fr",
+        "title_es",
+        "city_en",
+        "city_fr",
+        "city_es",
+        "venue_en",
+        "venue_fr",
+        "venue_es",
+        "slug",
+    ]
+    autocomplete_fields = ["publication"]
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "start_date"
+    list_select_related = ["publication__series"]
+    inlines = [AgendaItemInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "publication"]}),
+        (_("Place and time"), {"fields": [("city", "country"), "venue", ("start_date", "end_date", "time_zone")]}),
+        (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
+    ]
+
+
+class AgendaParticipationInline(admin.TabularInline):
+    model = AgendaParticipation
+    extra = 0
+    verbose_name = _("person")  # "Add another person", not "Add another Participation"
+    verbose_name_plural = _("people")
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
+    list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
+    autocomplete_fields = ["workshop"]
+    list_select_related = ["workshop"]
+    inlines = [AgendaParticipationInline]
+    fields = ["workshop", ("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+
+    def view_on_site(self, obj):
+        return obj.workshop.get_absolute_url()
