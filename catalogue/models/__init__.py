@@ -5,9 +5,10 @@ django-modeltranslation (catalogue/translation.py); read logic lives in the Quer
 touch several models in the packages that own the use case (editorial/, dataio/).
 """
 
-from .common import CountPrecision, count_display, published_q
+from .common import CountPrecision, Status, count_display, published_q
 from .publication import Edition, Publication, TocEntry
 from .search_document import SearchDocument
+from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
 from .workshop import AgendaItem, AgendaParticipation, Speaker, Workshop, time_zone_choices
 
@@ -21,6 +22,8 @@ __all__ = [
     "Series",
     "SeriesIssn",
     "Speaker",
+    "StaffLanguage",
+    "Status",
     "TocEntry",
     "Topic",
     "Workshop",

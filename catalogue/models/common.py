@@ -8,9 +8,71 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 
+class Status(models.TextChoices):
+    """Where a publication or a workshop is in the editorial workflow (catalogue/editorial/workflow.py).
+
+    "Scheduled" is not a state: it is Published with a publish date still to come.
+    """
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 def published_q(prefix: str = "") -> Q:
-    """Condition for a publication (reached through `prefix`) being public now."""
-    return Q(**{f"{prefix}status": "published", f"{prefix}publish_date__lte": timezone.now()})
+    """Condition for a record with a workflow status (reached through `prefix`) being public now."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_date__lte": timezone.now()})
+
+
+def has_publish_date(name: str, message: str) -> models.CheckConstraint:
+    """Published and withdrawn records have a publish date (when they became public)."""
+    return models.CheckConstraint(
+        condition=Q(status__in=[Status.DRAFT, Status.REVIEW]) | Q(publish_date__isnull=False),
+        name=name,
+        violation_error_message=message,
+        violation_error_code="published_without_date",
+    )
+
+
+class WorkflowMixin(models.Model):
+    """A status in the editorial workflow and the date the record becomes public."""
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_date = models.DateTimeField(
+        _("publish date"),
+        null=True,
+        blank=True,
+        help_text=_("When the record becomes public. Set to now when published without a date."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        if self.status == Status.PUBLISHED and self.publish_date is None:
+            self.publish_date = timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED and self.publish_date is not None and self.publish_date <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == Status.PUBLISHED and self.publish_date is not None and self.publish_date > timezone.now()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
+    def state(self) -> str:
+        """The state staff see: a status, or "scheduled" for a publication whose date is still to come."""
+        return "scheduled" if self.is_scheduled else self.status
+
+    @property
+    def state_label(self) -> str:
+        return _("Scheduled") if self.is_scheduled else self.get_status_display()
 
 
 class SlugNaturalKeyManager(models.Manager):

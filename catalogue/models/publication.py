@@ -7,13 +7,21 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_choices, language_name
 from catalogue.identifiers import IsbnField, IssnField, format_isbn
 
-from .common import CountPrecision, SlugNaturalKeyManager, count_display, counts_have_precision, published_q
+from .common import (
+    CountPrecision,
+    SlugNaturalKeyManager,
+    Status,
+    WorkflowMixin,
+    count_display,
+    counts_have_precision,
+    has_publish_date,
+    published_q,
+)
 from .taxonomy import Series, Topic
 from .workshop import Workshop
 
@@ -102,12 +110,10 @@ class TocEntryManager(models.Manager):
         return self.get(publication__slug=publication_slug, position=position)
 
 
-class Publication(models.Model):
+class Publication(WorkflowMixin, models.Model):
     """A work: one numbered report of a series, with its editions in several languages."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = Status
 
     series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
@@ -149,13 +155,6 @@ class Publication(models.Model):
         blank=True,
         help_text=_("Describes the cover for people who cannot see it."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    publish_date = models.DateTimeField(
-        _("publish date"),
-        null=True,
-        blank=True,
-        help_text=_("When the publication becomes public. Set to now when published without a date."),
-    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -166,13 +165,11 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["series", "-number"]
+        permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
-            models.CheckConstraint(
-                condition=Q(status="draft") | Q(publish_date__isnull=False),
-                name="published_publication_has_publish_date",
-                violation_error_message=_("A published publication needs a publish date."),
-                violation_error_code="published_without_date",
+            has_publish_date(
+                "published_publication_has_publish_date", _("A published publication needs a publish date.")
             ),
             counts_have_precision("participants", "panelists"),
         ]
@@ -185,18 +182,6 @@ class Publication(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def clean(self):
-        if self.status == self.Status.PUBLISHED and self.publish_date is None:
-            self.publish_date = timezone.now()
-
-    @property
-    def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_date is not None
-            and self.publish_date <= timezone.now()
-        )
 
     @property
     def participants_display(self) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .common import SlugNaturalKeyManager, published_q
+from .common import SlugNaturalKeyManager, Status, WorkflowMixin, has_publish_date, published_q
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -19,8 +19,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 class WorkshopQuerySet(models.QuerySet):
     def published(self):
-        """Workshops with no report yet, or whose report is public."""
-        return self.filter(Q(publication__isnull=True) | published_q("publication__"))
+        """Published workshops with no report yet, or whose report is public."""
+        return self.filter(published_q(), Q(publication__isnull=True) | published_q("publication__"))
 
     def with_agenda(self):
         """Prefetch the agenda in schedule order, each item with its people."""
@@ -40,7 +40,9 @@ class WorkshopQuerySet(models.QuerySet):
 
 class AgendaItemQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(Q(workshop__publication__isnull=True) | published_q("workshop__publication__"))
+        return self.filter(
+            published_q("workshop__"), Q(workshop__publication__isnull=True) | published_q("workshop__publication__")
+        )
 
     def in_schedule_order(self):
         """By day and time; a session whose time was not recorded comes first on its day, on every database."""
@@ -89,8 +91,10 @@ class Speaker(models.Model):
         return (self.slug,)
 
 
-class Workshop(models.Model):
+class Workshop(WorkflowMixin, models.Model):
     """An event recorded by a publication: a workshop of the Dialogue, with its agenda."""
+
+    Status = Status
 
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
@@ -119,7 +123,9 @@ class Workshop(models.Model):
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
         ordering = ["-start_date"]
+        permissions = [("publish_workshop", _("Can publish, schedule and withdraw workshops"))]
         constraints = [
+            has_publish_date("published_workshop_has_publish_date", _("A published workshop needs a publish date.")),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="workshop_ends_after_it_starts",
@@ -138,6 +144,7 @@ class Workshop(models.Model):
         return (self.slug,)
 
     def clean(self):
+        super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": ValidationError(_("A workshop cannot end before it starts."), code="ends_before_start")}

@@ -100,6 +100,8 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2018, 10, 9)
     time_zone = "Europe/Zurich"
     publication = factory.SubFactory(PublicationFactory)
+    status = models.Workshop.Status.PUBLISHED
+    publish_date = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
