@@ -8,7 +8,7 @@
 Migration 0008 created these groups with these permissions; a test keeps the two in step.
 """
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
 from catalogue.i18n import content_languages
 
@@ -62,3 +62,11 @@ def working_languages(user: User | AnonymousUser) -> list[str]:
         return []
     assigned = set(user.content_languages.values_list("language", flat=True))
     return [code for code in content_languages() if code in assigned]
+
+
+def ensure_groups() -> None:
+    """Create or update the role groups with exactly their permissions (migration 0008 did this first; a test
+    database flushed between tests loses them)."""
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="catalogue", codename__in=codenames))

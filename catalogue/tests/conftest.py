@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from catalogue.tests.factories import create_idm28, create_idm28_by_iom
@@ -136,6 +137,20 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def external_requests() -> list[str]:
     """URLs the page tried to load from any host other than the live server (each one blocked)."""
     return []
+
+
+@pytest.fixture
+def log_in(context, live_server):
+    """Log the browser in as `user` (a session cookie, no login form): `log_in(create_staff("ed", EDITOR))`."""
+
+    def log_in(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return user
+
+    return log_in
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 import datetime
 
 import factory
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from catalogue import models
+from catalogue.editorial import roles
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):
@@ -290,3 +292,15 @@ def create_idm28() -> models.Publication:
     AgendaParticipationFactory(agenda_item=opening, speaker=eguiguren, role=models.AgendaParticipation.Role.CHAIR)
     AgendaParticipationFactory(agenda_item=opening, speaker=vitorino, role=models.AgendaParticipation.Role.SPEAKER)
     return publication
+
+
+def create_staff(username: str, role: str | None = None, *, languages=(), superuser: bool = False) -> User:
+    """A staff member in one of the roles of catalogue/editorial/roles.py (or a superuser), with working languages;
+    the password is the username."""
+    roles.ensure_groups()
+    user = User.objects.create_user(username, password=username, is_staff=True, is_superuser=superuser)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for language in languages:
+        models.StaffLanguage.objects.create(user=user, language=language)
+    return user
