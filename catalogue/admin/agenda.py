@@ -35,7 +35,7 @@ class SpeakerListField(forms.ModelMultipleChoiceField):
     """Speakers as a list in the order they were chosen; one person chosen twice is an error."""
 
     default_error_messages = {
-        "duplicate": _("%(speaker)s is chosen more than once."),
+        "duplicate": _("%(speaker)s is listed more than once in this role."),
     }
 
     def _check_values(self, value):

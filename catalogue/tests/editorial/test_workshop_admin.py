@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalogue.editorial.agenda import agenda_item_people, agenda_item_set_people
+from catalogue.editorial.roles import TRANSLATOR
 from catalogue.models import AgendaItem, AgendaParticipation, Workshop
 from catalogue.tests.factories import (
     AgendaItemFactory,
@@ -17,6 +18,7 @@ from catalogue.tests.factories import (
     PublicationFactory,
     SpeakerFactory,
     WorkshopFactory,
+    create_staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +47,10 @@ def change_url(workshop=None) -> str:
     return reverse("admin:catalogue_workshop_change", args=[workshop.pk])
 
 
-def form_data(client, url: str) -> dict:
+def form_data(client, url: str, form_id: str = "workshop_form") -> dict:
     """What the browser would send from the admin page at `url` untouched: {name: [values]}."""
     page = html(client.get(url))
-    form = page.get_element_by_id("workshop_form")
+    form = page.get_element_by_id(form_id)
     data = {}
     for name, value in form.form_values():
         if "__prefix__" not in name:
@@ -173,7 +175,7 @@ def test_workshop_page_refuses_a_person_twice_in_one_role_and_keeps_the_input(ad
     response = admin_client.post(change_url(item.workshop), data)
 
     assert response.status_code == 200
-    assert inline_errors(response) == [{"people_speaker": ["Swing is chosen more than once."]}]
+    assert inline_errors(response) == [{"people_speaker": ["Swing is listed more than once in this role."]}]
     page = html(response)
     assert page.get_element_by_id("id_agenda_items-0-title_en").value == "Opening, renamed"
     chair = page.get_element_by_id("id_agenda_items-0-people_chair")
@@ -360,3 +362,44 @@ def test_admin_pages_name_the_sites_favicon(admin_client):
     assert [(icon.get("href"), icon.get("type")) for icon in icons] == [
         ("/static/catalogue/favicon.svg", "image/svg+xml")
     ]
+
+
+def test_workshop_page_shows_people_as_text_to_staff_who_may_only_view(client, people):
+    item = AgendaItemFactory(position=1)
+    AgendaParticipationFactory(agenda_item=item, speaker=people["Swing"], role=Role.CHAIR, position=1)
+    AgendaParticipationFactory(agenda_item=item, speaker=people["Arbour"], role=Role.SPEAKER, position=2)
+    AgendaParticipationFactory(agenda_item=item, speaker=people["Vitorino"], role=Role.SPEAKER, position=3)
+    client.force_login(create_staff("trad", TRANSLATOR, languages=["fr"]))
+
+    response = client.get(change_url(item.workshop))
+
+    assert response.status_code == 200
+    page = html(response)
+    assert (
+        page.xpath("//*[@id='agenda_items-0']//div[contains(@class, 'field-people')]//div[@class='readonly']")[
+            0
+        ].text_content()
+        == "Chair: Swing; Speaker: Arbour, Vitorino"
+    )
+    assert page.xpath("//select[contains(@name, 'people_')]") == []
+
+
+def test_agenda_item_page_refuses_a_person_twice_in_one_role(admin_client, people):
+    item = AgendaItemFactory()
+    url = reverse("admin:catalogue_agendaitem_change", args=[item.pk])
+    data = form_data(admin_client, url, "agendaitem_form")
+    data["participations-TOTAL_FORMS"] = ["2"]
+    for index in (0, 1):
+        data |= {
+            f"participations-{index}-speaker": [str(people["Swing"].pk)],
+            f"participations-{index}-role": ["speaker"],
+            f"participations-{index}-position": [str(index)],
+        }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "Please correct the duplicate data for speaker and role, which must be unique."
+    ]
+    assert AgendaParticipation.objects.count() == 0
