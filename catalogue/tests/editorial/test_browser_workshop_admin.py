@@ -58,10 +58,18 @@ def test_staff_assign_two_people_with_roles_to_a_new_agenda_item_in_one_save(
     assert external_requests == []
 
 
+def favicon_url(page) -> str:
+    """The icon a browser fetches for the page: its <link rel="icon">, else /favicon.ico."""
+    return page.evaluate(
+        "() => (document.querySelector('link[rel~=icon]') || {}).href || new URL('/favicon.ico', location.href).href"
+    )
+
+
 def test_admin_pages_make_no_request_that_fails(page, log_in, failed_responses, external_requests):
     item = AgendaItemFactory()
     log_in(create_staff("boss", superuser=True))
 
+    icons = []
     for path in (
         "/admin/",
         "/admin/catalogue/workshop/",
@@ -71,6 +79,12 @@ def test_admin_pages_make_no_request_that_fails(page, log_in, failed_responses, 
         response = page.goto(path)
         page.wait_for_load_state("networkidle")
         assert response.status == 200
+        icons.append(favicon_url(page))
 
     assert failed_responses == []
     assert external_requests == []
+    # Headless Chromium fetches no favicon by itself: fetch the one a desktop browser would ask for.
+    icon = page.request.get(icons[0])
+    assert (icon.status, icon.headers["content-type"]) == (200, "image/svg+xml")
+    assert set(icons) == {icons[0]}
+    assert icons[0].endswith("/static/catalogue/favicon.svg")
