@@ -18,6 +18,7 @@ def people_field_name(role: str) -> str:
 
 
 PEOPLE_FIELDS = [people_field_name(role) for role in Role.values]
+PEOPLE_PERMISSIONS = [f"catalogue.{action}_agendaparticipation" for action in ("add", "change", "delete")]
 
 
 class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
@@ -92,29 +93,32 @@ AgendaItemForm = type(
 
 
 class AgendaPeopleInlineMixin:
-    """An inline of agenda items with their people per role (AgendaItemForm); read-only, one list of people."""
+    """An inline of agenda items with their people per role (AgendaItemForm). Staff who may not edit the
+    people (rights on the items and on participations) see them as one read-only line instead."""
 
     form = AgendaItemForm
+
+    def may_edit_people(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj) and request.user.has_perms(PEOPLE_PERMISSIONS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_people()
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Like ModelAdmin.get_form: a declared field shown read-only is no field of the form.
-        readonly = set(self.get_readonly_fields(request, obj)) & set(PEOPLE_FIELDS)
-        if readonly:
-            kwargs["form"] = type(self.form.__name__, (self.form,), dict.fromkeys(readonly))
+        if not self.may_edit_people(request, obj):
+            # Without the lists in the form, a save leaves the people as they are (never read as "nobody").
+            kwargs["form"] = type(self.form.__name__, (self.form,), dict.fromkeys(PEOPLE_FIELDS))
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        if self.has_change_permission(request, obj):
+        if self.may_edit_people(request, obj):
             return fields
         return [field for field in fields if field not in PEOPLE_FIELDS] + ["people"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if self.has_change_permission(request, obj) else [*readonly, "people"]
+        return readonly if self.may_edit_people(request, obj) else [*readonly, "people"]
 
     @admin.display(description=_("people"))
     def people(self, agenda_item):

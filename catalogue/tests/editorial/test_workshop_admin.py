@@ -5,6 +5,7 @@ import datetime
 
 import lxml.html
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -403,3 +404,29 @@ def test_agenda_item_page_refuses_a_person_twice_in_one_role(admin_client, peopl
         "Please correct the duplicate data for speaker and role, which must be unique."
     ]
     assert AgendaParticipation.objects.count() == 0
+
+
+def test_workshop_page_keeps_people_that_staff_without_rights_on_them_cannot_edit(client, people):
+    item = AgendaItemFactory(position=1)
+    AgendaParticipationFactory(agenda_item=item, speaker=people["Swing"], role=Role.CHAIR, position=1)
+    user = create_staff("agenda-only")
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="catalogue",
+            codename__in=["view_workshop", "change_workshop", "view_agendaitem", "change_agendaitem"],
+        )
+    )
+    client.force_login(user)
+    data = form_data(client, change_url(item.workshop))
+    data["agenda_items-0-title_en"] = ["Renamed"]
+    data["agenda_items-0-people_chair"] = []  # a hand-made POST cannot remove the chair either
+
+    response = client.post(change_url(item.workshop), data)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title_en == "Renamed"
+    assert participations(item.workshop) == [(1, "chair", "Swing", 1)]
+    page = html(client.get(change_url(item.workshop)))
+    assert page.xpath("//select[contains(@name, 'people_')]") == []
+    assert "Chair: Swing" in page.xpath("string(//*[@id='agenda_items-0']//div[contains(@class, 'field-people')])")
