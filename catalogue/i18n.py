@@ -45,6 +45,13 @@ def page_language(language: str | None = None) -> str:
     return code if code in interface_languages() else settings.LANGUAGE_CODE
 
 
+def number_label(number: int, language: str | None = None) -> str:
+    """'No. 28' in `language` (default: the active one): 'n° 28', 'n.º 28'."""
+    with translation.override(language or translation.get_language()):
+        # The same message as the pages' "No. {{ number }}", so one translation serves both.
+        return translation.gettext("No. %(number)s") % {"number": number}
+
+
 # Reading translated fields --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
+from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
 from .mixins import IndexOnceMixin
 
 
@@ -26,11 +27,11 @@ class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class AgendaItemInline(TranslationStackedInline):
+class AgendaItemInline(AgendaPeopleInlineMixin, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     show_change_link = True
-    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description", *PEOPLE_FIELDS]
 
 
 @admin.register(Workshop)

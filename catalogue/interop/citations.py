@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from catalogue.i18n import number_label
 from catalogue.identifiers import format_isbn
 
-from .common import number_label
 from .record import CitationRecord
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.

@@ -8,10 +8,10 @@ import datetime
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from catalogue.i18n import translated
+from catalogue.i18n import number_label, translated
 from catalogue.models import Edition, Publication, Workshop
 
 # The media type of each electronic edition format (print has none).
@@ -31,13 +31,6 @@ def absolute_url_in(request, instance, language: str) -> str:
     """The absolute URL of `instance`'s page in the interface `language`."""
     with translation.override(language):
         return request.build_absolute_uri(instance.get_absolute_url())
-
-
-def number_label(number: int, language: str) -> str:
-    """'No. 28' in `language` ('n° 28', 'n.º 28')."""
-    with translation.override(language):
-        # The same message as the pages' "No. {{ number }}", so one translation serves both.
-        return gettext("No. %(number)s") % {"number": number}
 
 
 def series_number_label(series, number: int, language: str) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.i18n import language_choices, language_name
+from catalogue.i18n import language_choices, language_name, number_label
 from catalogue.identifiers import IsbnField, IssnField, format_isbn
 
 from .common import (
@@ -175,7 +175,8 @@ class Publication(WorkflowMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.series.short_name or self.series.name} {self.number}: {self.title}"
+        """'IDM No. 31 — title' in the active language ('IDM n° 31 — titre', 'IDM n.º 31 — título')."""
+        return f"{self.series.short_name or self.series.name} {number_label(self.number)} — {self.title}"
 
     def get_absolute_url(self):
         return reverse("catalogue:publication-detail", kwargs={"slug": self.slug})

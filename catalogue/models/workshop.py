@@ -155,6 +155,11 @@ class Workshop(WorkflowMixin, models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
+def workshop_spans_dates(workshop: Workshop) -> bool:
+    """Whether `workshop` has a start and an end date in order (else its own form reports it)."""
+    return bool(workshop.start_date and workshop.end_date and workshop.start_date <= workshop.end_date)
+
+
 class AgendaItem(models.Model):
     """One session of a workshop's agenda."""
 
@@ -212,8 +217,14 @@ class AgendaItem(models.Model):
         errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             errors["end_time"] = ValidationError(_("A session must end after it starts."), code="ends_before_start")
-        workshop = self.workshop if self.workshop_id else None
-        if workshop and self.date and not (workshop.start_date <= self.date <= workshop.end_date):
+        # The workshop as given (a form's unsaved or edited workshop included), else none to check against.
+        workshop = self.workshop if self.workshop_id or AgendaItem.workshop.is_cached(self) else None
+        if (
+            workshop
+            and self.date
+            and workshop_spans_dates(workshop)
+            and not (workshop.start_date <= self.date <= workshop.end_date)
+        ):
             errors["date"] = ValidationError(
                 _("The session must take place during its workshop (%(start)s to %(end)s)."),
                 code="outside_workshop",

@@ -10,8 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext, npgettext
 
 from catalogue import search
-from catalogue.i18n import TranslatedValue, fallback_languages, interface_languages, page_language, translated
-from catalogue.interop.common import number_label
+from catalogue.i18n import (
+    TranslatedValue,
+    fallback_languages,
+    interface_languages,
+    number_label,
+    page_language,
+    translated,
+)
 from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 
 PAGE_SIZE = 20
