@@ -160,7 +160,7 @@ def test_oai_identify_declares_the_repository(client, idm28):
         ("protocolVersion", "2.0"),
         ("adminEmail", "oai@idm-catalogue.example"),
         ("earliestDatestamp", "2024-01-10T12:00:00Z"),
-        ("deletedRecord", "no"),
+        ("deletedRecord", "transient"),
         ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
     ]
 
