@@ -20,7 +20,6 @@ from catalogue.tests.factories import (
     TopicFactory,
     WorkshopFactory,
 )
-from catalogue.tests.interop.test_oai import oai_schema  # noqa: F401  (the schema fixture)
 
 pytestmark = pytest.mark.django_db
 
