@@ -250,6 +250,8 @@ def test_withdrawn_record_is_gone_with_an_explanation_in_the_page_language(clien
     assert response.status_code == 410
     tree = lxml.html.fromstring(response.content)
     assert tree.get("lang") == language
+    heading = {"en": "No longer available", "fr": "Plus disponible", "es": "Ya no está disponible"}[language]
+    assert tree.xpath("//h1")[0].text_content() == heading
     assert " ".join(tree.xpath("//main//p")[0].text_content().split()) == GONE[kind, language]
     assert tree.xpath("//main//p/a/@href")[0] == f"/{language}/{kind}s/"  # the list of its kind
     assert robots(response) == ["noindex"]
