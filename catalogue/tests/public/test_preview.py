@@ -115,6 +115,7 @@ def test_preview_shows_staff_the_record_with_banner_noindex_and_no_store(editor_
     assert robots(response) == ["noindex"]
     assert response["Cache-Control"] == "private, no-store"
     assert "Cookie" in response["Vary"]
+    assert [name for name in ("ETag", "Last-Modified", "Expires") if response.has_header(name)] == []
 
 
 @pytest.mark.parametrize("kind", ["publication", "workshop"])
