@@ -1,9 +1,12 @@
 """Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
 
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException
 
 from catalogue.i18n import page_language
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
@@ -15,21 +18,50 @@ NOT_FOUND = OpenApiResponse(
     {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
     description="No such object (drafts included), or a page past the last one.",
 )
+GONE = OpenApiResponse(
+    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    description="Withdrawn from the catalogue after it had been public.",
+)
 INVALID_PARAMETERS = OpenApiResponse(
     {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
     description="A malformed query parameter, with the reasons per parameter.",
 )
 
 
-def read_only_schema(serializer_class, detail_serializer_class=None, *, list_parameters=(), list_description=""):
+def read_only_schema(
+    serializer_class, detail_serializer_class=None, *, list_parameters=(), list_description="", gone=False
+):
     """Document a read-only viewset: its list (paginated) and detail responses, and their errors."""
     list_responses = {200: serializer_class(many=True), 404: NOT_FOUND}
     if list_parameters:
         list_responses[400] = INVALID_PARAMETERS
+    detail_responses = {200: detail_serializer_class or serializer_class, 404: NOT_FOUND}
+    if gone:
+        detail_responses[410] = GONE
     return extend_schema_view(
         list=extend_schema(description=list_description, parameters=list(list_parameters), responses=list_responses),
-        retrieve=extend_schema(responses={200: detail_serializer_class or serializer_class, 404: NOT_FOUND}),
+        retrieve=extend_schema(responses=detail_responses),
     )
+
+
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+
+
+class GoneWhenWithdrawnMixin:
+    """A detail of a record withdrawn after it had been public answers 410 Gone; lists leave it out (published())."""
+
+    gone_detail = ""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = {self.lookup_field: self.kwargs[self.lookup_field]}
+            if self.get_queryset().model.objects.withdrawn().filter(**lookup).exists():
+                raise Gone(self.gone_detail) from None
+            raise
 
 
 class CatalogueFilterBackend(DjangoFilterBackend):
@@ -77,9 +109,11 @@ PUBLICATION_PARAMETERS = [
     list_parameters=PUBLICATION_PARAMETERS,
     list_description="Published publications, filtered and searched as in the public catalogue. "
     "Unknown or malformed facet values are ignored.",
+    gone=True,
 )
-class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicationViewSet(GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
+    gone_detail = _("This publication has been withdrawn from the catalogue.")
     filter_backends = [CatalogueFilterBackend]
     filterset_class = PublicationFilter
 
@@ -113,9 +147,11 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 @read_only_schema(
     serializers.WorkshopSerializer,
     list_description="Workshops, latest first; those whose report is not yet public are left out.",
+    gone=True,
 )
-class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
+class WorkshopViewSet(GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
+    gone_detail = _("This workshop has been withdrawn from the catalogue.")
     serializer_class = serializers.WorkshopSerializer
 
     def get_queryset(self):

@@ -25,6 +25,14 @@ def published_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_date__lte": timezone.now()})
 
 
+def withdrawn_q(prefix: str = "") -> Q:
+    """Condition for a record (reached through `prefix`) withdrawn after it had been public: its publish date came.
+
+    A record withdrawn before its date never was public, so it is simply absent, like a draft.
+    """
+    return Q(**{f"{prefix}status": Status.WITHDRAWN, f"{prefix}publish_date__lte": timezone.now()})
+
+
 def has_publish_date(name: str, message: str) -> models.CheckConstraint:
     """Published and withdrawn records have a publish date (when they became public)."""
     return models.CheckConstraint(

@@ -21,6 +21,7 @@ from .common import (
     counts_have_precision,
     has_publish_date,
     published_q,
+    withdrawn_q,
 )
 from .taxonomy import Series, Topic
 from .workshop import Workshop
@@ -30,6 +31,10 @@ class PublicationQuerySet(models.QuerySet):
     def published(self):
         """Publications with status published and a publish date that has come."""
         return self.filter(published_q())
+
+    def withdrawn(self):
+        """Publications withdrawn after they had been public: gone (410), deleted records in OAI-PMH."""
+        return self.filter(withdrawn_q())
 
     def in_series(self, series):
         return self.filter(series=series)
@@ -48,7 +53,7 @@ class PublicationQuerySet(models.QuerySet):
             "editions",
             "topics",
             models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")),
-            models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date")),
+            models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date")),
         )
 
     def for_api(self, *, detail: bool = False):
@@ -57,7 +62,7 @@ class PublicationQuerySet(models.QuerySet):
             "series__issns",
             models.Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
             models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
-            models.Prefetch("workshops", queryset=Workshop.objects.order_by("start_date", "slug")),
+            models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date", "slug")),
         )
         if detail:
             queryset = queryset.prefetch_related(
@@ -89,7 +94,7 @@ class PublicationQuerySet(models.QuerySet):
                 "editions",
                 "topics",
                 "toc_entries",
-                models.Prefetch("workshops", queryset=Workshop.objects.for_index()),
+                models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().for_index()),
             )
         )
 

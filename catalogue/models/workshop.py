@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .common import SlugNaturalKeyManager, Status, WorkflowMixin, has_publish_date, published_q
+from .common import SlugNaturalKeyManager, Status, WorkflowMixin, has_publish_date, published_q, withdrawn_q
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -21,6 +21,16 @@ class WorkshopQuerySet(models.QuerySet):
     def published(self):
         """Published workshops with no report yet, or whose report is public."""
         return self.filter(published_q(), Q(publication__isnull=True) | published_q("publication__"))
+
+    def listed_on_report(self):
+        """Workshops published in their own right, as their report's page lists them (the report itself may be
+        a preview)."""
+        return self.filter(published_q())
+
+    def withdrawn(self):
+        """Workshops gone from the catalogue (410): withdrawn after they had been public, or public ones whose
+        report was withdrawn."""
+        return self.filter(withdrawn_q() | (published_q() & withdrawn_q("publication__")))
 
     def with_agenda(self):
         """Prefetch the agenda in schedule order, each item with its people."""

@@ -7,6 +7,7 @@ queries, and templates receive ready data.
 from django.http import HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
 
@@ -16,6 +17,7 @@ from catalogue.models import Publication, Series, Topic, Workshop
 
 from . import presenters
 from .filters import PublicationFilter, Sort
+from .preview import PreviewableDetailMixin
 
 HOME_PUBLICATIONS = 6
 HOME_WORKSHOPS = 4
@@ -94,12 +96,13 @@ class WorkshopListView(TemplateView):
         )
 
 
-class PublicationDetailView(DetailView):
+class PublicationDetailView(PreviewableDetailMixin, DetailView):
+    model = Publication
     template_name = "catalogue/publication_detail.html"
     context_object_name = "publication"
-
-    def get_queryset(self):
-        return Publication.objects.published().for_detail()
+    gone_message = _("This publication has been withdrawn from the catalogue.")
+    gone_link_label = _("Search the publications")
+    gone_link_url_name = "catalogue:publication-list"
 
     def get_context_data(self, **kwargs):
         publication = self.object
@@ -150,12 +153,13 @@ class TopicDetailView(DetailView):
         )
 
 
-class WorkshopDetailView(DetailView):
+class WorkshopDetailView(PreviewableDetailMixin, DetailView):
+    model = Workshop
     template_name = "catalogue/workshop_detail.html"
     context_object_name = "workshop"
-
-    def get_queryset(self):
-        return Workshop.objects.published().for_detail()
+    gone_message = _("This workshop has been withdrawn from the catalogue.")
+    gone_link_label = _("See the workshops")
+    gone_link_url_name = "catalogue:workshop-list"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

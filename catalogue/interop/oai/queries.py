@@ -13,16 +13,20 @@ from .protocol import publication_identifier_prefix, xml_translations
 
 
 def oai_publications() -> QuerySet:
-    """Public publications with their datestamp: the later of their last change and their publish date."""
+    """The records served: public publications, and those withdrawn after they had been public (deleted
+    records: a header with status="deleted", no metadata), with their datestamp: the later of their last
+    change and their publish date."""
     # A publication whose publish date arrives after its last edit becomes visible then, so harvesters
-    # asking "from" their previous harvest must see it as new.
-    return Publication.objects.published().annotate(oai_datestamp=Greatest("updated_at", "publish_date"))
+    # asking "from" their previous harvest must see it as new. Withdrawing is a change (updated_at), so a
+    # harvest "from" before it sees the deletion. Drafts and records never public stay absent.
+    records = Publication.objects.published() | Publication.objects.withdrawn()
+    return records.annotate(oai_datestamp=Greatest("updated_at", "publish_date"))
 
 
 def oai_publications_matching(
     *, set_spec: str | None, start: datetime.datetime | None, end: datetime.datetime | None
 ) -> QuerySet:
-    """Public publications in set `set_spec` with a datestamp in [start, end), ordered by primary key."""
+    """Records (public or deleted) in set `set_spec` with a datestamp in [start, end), by primary key."""
     publications = oai_publications()
     if set_spec is not None:
         kind, _colon, slug = set_spec.partition(":")
@@ -42,7 +46,7 @@ def oai_publications_matching(
 
 
 def oai_publication(identifier: str) -> QuerySet:
-    """The public publication that `identifier` names (an empty queryset when none does)."""
+    """The record (public or deleted) that `identifier` names (an empty queryset when none does)."""
     prefix = publication_identifier_prefix()
     if not identifier.startswith(prefix):
         return Publication.objects.none()

@@ -30,8 +30,11 @@ def record_identifier(publication: Publication) -> str:
 
 
 def header(publication: Publication) -> etree._Element:
-    """A record's header: identifier, datestamp and the sets it belongs to (topics prefetched)."""
+    """A record's header: identifier, datestamp and the sets it belongs to (topics prefetched); a withdrawn
+    publication's is marked deleted."""
     element = oai_element("header")
+    if publication.is_withdrawn:
+        element.set("status", "deleted")
     add_text(element, oai_element("identifier"), record_identifier(publication))
     add_text(element, oai_element("datestamp"), format_datestamp(publication.oai_datestamp))
     add_text(element, oai_element("setSpec"), f"series:{publication.series.slug}")
@@ -43,7 +46,8 @@ def header(publication: Publication) -> etree._Element:
 def record(publication: Publication, request: HttpRequest) -> etree._Element:
     element = oai_element("record")
     element.append(header(publication))
-    oai_child(element, "metadata").append(oai_dc(publication, request))
+    if not publication.is_withdrawn:  # a deleted record has a header only
+        oai_child(element, "metadata").append(oai_dc(publication, request))
     return element
 
 

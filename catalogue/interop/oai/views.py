@@ -1,5 +1,5 @@
-"""The OAI-PMH 2.0 repository at /oai: oai_dc records of public publications, with sets for series
-and topics. Each verb returns the element that follows <request>; errors are answered as <error>."""
+"""The OAI-PMH 2.0 repository at /oai: oai_dc records of public publications, deleted records for withdrawn
+ones, with sets for series and topics. Each verb returns the element that follows <request>; errors are answered as <error>."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -45,7 +45,10 @@ def identify(request: HttpRequest, arguments: dict[str, str]) -> etree._Element:
         add_text(element, oai_element("adminEmail"), email)
     earliest = oai_earliest_datestamp() or timezone.now()
     add_text(element, oai_element("earliestDatestamp"), format_datestamp(earliest))
-    add_text(element, oai_element("deletedRecord"), "no")
+    # "transient", not "persistent": a withdrawn publication is kept and reported as deleted for as long as its
+    # row exists, but a publisher may still delete a record outright (delete_publication), which leaves no
+    # trace to report. The protocol allows exactly that with "transient".
+    add_text(element, oai_element("deletedRecord"), "transient")
     add_text(element, oai_element("granularity"), GRANULARITY)
     return element
 
