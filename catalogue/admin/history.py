@@ -153,6 +153,7 @@ class HistoryMixin:
             request, obj, title=_("Changes: %s") % obj, version=version, compared=compared, diff=diff
         )
         context["with_current"] = request.GET.get("with") == "current"
+        context["may_revert"] &= history.versions_of(obj).values_list("pk", flat=True).first() != version.pk
         return TemplateResponse(request, "admin/catalogue/history_diff.html", context)
 
     def history_revert_view(self, request, object_id, version_id):
@@ -169,4 +170,5 @@ class HistoryMixin:
             )
         diff = history.diff(history.current_snapshot(obj), history.version_snapshot(version))
         context = self._history_context(request, obj, title=_("Revert %s") % obj, version=version, diff=diff)
+        context["keeps_state"] = not history.may_change_state(request.user, self.model)
         return TemplateResponse(request, "admin/catalogue/history_revert.html", context)

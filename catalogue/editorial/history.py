@@ -120,6 +120,12 @@ def may_revert(user, model: type[models.Model]) -> bool:
     return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
+def may_change_state(user, model: type[models.Model]) -> bool:
+    """Whether a revert by `user` also brings back the workflow state (status, publish date) of `model` records."""
+    permission = PUBLISH_PERMISSIONS.get(model._meta.model_name)
+    return permission is None or user.has_perm(permission)
+
+
 # Snapshots -----------------------------------------------------------------------------------------------------
 
 
@@ -366,7 +372,6 @@ def revert(version: Version, *, user: User) -> models.Model:
     stored = list(version.revision.version_set.all())
     wanted = _tree(stored, _key(version))
     by_key = {_key(v): v for v in stored}
-    publish = PUBLISH_PERMISSIONS.get(model._meta.model_name)
     with transaction.atomic(using=using), search.indexing_deferred(using), reversion.create_revision(using=using):
         author = version.revision.user
         saved = formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
@@ -383,7 +388,7 @@ def revert(version: Version, *, user: User) -> models.Model:
         for key in [*wanted][1:]:
             by_key[key].revert()
         restored = by_key[_key(version)]._object_version
-        if publish and not user.has_perm(publish):
+        if not may_change_state(user, model):
             for name in WORKFLOW_FIELDS:
                 setattr(restored.object, name, getattr(record, name))
         restored.save(using=using)

@@ -41,7 +41,9 @@ def form_data(client, url: str) -> dict:
 
 
 def toc_index(data: dict, title_en: str) -> int:
-    return next(int(key.split("-")[1]) for key, value in data.items() if key.endswith("-title_en") and value == title_en)
+    return next(
+        int(key.split("-")[1]) for key, value in data.items() if key.endswith("-title_en") and value == title_en
+    )
 
 
 def edit_idm28(client, publication, *, title_fr=NEW_TITLE_FR, delete="Introduction", **changes):
@@ -56,7 +58,9 @@ def edit_idm28(client, publication, *, title_fr=NEW_TITLE_FR, delete="Introducti
 
 
 def titles(publication) -> list[tuple[int, str]]:
-    return list(TocEntry.objects.filter(publication=publication).order_by("position").values_list("position", "title_en"))
+    return list(
+        TocEntry.objects.filter(publication=publication).order_by("position").values_list("position", "title_en")
+    )
 
 
 def found(query: str, language: str = "fr") -> list[str]:
@@ -84,7 +88,11 @@ def test_admin_save_keeps_the_state_before_it_then_the_change_with_the_rows(edit
     assert before[(Publication, str(publication.pk))]["title_fr"] == IDM28_TITLE_FR
     assert after[(Publication, str(publication.pk))]["title_fr"] == NEW_TITLE_FR
     toc = [values["title_en"] for (model, _id), values in after.items() if model is TocEntry]
-    assert toc == ["Abbreviations and acronyms", "Report of the workshops", "1. Partnerships are essential to global migration governance"]
+    assert toc == [
+        "Abbreviations and acronyms",
+        "Report of the workshops",
+        "1. Partnerships are essential to global migration governance",
+    ]
     assert len([key for key in before if key[0] is TocEntry]) == 4
 
 
@@ -163,11 +171,18 @@ def test_diff_page_shows_old_and_new_values_with_changes_marked(editor_client):
     response = editor_client.get(reverse("admin:catalogue_publication_history_diff", args=[publication.pk, latest.pk]))
 
     page = lxml.html.fromstring(response.content.decode())
-    rows = [[cell.text_content() for cell in row.xpath("th|td")] for row in page.xpath("//table[@class='history-diff']/tbody/tr")]
+    rows = [
+        [cell.text_content() for cell in row.xpath("th|td")]
+        for row in page.xpath("//table[@class='history-diff']/tbody/tr")
+    ]
     assert ["Title [French]", IDM28_TITLE_FR, NEW_TITLE_FR] in rows
     assert ["Table of contents entry 3 (removed)", "Parent", "Table of contents entry 2", ""] in rows
-    assert [ins.text_content() for ins in page.xpath("(//table[@class='history-diff'])[1]//tr[th='Title [French]']//ins")] == ["Partenariats", "la"]
-    assert [d.text_content() for d in page.xpath("(//table[@class='history-diff'])[1]//tr[th='Title [French]']//del")] == [
+    assert [
+        ins.text_content() for ins in page.xpath("(//table[@class='history-diff'])[1]//tr[th='Title [French]']//ins")
+    ] == ["Partenariats", "la"]
+    assert [
+        d.text_content() for d in page.xpath("(//table[@class='history-diff'])[1]//tr[th='Title [French]']//del")
+    ] == [
         "Des partenariats novateurs et ouverts à tous",
         "une bonne",
         " mondiale",
