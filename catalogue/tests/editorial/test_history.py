@@ -226,7 +226,13 @@ def test_revert_restores_a_workshops_agenda_with_its_people():
         opening.delete()
         workshop.title_en = "Renamed"
         workshop.save()
-    first = history.versions_of(workshop).last()
+    latest, first = history.versions_of(workshop)
+    diff = history.diff(history.version_snapshot(first), history.version_snapshot(latest))
+    assert [(row.name, row.state) for row in diff.rows] == [
+        ("Agenda item 1", "removed"),
+        ("Agenda item 1: Juan Eduardo Eguiguren (Chair)", "removed"),
+        ("Agenda item 1: António Vitorino (Speaker)", "removed"),
+    ]
 
     history.revert(first, user=create_staff("pia", PUBLISHER))
 
