@@ -27,13 +27,6 @@ VERSIONS_PER_PAGE = 50
 history.register_models()
 
 
-class _Unsaved(Exception):
-    """The form was not saved: undo the baseline version recorded for it."""
-
-    def __init__(self, response):
-        self.response = response
-
-
 class HistoryMixin:
     """Saves of this admin are versions (with the user and the change message); adds the history, diff and revert
     pages. Placed first among the bases: the revision wraps the whole save, index write included."""
@@ -67,18 +60,17 @@ class HistoryMixin:
 
     def _saving(self, request, objs, view, *args, comment=""):
         using = router.db_for_write(self.model)
-        try:
-            with transaction.atomic(using=using):
-                for obj in objs:
-                    history.record_baseline(obj, using=using)
-                with create_revision(using=using):
-                    set_user(request.user)
-                    set_comment(comment)
-                    response = view(*args)
-                if objs and response.status_code != 302:
-                    raise _Unsaved(response)
-        except _Unsaved as unsaved:
-            return unsaved.response
+        with transaction.atomic(using=using):
+            baselines = [history.record_baseline(obj, using=using) for obj in objs]
+            with create_revision(using=using):
+                set_user(request.user)
+                set_comment(comment)
+                response = view(*args)
+            for baseline in filter(None, baselines):
+                # Nothing saved after it (a form with errors, a confirmation page): it was not a first change.
+                later = Version.objects.get_for_object_reference(baseline._model, baseline.object_id)
+                if not later.filter(pk__gt=baseline.pk).exists():
+                    baseline.revision.delete()
         return response
 
     def log_addition(self, request, obj, message):

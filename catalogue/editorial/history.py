@@ -102,16 +102,16 @@ def last_change(obj: models.Model) -> tuple[User | None, datetime.datetime] | No
     return (version.revision.user, version.revision.date_created) if version else None
 
 
-def record_baseline(obj: models.Model, *, using: str | None = None) -> bool:
+def record_baseline(obj: models.Model, *, using: str | None = None) -> Version | None:
     """Keep the record's state as a first version if it has none (demo data, imports), so that the change about
-    to be saved shows old → new. Returns whether one was recorded."""
+    to be saved shows old → new. Returns that version (None when the record had one already)."""
     record = record_of(obj)
     if Version.objects.get_for_object(record).exists():
-        return False
+        return None
     with reversion.create_revision(using=using):
         reversion.set_comment(_("State before the first recorded change"))
         reversion.add_to_revision(record)
-    return True
+    return versions_of(record).first()
 
 
 def may_revert(user, model: type[models.Model]) -> bool:
