@@ -8,15 +8,16 @@ the change message) and show our own history, diffs and revert (catalogue/editor
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from reversion import create_revision, get_comment, is_active, set_comment, set_user
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from catalogue.editorial import history
@@ -154,7 +155,14 @@ class HistoryMixin:
             raise PermissionDenied
         version = self._version(obj, version_id)
         if request.method == "POST":
-            reverted = history.revert(version, user=request.user)
+            try:
+                reverted = history.revert(version, user=request.user)
+            except (IntegrityError, ObjectDoesNotExist, RevertError):
+                messages.error(
+                    request,
+                    _("This version refers to something deleted since (a person, a series…): it cannot be restored."),
+                )
+                return HttpResponseRedirect(self._history_context(request, obj)["history_url"])
             self.log_change(request, reverted, history.versions_of(reverted).first().revision.comment)
             messages.success(request, _("%(record)s was reverted.") % {"record": reverted})
             return HttpResponseRedirect(

@@ -16,7 +16,7 @@ from reversion.models import Version
 from catalogue import search
 from catalogue.editorial import history
 from catalogue.editorial.roles import EDITOR, PUBLISHER, TRANSLATOR
-from catalogue.models import AgendaItem, AgendaParticipation, Publication, TocEntry, Workshop
+from catalogue.models import AgendaItem, AgendaParticipation, Publication, Speaker, TocEntry, Workshop
 from catalogue.tests.factories import IDM28_TITLE_FR, create_idm28, create_staff
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +242,29 @@ def test_revert_restores_a_workshops_agenda_with_its_people():
         ("juan-eduardo-eguiguren", "chair"),
         ("antonio-vitorino", "speaker"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revert_to_a_version_naming_a_deleted_person_is_refused_with_a_message(client):
+    create_idm28()
+    workshop = Workshop.objects.get(slug="idm-2018-geneva")
+    with reversion.create_revision():
+        reversion.add_to_revision(workshop)
+    with reversion.create_revision():
+        AgendaParticipation.objects.filter(speaker__slug="antonio-vitorino").delete()
+        workshop.save()
+    Speaker.objects.filter(slug="antonio-vitorino").delete()
+    client.force_login(create_staff("pia", PUBLISHER))
+    first = history.versions_of(workshop).last()
+
+    response = client.post(
+        reverse("admin:catalogue_workshop_history_revert", args=[workshop.pk, first.pk]), follow=True
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "This version refers to something deleted since (a person, a series…): it cannot be restored."
+    ]
+    assert AgendaParticipation.objects.filter(agenda_item__workshop=workshop).count() == 1
 
 
 @pytest.mark.parametrize(("role", "status"), [(EDITOR, "published"), (PUBLISHER, "draft")])
