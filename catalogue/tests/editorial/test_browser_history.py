@@ -15,7 +15,9 @@ def toc_title_inputs(page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_revert_brings_back_a_deleted_row_and_the_old_title(page, idm28, log_in, screenshot, external_requests):
+def test_revert_brings_back_a_deleted_row_and_the_old_title(
+    page, idm28, log_in, screenshot, axe_violations, external_requests
+):
     log_in(create_staff("edith", EDITOR))
     page.goto(f"/admin/catalogue/publication/{idm28.pk}/change/")
     page.get_by_role("tab", name=re.compile("fr", re.IGNORECASE)).first.click()
@@ -28,6 +30,7 @@ def test_revert_brings_back_a_deleted_row_and_the_old_title(page, idm28, log_in,
 
     page.get_by_role("link", name="History").click()
     page.wait_for_url(re.compile(r"/history/$"))
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Show changes").first.click()
     page.wait_for_url(re.compile(r"/history/\d+/$"))
     fields = page.locator("table.history-diff").first
@@ -39,12 +42,14 @@ def test_revert_brings_back_a_deleted_row_and_the_old_title(page, idm28, log_in,
         "Table of contents entry 3 (removed)"
     )
     screenshot(page, "admin-history-diff")
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name="Back to the history").click()
     page.wait_for_url(re.compile(r"/history/$"))
     page.get_by_role("link", name="Revert to this version").last.click()
     page.wait_for_url(re.compile(r"/revert/$"))
     screenshot(page, "admin-history-revert")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Revert to this version").click()
     page.wait_for_selector(".messagelist .success")
     assert "Introduction" in toc_title_inputs(page).evaluate_all("inputs => inputs.map(i => i.value)")
