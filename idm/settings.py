@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_countries",
     "rest_framework",
     "drf_spectacular",
+    "reversion",  # history of staff edits with revert (catalogue/editorial/history.py)
 ]
 
 MIDDLEWARE = [

@@ -8,11 +8,12 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
 from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
+from .history import HistoryMixin
 from .mixins import IndexOnceMixin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class SpeakerAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -35,7 +36,7 @@ class AgendaItemInline(AgendaPeopleInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class WorkshopAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
@@ -79,7 +80,7 @@ class AgendaParticipationInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class AgendaItemAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
