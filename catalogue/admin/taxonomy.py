@@ -7,15 +7,16 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from catalogue.models import Series, SeriesIssn, Topic
 
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
+from .roles import TranslatorRulesMixin
 
 
-class SeriesIssnInline(admin.TabularInline):
+class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
     model = SeriesIssn
     extra = 0
 
 
 @admin.register(Series)
-class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+class SeriesAdmin(TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "slug", "issn_list"]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
     issn_search_paths = ("issns__issn",)
@@ -31,7 +32,7 @@ class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin)
 
 
 @admin.register(Topic)
-class TopicAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class TopicAdmin(TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]

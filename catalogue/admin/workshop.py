@@ -8,10 +8,12 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
 from .mixins import IndexOnceMixin
+from .roles import TranslatorRulesMixin
+from .workflow import StateFilter, WorkflowAdminMixin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class SpeakerAdmin(TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -26,7 +28,7 @@ class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class AgendaItemInline(TranslationStackedInline):
+class AgendaItemInline(TranslatorRulesMixin, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     show_change_link = True
@@ -34,13 +36,15 @@ class AgendaItemInline(TranslationStackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
-    list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
+class WorkshopAdmin(WorkflowAdminMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
         ("publication__series", admin.RelatedOnlyFieldListFilter),
         "start_date",
+        StateFilter,
     ]
+    actions = ["submit_for_review", "return_to_draft", "publish_now", "withdraw"]
     search_fields = [
         "title_en",
         "title_fr",
@@ -62,10 +66,11 @@ class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
         (None, {"fields": ["title", "slug", "description", "publication"]}),
         (_("Place and time"), {"fields": [("city", "country"), "venue", ("start_date", "end_date", "time_zone")]}),
         (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
+        (_("Publishing"), {"fields": [("status", "publish_date")]}),
     ]
 
 
-class AgendaParticipationInline(admin.TabularInline):
+class AgendaParticipationInline(TranslatorRulesMixin, admin.TabularInline):
     model = AgendaParticipation
     extra = 0
     verbose_name = _("person")  # "Add another person", not "Add another Participation"
@@ -78,7 +83,7 @@ class AgendaParticipationInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class AgendaItemAdmin(TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
