@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from catalogue.editorial import workflow
 from catalogue.models import Status, published_q
@@ -93,27 +94,17 @@ class WorkflowAdminMixin:
                 continue
             self.log_change(request, record, [{"changed": {"fields": [str(_("status"))]}}])
             moved += 1
-        opts = self.model._meta
         if moved:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d %(name)s moved to %(state)s.",
-                    "%(count)d %(name)s moved to %(state)s.",
-                    moved,
-                )
-                % {
-                    "count": moved,
-                    "name": opts.verbose_name if moved == 1 else opts.verbose_name_plural,
-                    "state": _label(target),
-                },
+                _("%(records)s moved to %(state)s: %(count)d.")
+                % {"records": capfirst(self.model._meta.verbose_name_plural), "state": _label(target), "count": moved},
                 messages.SUCCESS,
             )
         if refused:
             self.message_user(
                 request,
-                ngettext("%(count)d refused: %(records)s", "%(count)d refused: %(records)s", len(refused))
-                % {"count": len(refused), "records": "; ".join(refused)},
+                _("Refused (%(count)d): %(records)s") % {"count": len(refused), "records": "; ".join(refused)},
                 messages.WARNING,
             )
 

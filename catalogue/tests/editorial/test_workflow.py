@@ -313,8 +313,8 @@ def test_bulk_return_to_draft_checks_each_record():
 
     scheduled = records["scheduled"]
     assert shown_messages(response) == [
-        "1 publication moved to Draft.",
-        f"1 refused: {scheduled} (Moving a record from Scheduled to Draft needs the permission to publish.)",
+        "Publications moved to Draft: 1.",
+        f"Refused (1): {scheduled} (Moving a record from Scheduled to Draft needs the permission to publish.)",
     ]
     assert [workflow.current_state(Publication.objects.get(pk=r.pk)) for r in selected] == ["draft", "scheduled"]
 
@@ -326,8 +326,8 @@ def test_bulk_publish_now_publishes_each_record_that_may_be_published():
     response = move(client_for(make_staff("publisher")), Publication, "publish_now", records.values())
 
     assert shown_messages(response) == [
-        "4 publications moved to Published.",
-        f"1 refused: {records['published']} (already Published)",
+        "Publications moved to Published: 4.",
+        f"Refused (1): {records['published']} (already Published)",
     ]
     assert {state: Publication.objects.get(pk=r.pk).is_public for state, r in records.items()} == dict.fromkeys(
         workflow.STATES, True
@@ -344,7 +344,7 @@ def test_bulk_withdraw_refuses_a_record_that_was_never_public():
     response = move(client_for(make_staff("publisher")), Workshop, "withdraw", selected)
 
     assert shown_messages(response) == [
-        "1 workshop moved to Withdrawn.",
-        f"1 refused: {records['draft']} (A record cannot go from Draft to Withdrawn.)",
+        "Workshops moved to Withdrawn: 1.",
+        f"Refused (1): {records['draft']} (A record cannot go from Draft to Withdrawn.)",
     ]
     assert [Workshop.objects.get(pk=r.pk).status for r in selected] == ["withdrawn", "draft"]
