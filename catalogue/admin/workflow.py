@@ -92,7 +92,8 @@ class WorkflowAdminMixin:
             except ValidationError as error:
                 refused.append(f"{record} ({' '.join(error.messages)})")
                 continue
-            self.log_change(request, record, [{"changed": {"fields": [str(_("status"))]}}])
+            status_label = str(capfirst(self.model._meta.get_field("status").verbose_name))
+            self.log_change(request, record, [{"changed": {"fields": [status_label]}}])
             moved += 1
         if moved:
             self.message_user(

@@ -6,6 +6,7 @@ import datetime
 
 import lxml.html
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from catalogue.editorial import roles, workflow
@@ -348,3 +349,12 @@ def test_bulk_withdraw_refuses_a_record_that_was_never_public():
         f"Refused (1): {records['draft']} (A record cannot go from Draft to Withdrawn.)",
     ]
     assert [Workshop.objects.get(pk=r.pk).status for r in selected] == ["withdrawn", "draft"]
+
+
+def test_bulk_move_is_logged_in_the_record_history():
+    record = make_record(Workshop, workflow.DRAFT, with_rows=False)
+
+    move(client_for(make_staff("editor")), Workshop, "submit_for_review", [record])
+
+    entry = LogEntry.objects.get(object_id=str(record.pk))
+    assert (entry.user.username, entry.get_change_message()) == ("editor", "Changed Status.")
