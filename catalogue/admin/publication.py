@@ -10,9 +10,11 @@ from catalogue.models import Edition, Publication, TocEntry
 from .filters import EditionLanguageFilter
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
+from .roles import TranslatorRulesMixin
+from .workflow import StateFilter, WorkflowAdminMixin
 
 
-class EditionInline(admin.StackedInline):
+class EditionInline(TranslatorRulesMixin, admin.StackedInline):
     model = Edition
     extra = 0
     # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
@@ -29,7 +31,7 @@ class EditionInline(admin.StackedInline):
         return super().get_queryset(request).select_related("publication__series")
 
 
-class TocEntryInline(TranslationTabularInline):
+class TocEntryInline(TranslatorRulesMixin, TranslationTabularInline):
     model = TocEntry
     extra = 0
     fields = ["position", "parent", "kind", "title", "page"]
@@ -49,10 +51,17 @@ class TocEntryInline(TranslationTabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
-    list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
+class PublicationAdmin(
+    HistoryMixin,
+    WorkflowAdminMixin,
+    TranslatorRulesMixin,
+    IndexOnceMixin,
+    IdentifierSearchMixin,
+    TabbedTranslationAdmin,
+):
+    list_display = ["number", "title", "series", "year", "state_badge", "publish_date", "languages"]
     list_display_links = ["number", "title"]
-    list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["series", "year", StateFilter, EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         "title_en",
         "title_fr",
@@ -65,6 +74,7 @@ class PublicationAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, Tabb
         "=number",
     ]
     isbn_search_paths = ("editions__isbn",)
+    actions = ["submit_for_review", "return_to_draft", "publish_now", "withdraw"]
     issn_search_paths = ("editions__issn", "series__issns__issn")
     autocomplete_fields = ["series", "topics"]
     prepopulated_fields = {"slug": ("title_en",)}
@@ -102,7 +112,7 @@ class PublicationAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, Tabb
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
+class EditionAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
     list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]

@@ -8,15 +8,16 @@ from catalogue.models import Series, SeriesIssn, Topic
 
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
+from .roles import TranslatorRulesMixin
 
 
-class SeriesIssnInline(admin.TabularInline):
+class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
     model = SeriesIssn
     extra = 0
 
 
 @admin.register(Series)
-class SeriesAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+class SeriesAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "slug", "issn_list"]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
     issn_search_paths = ("issns__issn",)
@@ -32,7 +33,7 @@ class SeriesAdmin(HistoryMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTra
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class TopicAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]

@@ -10,10 +10,12 @@ from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
+from .roles import TranslatorRulesMixin
+from .workflow import StateFilter, WorkflowAdminMixin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class SpeakerAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -28,7 +30,7 @@ class SpeakerAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class AgendaItemInline(AgendaPeopleInlineMixin, TranslationStackedInline):
+class AgendaItemInline(TranslatorRulesMixin, AgendaPeopleInlineMixin, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     show_change_link = True
@@ -36,13 +38,15 @@ class AgendaItemInline(AgendaPeopleInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
-    list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
+class WorkshopAdmin(HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+    list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
         ("publication__series", admin.RelatedOnlyFieldListFilter),
         "start_date",
+        StateFilter,
     ]
+    actions = ["submit_for_review", "return_to_draft", "publish_now", "withdraw"]
     search_fields = [
         "title_en",
         "title_fr",
@@ -64,10 +68,11 @@ class WorkshopAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
         (None, {"fields": ["title", "slug", "description", "publication"]}),
         (_("Place and time"), {"fields": [("city", "country"), "venue", ("start_date", "end_date", "time_zone")]}),
         (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
+        (_("Publishing"), {"fields": [("status", "publish_date")]}),
     ]
 
 
-class AgendaParticipationInline(admin.TabularInline):
+class AgendaParticipationInline(TranslatorRulesMixin, admin.TabularInline):
     model = AgendaParticipation
     extra = 0
     verbose_name = _("person")  # "Add another person", not "Add another Participation"
@@ -80,7 +85,7 @@ class AgendaParticipationInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(HistoryMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class AgendaItemAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]

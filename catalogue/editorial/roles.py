@@ -9,6 +9,9 @@ Migration 0008 created these groups with these permissions; a test keeps the two
 """
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.db import models
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from catalogue.i18n import content_languages
 
@@ -62,6 +65,21 @@ def working_languages(user: User | AnonymousUser) -> list[str]:
         return []
     assigned = set(user.content_languages.values_list("language", flat=True))
     return [code for code in content_languages() if code in assigned]
+
+
+def translated_fields(model: type[models.Model]) -> list[str]:
+    """The fields of `model` that catalogue/translation.py translates (their original names); [] if none."""
+    try:
+        return list(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return []
+
+
+def editable_translations(user: User | AnonymousUser, model: type[models.Model]) -> list[str]:
+    """The language columns (title_fr, …) of `model` a translator edits: its translated fields in their working
+    languages."""
+    languages = working_languages(user)
+    return [build_localized_fieldname(name, code) for name in translated_fields(model) for code in languages]
 
 
 def ensure_groups() -> None:

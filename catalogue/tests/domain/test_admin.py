@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from stdnum import isbn
 from stdnum import issn as stdnum_issn
 
@@ -250,7 +250,7 @@ def test_publication_changelist_filters_by_year(admin_client, catalogue_objects)
 def test_publication_changelist_filters_by_status(admin_client, catalogue_objects):
     draft = PublicationFactory(number=29, status=Publication.Status.DRAFT, publish_date=None)
 
-    assert changelist(admin_client, Publication, status__exact="draft") == [draft]
+    assert changelist(admin_client, Publication, state="draft") == [draft]
 
 
 def test_publication_changelist_filters_by_edition_language_once_per_publication(admin_client, catalogue_objects):
@@ -539,6 +539,10 @@ def workshop_form(workshop, *, agenda: list[dict]) -> dict:
         "time_zone": "Europe/Zurich",
         "participants_count": "",
         "panelists_count": "",
+        # The workflow status (issue 8): as it is, so the save is an ordinary edit.
+        "status": workshop.status,
+        "publish_date_0": timezone.localtime(workshop.publish_date).strftime("%Y-%m-%d"),
+        "publish_date_1": timezone.localtime(workshop.publish_date).strftime("%H:%M:%S"),
         **{f"{name}_{lang}": "" for name in ("description", "venue") for lang in LANGUAGES},
         **management_form("agenda_items", len(agenda)),
     }
