@@ -9,6 +9,7 @@ from catalogue.models import Edition, Publication, TocEntry
 
 from .filters import EditionLanguageFilter
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
+from .translations import TARGET_SCRIPT, MissingTranslationFilter
 
 
 class EditionInline(admin.StackedInline):
@@ -51,7 +52,14 @@ class TocEntryInline(TranslationTabularInline):
 class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
     list_display_links = ["number", "title"]
-    list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "series",
+        "year",
+        "status",
+        EditionLanguageFilter,
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        MissingTranslationFilter,
+    ]
     search_fields = [
         "title_en",
         "title_fr",
@@ -91,6 +99,9 @@ class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationA
         ),
         (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
     ]
+
+    class Media:
+        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("editions")

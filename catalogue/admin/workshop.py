@@ -8,6 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
 from .mixins import IndexOnceMixin
+from .translations import TARGET_SCRIPT, MissingTranslationFilter
 
 
 @admin.register(Speaker)
@@ -40,6 +41,7 @@ class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
         ("country", CountryFilter),  # only the countries workshops took place in
         ("publication__series", admin.RelatedOnlyFieldListFilter),
         "start_date",
+        MissingTranslationFilter,
     ]
     search_fields = [
         "title_en",
@@ -63,6 +65,9 @@ class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
         (_("Place and time"), {"fields": [("city", "country"), "venue", ("start_date", "end_date", "time_zone")]}),
         (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
     ]
+
+    class Media:
+        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
 
 
 class AgendaParticipationInline(admin.TabularInline):
