@@ -101,7 +101,7 @@ class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationA
     ]
 
     class Media:
-        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("editions")

@@ -25,7 +25,7 @@ class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin)
     inlines = [SeriesIssnInline]
 
     class Media:
-        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("issns")
@@ -45,4 +45,4 @@ class TopicAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     autocomplete_fields = ["parent"]
 
     class Media:
-        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab

@@ -27,7 +27,12 @@ from catalogue.i18n import content_languages, language_name, page_language
 
 PAGE_SIZE = 50
 FIELDS_SHOWN = 5  # missing fields listed in a cell before "and N more"
-TARGET_SCRIPT = "catalogue/admin/translation_target.js"
+# The script after the ones it relies on (Media keeps each list's order when merging).
+TARGET_SCRIPT = [
+    "admin/js/jquery.init.js",
+    "modeltranslation/js/tabbed_translation_fields.js",
+    "catalogue/admin/translation_target.js",
+]
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -50,7 +55,7 @@ class DashboardForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
-    incomplete = forms.BooleanField(label=_("Only incomplete records"), required=False)
+    incomplete = forms.BooleanField(label=_("Only incomplete records"), label_suffix="", required=False)
     o = forms.ChoiceField(required=False)
 
     def __init__(self, *args, kinds: list[Kind], languages: list[str], **kwargs):

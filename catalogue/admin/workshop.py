@@ -67,7 +67,7 @@ class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     ]
 
     class Media:
-        js = [TARGET_SCRIPT]  # links from the translation dashboard open the targeted field's language tab
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
 
 class AgendaParticipationInline(admin.TabularInline):

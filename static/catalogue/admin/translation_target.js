@@ -50,13 +50,15 @@
         field.focus({preventScroll: true});
     }
 
-    // modeltranslation builds its tabs in a jQuery ready handler registered before this one (its script comes
-    // first), so ours runs after it.
-    const jQuery = window.django && window.django.jQuery;
-    if (jQuery) {
-        jQuery(revealTarget);
-    } else {
-        document.addEventListener("DOMContentLoaded", revealTarget);
-    }
+    // modeltranslation builds its tabs in a jQuery ready handler, registered when its script runs; ours, registered
+    // once the whole page is parsed, runs after it.
+    document.addEventListener("DOMContentLoaded", function () {
+        const jQuery = window.django && window.django.jQuery;
+        if (jQuery) {
+            jQuery(revealTarget);
+        } else {
+            revealTarget();
+        }
+    });
     window.addEventListener("hashchange", revealTarget);
 }());
