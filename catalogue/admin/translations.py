@@ -19,7 +19,8 @@ from catalogue.editorial.translations import (
     KINDS,
     Kind,
     MissingField,
-    completeness_values,
+    completeness_count,
+    completeness_records,
     missing_translation_q,
     page_completeness,
 )
@@ -66,6 +67,18 @@ class DashboardForm(forms.Form):
         self.fields["o"].choices = [(order, order) for order in orders + [f"-{order}" for order in orders]]
 
 
+class DashboardPaginator(Paginator):
+    """Counts with `completeness_count`, a query much lighter than the sorted records'."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
 def row_orderings(request) -> dict[str, list]:
     """Per rows accessor, the order its admin inline lists the rows in (the formset's form indexes)."""
     orderings = {}
@@ -104,9 +117,19 @@ class TranslationDashboardView(TemplateView):
         order = choices.get("o") or columns[0]
         sort_language = order.lstrip("-") if order.lstrip("-") in columns else columns[0]
 
-        page = Paginator(self._records(kinds, columns, order, sort_language, choices), PAGE_SIZE).get_page(
-            request.GET.get("p")
-        )
+        incomplete_in = tuple(columns) if choices.get("incomplete") else ()
+        records, count = [], 0
+        if kinds:  # a staff member who may view none of them sees an empty list
+            records = completeness_records(
+                kinds,
+                label_language=page_language(),
+                sort_language=sort_language,
+                by_record=order.lstrip("-") == "record",
+                descending=order.startswith("-"),
+                incomplete_in=incomplete_in,
+            )
+            count = completeness_count(kinds, incomplete_in=incomplete_in)
+        page = DashboardPaginator(records, PAGE_SIZE, count=count).get_page(request.GET.get("p"))
         rows = page_completeness(list(page.object_list), row_orderings=row_orderings(request))
         return {
             **super().get_context_data(**kwargs),
@@ -123,23 +146,6 @@ class TranslationDashboardView(TemplateView):
             ],
             "working_languages": [language_name(code) for code in working],
         }
-
-    def _records(self, kinds, columns, order, sort_language, choices):
-        incomplete_in = tuple(columns) if choices.get("incomplete") else ()
-        parts = [
-            completeness_values(
-                kind, label_language=page_language(), sort_language=sort_language, incomplete_in=incomplete_in
-            )
-            for kind in kinds
-        ]
-        if not parts:
-            return KINDS["topic"].model.objects.none().values("pk")
-        records = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        descending = order.startswith("-")
-        sign = "-" if descending else ""
-        if order.lstrip("-") == "record":
-            return records.order_by(f"{sign}record_label", "record_kind", "pk")
-        return records.order_by(f"{sign}ratio", "record_label", "record_kind", "pk")
 
     def _url(self, **changes) -> str:
         params = self.request.GET.copy()

@@ -164,35 +164,65 @@ def label_expression(kind: Kind, language: str):
     )
 
 
+def completeness_ratio(kind: Kind, language: str):
+    """Filled / expected in `language`, 1 when nothing is expected (written so each count is computed once)."""
+    missing = Cast(missing_expression(kind, language), FloatField())
+    expected = NullIf(Cast(expected_expression(kind), FloatField()), Value(0.0))
+    return Coalesce(Value(1.0) - missing / expected, Value(1.0), output_field=FloatField())
+
+
+def incomplete_q(kind: Kind, languages: tuple[str, ...]) -> Q:
+    """Records of `kind` missing a field in any of `languages`."""
+    return reduce(or_, (missing_translation_q(kind, language) for language in languages))
+
+
 def completeness_values(
     kind: Kind, *, label_language: str, sort_language: str, incomplete_in: tuple[str, ...] = ()
 ) -> models.QuerySet:
-    """Records of `kind` as rows of values: id, kind, label, expected, missing_<language> for each content
-    language, and `ratio` (filled / expected in `sort_language`, 1 when nothing is expected) to sort by.
-
-    The same columns for every kind, so that kinds combine with `union()`; with `incomplete_in`, only records
-    missing a field in one of those languages.
-    """
-    languages = content_languages()
-    expected = expected_expression(kind)
-    missing = {language: missing_expression(kind, language) for language in languages}
-    ratio = Case(
-        When(Q(expected=0), then=Value(1.0)),
-        default=Cast(F("expected") - F(f"missing_{sort_language}"), FloatField()) / Cast(F("expected"), FloatField()),
-        output_field=FloatField(),
-    )
-    queryset = kind.model.objects.order_by().annotate(
+    """Records of `kind` as rows of values: pk, record_kind, record_label and `ratio`, their completeness in
+    `sort_language` (the same columns for every kind, so that kinds combine with `union()`); with `incomplete_in`,
+    only records missing a field in one of those languages."""
+    queryset = kind.model.objects.order_by()
+    if incomplete_in:
+        queryset = queryset.filter(incomplete_q(kind, incomplete_in))
+    return queryset.annotate(
         record_kind=Value(kind.key, output_field=models.CharField()),
         record_label=label_expression(kind, label_language),
-        expected=expected,
-        **{f"missing_{language}": missing[language] for language in languages},
-        ratio=ratio,
-    )
-    if incomplete_in:
-        queryset = queryset.filter(reduce(or_, (Q(**{f"missing_{language}__gt": 0}) for language in incomplete_in)))
-    return queryset.values(
-        "pk", "record_kind", "record_label", "expected", *(f"missing_{language}" for language in languages), "ratio"
-    )
+        ratio=completeness_ratio(kind, sort_language),
+    ).values("pk", "record_kind", "record_label", "ratio")
+
+
+def completeness_records(
+    kinds: list[Kind],
+    *,
+    label_language: str,
+    sort_language: str,
+    by_record: bool = False,
+    descending: bool = False,
+    incomplete_in: tuple[str, ...] = (),
+) -> models.QuerySet:
+    """Records of `kinds` in one sorted queryset of `completeness_values` rows: by completeness in `sort_language`
+    (least complete first unless `descending`), or `by_record` label; ties by label, kind and id."""
+    parts = [
+        completeness_values(
+            kind, label_language=label_language, sort_language=sort_language, incomplete_in=incomplete_in
+        )
+        for kind in kinds
+    ]
+    records = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sign = "-" if descending else ""
+    if by_record:
+        return records.order_by(f"{sign}record_label", "record_kind", "pk")
+    return records.order_by(f"{sign}ratio", "record_label", "record_kind", "pk")
+
+
+def completeness_count(kinds: list[Kind], *, incomplete_in: tuple[str, ...] = ()) -> int:
+    """How many records `completeness_records` lists, without computing their completeness."""
+    parts = [
+        kind.model.objects.order_by().filter(incomplete_q(kind, incomplete_in) if incomplete_in else Q()).values("pk")
+        for kind in kinds
+    ]
+    return parts[0].union(*parts[1:], all=True).count() if len(parts) > 1 else parts[0].count()
 
 
 # In Python, for the records on a page ---------------------------------------------------------------------------

@@ -74,9 +74,15 @@ def _summary(kind, record):
     }
 
 
-def _database_counts(kind, pk):
-    values = completeness_values(kind, label_language="en", sort_language="fr").get(pk=pk)
-    return values["expected"], values["missing_en"], values["missing_fr"], values["missing_es"]
+def _database_ratios(kind, record):
+    """Completeness per language as the database sorts by it, and as the page shows it."""
+    python = record_completeness(kind, record, _rows(kind, record))
+    database = {
+        language: completeness_values(kind, label_language="en", sort_language=language).get(pk=record.pk)["ratio"]
+        for language in python
+    }
+    shown = {language: value.filled / value.expected if value.expected else 1.0 for language, value in python.items()}
+    return database, shown
 
 
 def test_publication_completeness_names_missing_fields_and_headings(publication):
@@ -98,7 +104,9 @@ def test_publication_completeness_names_missing_fields_and_headings(publication)
 
 
 def test_publication_completeness_in_the_database_matches(publication):
-    assert _database_counts(KINDS["publication"], publication.pk) == (5, 1, 2, 4)
+    database, shown = _database_ratios(KINDS["publication"], publication)
+    assert database == pytest.approx(shown)
+    assert database == pytest.approx({"en": 0.8, "fr": 0.6, "es": 0.2})
 
 
 def test_workshop_completeness_counts_agenda_items(workshop):
@@ -119,7 +127,9 @@ def test_workshop_completeness_counts_agenda_items(workshop):
             ],
         ),
     }
-    assert _database_counts(KINDS["workshop"], workshop.pk) == (6, 0, 4, 6)
+    database, shown = _database_ratios(KINDS["workshop"], workshop)
+    assert database == pytest.approx(shown)
+    assert database == pytest.approx({"en": 1.0, "fr": 2 / 6, "es": 0.0})
 
 
 def test_topic_and_series_completeness():
@@ -132,9 +142,9 @@ def test_topic_and_series_completeness():
         "fr": (2, 50, ["Description"]),
         "es": (2, 0, ["Name", "Description"]),
     }
-    assert _database_counts(KINDS["topic"], topic.pk) == (2, 0, 1, 2)
+    assert _database_ratios(KINDS["topic"], topic)[0] == pytest.approx({"en": 1.0, "fr": 0.5, "es": 0.0})
     assert _summary(KINDS["series"], series) == {"en": (1, 100, []), "fr": (1, 100, []), "es": (1, 100, [])}
-    assert _database_counts(KINDS["series"], series.pk) == (1, 0, 0, 0)
+    assert _database_ratios(KINDS["series"], series)[0] == pytest.approx({"en": 1.0, "fr": 1.0, "es": 1.0})
 
 
 def test_record_with_nothing_to_translate_is_complete():
