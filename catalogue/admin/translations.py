@@ -110,7 +110,8 @@ class TranslationDashboardView(TemplateView):
         working = roles.working_languages(request.user)
         languages = working + [code for code in content_languages() if code not in working]
         form = DashboardForm(request.GET, kinds=kinds, languages=languages)
-        choices = form.cleaned_data if form.is_valid() else {}
+        form.is_valid()
+        choices = form.cleaned_data  # the valid ones: a stale sort order does not drop the filters
         if choices.get("kind"):
             kinds = [KINDS[choices["kind"]]]
         columns = [choices["language"]] if choices.get("language") else languages

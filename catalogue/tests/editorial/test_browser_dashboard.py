@@ -32,6 +32,8 @@ def test_french_translator_reaches_a_missing_heading_from_the_dashboard(
     log_in(create_staff("francoise", EDITOR, languages=["fr"]))
 
     page.goto("/admin/")
+    screenshot(page, "translation-dashboard-admin-index")
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Translation dashboard").click()
 
     expect(page.locator("h1")).to_have_text("Translation dashboard")

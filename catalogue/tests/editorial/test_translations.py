@@ -322,6 +322,15 @@ def test_dashboard_filters_by_kind_language_and_incomplete(client, boss, publica
     ]
 
 
+def test_dashboard_ignores_an_unknown_parameter_but_keeps_the_others(client, boss, publication):
+    TopicFactory(name_en="Health", name_fr="Santé", name_es="Salud")
+
+    header, rows = _table(client.get(DASHBOARD, {"kind": "topic", "o": "de", "language": "xx"}))
+
+    assert header == ["Kind", "Record", "English", "French", "Spanish"]
+    assert rows == [["Topic", "Health", "100%", "100%", "100%"]]
+
+
 def test_dashboard_paginates(client, boss):
     Topic.objects.bulk_create(
         Topic(name_en=f"Topic {n:03}", name_fr="", name_es="", slug=f"topic-{n}") for n in range(PAGE_SIZE + 3)
