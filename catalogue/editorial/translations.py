@@ -2,14 +2,15 @@
 
 The fields are modeltranslation's (catalogue/translation.py): a publication's own fields and the title of each of
 its table-of-contents entries, a workshop's fields and each agenda item's, a topic's and a series'. Editions have
-no translated text (each edition is itself in one language), so they add nothing here.
+no translated text (each edition is itself in one language), so they add nothing here; speakers' translated
+position and affiliation belong to people, not catalogue records, and are left to the speakers' list.
 
 A field is expected in every content language as soon as it is filled in one of them: an English title asks for a
 French and a Spanish one, but a subtitle empty in every language is not missing anywhere.
 
-Two readings of the same rule: query expressions (`completeness_values`, `missing_translation_q`) that filter and
-sort whole tables in the database, and `record_completeness` which names the missing fields of the few records on
-a page, with their rows already loaded.
+Two readings of the same rule: query expressions (`completeness_records`, `completeness_count`,
+`missing_translation_q`) that filter, count and sort whole tables in the database, and `record_completeness`,
+which names the missing fields of the few records on a page (`page_completeness` loads them, with their rows).
 """
 
 import math
@@ -177,18 +178,18 @@ def incomplete_q(kind: Kind, languages: tuple[str, ...]) -> Q:
 
 
 def completeness_values(
-    kind: Kind, *, label_language: str, sort_language: str, incomplete_in: tuple[str, ...] = ()
+    kind: Kind, *, label_language: str, sort_language: str | None, incomplete_in: tuple[str, ...] = ()
 ) -> models.QuerySet:
     """Records of `kind` as rows of values: pk, record_kind, record_label and `ratio`, their completeness in
-    `sort_language` (the same columns for every kind, so that kinds combine with `union()`); with `incomplete_in`,
-    only records missing a field in one of those languages."""
+    `sort_language` (not computed without one); the same columns for every kind, so that kinds combine with
+    `union()`. With `incomplete_in`, only records missing a field in one of those languages."""
     queryset = kind.model.objects.order_by()
     if incomplete_in:
         queryset = queryset.filter(incomplete_q(kind, incomplete_in))
     return queryset.annotate(
         record_kind=Value(kind.key, output_field=models.CharField()),
         record_label=label_expression(kind, label_language),
-        ratio=completeness_ratio(kind, sort_language),
+        ratio=completeness_ratio(kind, sort_language) if sort_language else Value(1.0, output_field=FloatField()),
     ).values("pk", "record_kind", "record_label", "ratio")
 
 
@@ -205,7 +206,10 @@ def completeness_records(
     (least complete first unless `descending`), or `by_record` label; ties by label, kind and id."""
     parts = [
         completeness_values(
-            kind, label_language=label_language, sort_language=sort_language, incomplete_in=incomplete_in
+            kind,
+            label_language=label_language,
+            sort_language=None if by_record else sort_language,
+            incomplete_in=incomplete_in,
         )
         for kind in kinds
     ]
