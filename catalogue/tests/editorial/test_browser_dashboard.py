@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from catalogue.editorial.roles import EDITOR
-from catalogue.tests.factories import PublicationFactory, TocEntryFactory, TopicFactory, create_staff
+from catalogue.tests.factories import (
+    AgendaItemFactory,
+    PublicationFactory,
+    TocEntryFactory,
+    TopicFactory,
+    WorkshopFactory,
+    create_staff,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -60,4 +67,37 @@ def test_french_translator_reaches_a_missing_heading_from_the_dashboard(
     expect(page.locator("#id_toc_entries-9-title_en")).to_be_hidden()  # the French tab is the one open
     field.fill("Chapitre 10")
     screenshot(page, "translation-dashboard-target")
+    assert external_requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_agenda_description_opens_in_its_language_tab(page, live_server, log_in, external_requests):
+    workshop = WorkshopFactory(
+        title_en="Health workshop",
+        title_fr="Atelier santé",
+        title_es="Taller de salud",
+        city_en="Geneva",
+        city_fr="Genève",
+        city_es="Ginebra",
+        publication=None,
+    )
+    AgendaItemFactory(workshop=workshop, position=1, title_en="Opening", title_fr="Ouverture", title_es="Apertura")
+    AgendaItemFactory(
+        workshop=workshop,
+        position=2,
+        title_en="Panel",
+        title_fr="Table ronde",
+        title_es="Mesa redonda",
+        description_en="Three speakers.",
+        description_es="Tres ponentes.",
+    )
+    log_in(create_staff("francoise", EDITOR, languages=["fr"]))
+
+    page.goto("/admin/translations/?kind=workshop")
+    page.locator("td[data-language='fr']").get_by_role("link", name="Agenda item 2: description").click()
+
+    field = page.locator("#id_agenda_items-1-description_fr")
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    expect(page.locator("#id_agenda_items-1-description_es")).to_be_hidden()
     assert external_requests == []
