@@ -7,7 +7,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from catalogue.admin.translations import translation_dashboard
+
 urlpatterns = [
+    # Before the admin's own URLs, which would answer any other /admin/… path.
+    path("admin/translations/", translation_dashboard, name="admin-translation-dashboard"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

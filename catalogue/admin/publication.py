@@ -11,6 +11,7 @@ from .filters import EditionLanguageFilter
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .roles import TranslatorRulesMixin
+from .translations import TARGET_SCRIPT, MissingTranslationFilter
 from .workflow import StateFilter, WorkflowAdminMixin
 
 
@@ -61,7 +62,14 @@ class PublicationAdmin(
 ):
     list_display = ["number", "title", "series", "year", "state_badge", "publish_date", "languages"]
     list_display_links = ["number", "title"]
-    list_filter = ["series", "year", StateFilter, EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "series",
+        "year",
+        StateFilter,
+        EditionLanguageFilter,
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        MissingTranslationFilter,
+    ]
     search_fields = [
         "title_en",
         "title_fr",
@@ -102,6 +110,9 @@ class PublicationAdmin(
         ),
         (_("Cover"), {"fields": ["cover_image", "cover_alt"]}),
     ]
+
+    class Media:
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("editions")

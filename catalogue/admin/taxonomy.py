@@ -9,6 +9,7 @@ from catalogue.models import Series, SeriesIssn, Topic
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .roles import TranslatorRulesMixin
+from .translations import TARGET_SCRIPT, MissingTranslationFilter
 
 
 class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
@@ -19,10 +20,14 @@ class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
 @admin.register(Series)
 class SeriesAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "slug", "issn_list"]
+    list_filter = [MissingTranslationFilter]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
     issn_search_paths = ("issns__issn",)
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [SeriesIssnInline]
+
+    class Media:
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("issns")
@@ -36,7 +41,10 @@ class SeriesAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, Identifier
 class TopicAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter), MissingTranslationFilter]
     search_fields = ["name_en", "name_fr", "name_es", "slug"]
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ["parent"]
+
+    class Media:
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab

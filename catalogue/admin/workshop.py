@@ -11,6 +11,7 @@ from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
 from .roles import TranslatorRulesMixin
+from .translations import TARGET_SCRIPT, MissingTranslationFilter
 from .workflow import StateFilter, WorkflowAdminMixin
 
 
@@ -45,6 +46,7 @@ class WorkshopAdmin(HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, Inde
         ("publication__series", admin.RelatedOnlyFieldListFilter),
         "start_date",
         StateFilter,
+        MissingTranslationFilter,
     ]
     actions = ["submit_for_review", "return_to_draft", "publish_now", "withdraw"]
     search_fields = [
@@ -70,6 +72,9 @@ class WorkshopAdmin(HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, Inde
         (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
         (_("Publishing"), {"fields": [("status", "publish_date")]}),
     ]
+
+    class Media:
+        js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab
 
 
 class AgendaParticipationInline(TranslatorRulesMixin, admin.TabularInline):
