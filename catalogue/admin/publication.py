@@ -8,6 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from catalogue.models import Edition, Publication, TocEntry
 
 from .filters import EditionLanguageFilter
+from .concurrency import ConcurrencyMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 
 
@@ -48,7 +49,7 @@ class TocEntryInline(TranslationTabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+class PublicationAdmin(ConcurrencyMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["number", "title", "series", "year", "status", "publish_date", "languages"]
     list_display_links = ["number", "title"]
     list_filter = ["series", "year", "status", EditionLanguageFilter, ("topics", admin.RelatedOnlyFieldListFilter)]
@@ -101,7 +102,7 @@ class PublicationAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationA
 
 
 @admin.register(Edition)
-class EditionAdmin(IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
+class EditionAdmin(ConcurrencyMixin, IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
     list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]

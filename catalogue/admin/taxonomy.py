@@ -6,6 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from catalogue.models import Series, SeriesIssn, Topic
 
+from .concurrency import ConcurrencyMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 
 
@@ -15,7 +16,7 @@ class SeriesIssnInline(admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+class SeriesAdmin(ConcurrencyMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "short_name", "slug", "issn_list"]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
     issn_search_paths = ("issns__issn",)
@@ -31,7 +32,7 @@ class SeriesAdmin(IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin)
 
 
 @admin.register(Topic)
-class TopicAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class TopicAdmin(ConcurrencyMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]

@@ -7,11 +7,12 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
+from .concurrency import ConcurrencyMixin
 from .mixins import IndexOnceMixin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class SpeakerAdmin(ConcurrencyMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -34,7 +35,7 @@ class AgendaItemInline(TranslationStackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class WorkshopAdmin(ConcurrencyMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
@@ -78,7 +79,7 @@ class AgendaParticipationInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
+class AgendaItemAdmin(ConcurrencyMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
