@@ -7,8 +7,8 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from catalogue.models import Edition, Publication, TocEntry
 
-from .filters import EditionLanguageFilter
 from .concurrency import ConcurrencyMixin
+from .filters import EditionLanguageFilter
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 
 

@@ -300,6 +300,7 @@ def test_row_you_deleted_after_the_other_changed_it_is_refused(alice, bob):
     response = save(alice, publication, alices_form, **{"toc_entries-0-DELETE": "on"})
 
     errors, rows = refusal(response)
+    assert errors == [conflict_message("bob", publication)]
     assert rows == [("Table of contents entry 1", "changed", "deleted")]
     assert TocEntry.objects.filter(pk=entry.pk).exists()
 
