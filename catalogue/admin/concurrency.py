@@ -26,6 +26,7 @@ from catalogue.editorial import concurrency
 
 TOKEN_FIELD = "_concurrency_snapshot"
 _REFUSAL = "_catalogue_concurrency_refusal"  # request attribute: why the save was refused
+_DROPPED = "_catalogue_concurrency_dropped"  # request attribute: rows deleted by others were dropped once
 
 
 @dataclass
@@ -36,6 +37,14 @@ class ConflictReport:
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     in_form_errors: bool = True  # the message is the form's own error (else the template shows it)
     token: str | None = None  # what the refused form carries (None: the current state)
+
+
+class _DropRows(Exception):
+    """Rows someone else deleted, untouched in this form: submit it again with them marked for deletion."""
+
+    def __init__(self, data):
+        super().__init__()
+        self.data = data
 
 
 class _Refused(Exception):
@@ -58,6 +67,10 @@ class ConcurrencyMixin:
         except _Refused as refused:  # the save was rolled back: show the form again, refused, input kept
             setattr(request, _REFUSAL, refused.report)
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except _DropRows as drop:  # nothing was saved: the form failed only on rows deleted meanwhile
+            request.POST = drop.data
+            setattr(request, _DROPPED, True)
+            return self.changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
@@ -87,7 +100,7 @@ class ConcurrencyMixin:
             if submitted and refusal is None:
                 # Sent back for another reason: still compare with what the form was first opened on.
                 context["concurrency_token"] = submitted
-                refusal = _deleted_rows_report(submitted, obj, formsets)
+                refusal = self._deleted_rows(request, submitted, obj, context["adminform"].form, formsets)
             elif refusal is not None and refusal.token:
                 context["concurrency_token"] = refusal.token
             else:
@@ -95,6 +108,37 @@ class ConcurrencyMixin:
                 context["concurrency_token"] = concurrency.sign(snapshot, key=_key(obj))
             context["concurrency_report"] = refusal
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _deleted_rows(self, request, token, obj, form, formsets) -> ConflictReport | None:
+        """Rows the form still has that someone deleted since it was opened (the formset refuses them). If you
+        did not change them and nothing else is wrong, the form is taken again with them deleted; otherwise the
+        refusal says what happened."""
+        base = concurrency.unsign(token, key=_key(obj))
+        if base is None:
+            return None
+        gone = {
+            (prefix, key): row_form
+            for (prefix, key), (_index, _formset, row_form) in _row_forms(formsets).items()
+            if key in base["rows"].get(prefix, {}) and row_form.instance.pk is None
+        }
+        if not gone:
+            return None
+        untouched = all(
+            concurrency.unchanged(base["rows"][prefix][key], _submitted_row(_formset_of(formsets, prefix), row_form))
+            for (prefix, key), row_form in gone.items()
+        )
+        if untouched and not getattr(request, _DROPPED, False) and _fails_only_on(form, formsets, gone.values()):
+            data = request.POST.copy()
+            for row_form in gone.values():
+                data[row_form.add_prefix(DELETION_FIELD_NAME)] = "on"
+            raise _DropRows(data)
+        labels = _Labels(None, formsets)
+        message = _(
+            "%(changes)s deleted rows that your form still has. Tick “Delete” on them to accept, or add them "
+            "again as new rows."
+        ) % {"changes": _changes_since(obj, concurrency.issued_at(base))}
+        rows = [(labels.label(path), _("deleted"), _("kept in your form")) for path in gone]
+        return ConflictReport(message, rows, in_form_errors=False)
 
     def _lock(self, object_id, from_field) -> None:
         """Serialise saves of one record (PostgreSQL): the second waits, then reads what the first saved."""
@@ -135,6 +179,9 @@ class ConcurrencyMixin:
         message = _("Merged with the changes %(changes)s saved after you opened this form.") % {"changes": changes}
         if kept:
             message += " " + _("Kept from their version: %(fields)s.") % {"fields": kept}
+        if outcome.deleted_by_them:
+            deleted = ", ".join(labels.label(path) for path in outcome.deleted_by_them)
+            message += " " + _("Rows they deleted: %(rows)s.") % {"rows": deleted}
         self.message_user(request, message, messages.WARNING)
 
 
@@ -152,8 +199,12 @@ def _invalid_snapshot_message() -> str:
 
 def _record_fields(form, exclude: tuple[str, ...] = ()) -> list[str]:
     """The form's fields that are fields of its model (translated ones per language, e.g. title_fr)."""
-    model_fields = {model_field.name for model_field in form._meta.model._meta.get_fields()}
-    return [name for name in form.fields if name in form.initial and name in model_fields and name not in exclude]
+    model_fields = {
+        model_field.name
+        for model_field in form._meta.model._meta.get_fields()
+        if getattr(model_field, "editable", False) and not getattr(model_field, "primary_key", False)
+    }
+    return [name for name in form.fields if name in model_fields and name not in exclude]
 
 
 def _row_fields(formset, form) -> list[str]:
@@ -192,7 +243,7 @@ def _mine(form, formsets) -> dict:
             if formset.can_delete and cleaned.get(DELETION_FIELD_NAME):
                 prefix_rows[key] = None
             else:
-                prefix_rows[key] = {name: cleaned[name] for name in _row_fields(formset, row_form) if name in cleaned}
+                prefix_rows[key] = _submitted_row(formset, row_form)
         rows[formset.prefix] = prefix_rows
     fields = {name: form.cleaned_data[name] for name in _record_fields(form) if name in form.cleaned_data}
     return concurrency.snapshot(fields, rows)
@@ -247,26 +298,30 @@ def _changes_since(obj: Model, since: datetime.datetime | None) -> str:
     )
 
 
-def _deleted_rows_report(token: str, obj: Model, formsets) -> ConflictReport | None:
-    """Rows the form still has that someone deleted since it was opened (the formset refuses them)."""
-    base = concurrency.unsign(token, key=_key(obj))
-    if base is None:
-        return None
-    labels = _Labels(None, formsets)
-    paths = [
-        (prefix, key)
-        for (prefix, key), (_index, _formset, row_form) in _row_forms(formsets).items()
-        if key in base["rows"].get(prefix, {}) and row_form.instance.pk is None
-    ]
-    if not paths:
-        return None
-    message = _(
-        "%(changes)s deleted rows that your form still has. Tick “Delete” on them to accept, or add them again "
-        "as new rows."
-    ) % {"changes": _changes_since(obj, concurrency.issued_at(base))}
-    return ConflictReport(
-        message, [(labels.label(path), _("deleted"), _("kept in your form")) for path in paths], in_form_errors=False
-    )
+def _formset_of(formsets, prefix: str):
+    return next(formset for formset in formsets if formset.prefix == prefix)
+
+
+def _submitted_row(formset, row_form) -> dict:
+    cleaned = getattr(row_form, "cleaned_data", {})
+    return {name: cleaned[name] for name in _row_fields(formset, row_form) if name in cleaned}
+
+
+def _fails_only_on(form, formsets, gone_forms) -> bool:
+    """Whether the only errors are the unknown keys of rows deleted meanwhile, and those rows may be deleted."""
+    gone_forms = list(gone_forms)
+    if form.errors:
+        return False
+    for formset in formsets:
+        if formset.non_form_errors():
+            return False
+        for row_form in formset.forms:
+            if row_form in gone_forms:
+                if not formset.can_delete or set(row_form.errors) - {formset.model._meta.pk.name}:
+                    return False
+            elif row_form.errors:
+                return False
+    return True
 
 
 class _Labels:

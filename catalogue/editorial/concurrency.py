@@ -92,6 +92,7 @@ class Conflict:
 class Reconciliation:
     conflicts: list[Conflict] = field(default_factory=list)
     keep_theirs: list[Path] = field(default_factory=list)  # changed by them only: their value must stay
+    deleted_by_them: list[Path] = field(default_factory=list)  # rows of the form that no longer exist
     changed_by_others: bool = False  # base and current differ at all
 
     @property
@@ -115,12 +116,13 @@ def _fields(base: dict, current: dict, mine: dict, prefix: Path) -> tuple[list[C
     return sorted(conflicts, key=lambda c: c.path), sorted(keep_theirs), changed
 
 
-def _rows(prefix: str, base: dict, current: dict, mine: dict) -> tuple[list[Conflict], list[Path], bool]:
-    conflicts, keep_theirs = [], []
+def _rows(prefix: str, base: dict, current: dict, mine: dict) -> tuple[list[Conflict], list[Path], list[Path], bool]:
+    conflicts, keep_theirs, deleted = [], [], []
     changed = base.keys() != current.keys()
     for pk in sorted(base.keys() & mine.keys(), key=str):
         base_row, mine_row = base[pk], mine[pk]
         if pk not in current:  # they deleted it
+            deleted.append((prefix, pk))
             if mine_row is not None and _changed(base_row, mine_row):
                 conflicts.append(Conflict((prefix, pk), None, mine_row))
         elif mine_row is None:  # you deleted it
@@ -134,7 +136,7 @@ def _rows(prefix: str, base: dict, current: dict, mine: dict) -> tuple[list[Conf
             changed |= row_changed
     for pk in base.keys() & current.keys() - mine.keys():
         changed |= _changed(base[pk], current[pk])
-    return conflicts, keep_theirs, changed
+    return conflicts, keep_theirs, deleted, changed
 
 
 def _changed(before: dict, after: dict) -> bool:
@@ -144,15 +146,24 @@ def _changed(before: dict, after: dict) -> bool:
 def reconcile(base: dict, current: dict, mine: dict) -> Reconciliation:
     """Compare what the form was opened on (base), the database now (current) and what was submitted (mine)."""
     conflicts, keep_theirs, changed = _fields(base["fields"], current["fields"], mine["fields"], ())
+    deleted = []
     base_rows, current_rows, mine_rows = base.get("rows", {}), current.get("rows", {}), mine.get("rows", {})
     for prefix in sorted(base_rows.keys() & current_rows.keys()):
-        row_conflicts, row_keep, row_changed = _rows(
+        row_conflicts, row_keep, row_deleted, row_changed = _rows(
             prefix, base_rows[prefix], current_rows[prefix], mine_rows.get(prefix, {})
         )
         conflicts += row_conflicts
         keep_theirs += row_keep
+        deleted += row_deleted
         changed |= row_changed
-    return Reconciliation(conflicts=conflicts, keep_theirs=keep_theirs, changed_by_others=changed)
+    return Reconciliation(
+        conflicts=conflicts, keep_theirs=keep_theirs, deleted_by_them=deleted, changed_by_others=changed
+    )
+
+
+def unchanged(base_row: dict, mine_row: dict) -> bool:
+    """Whether a row as submitted still has the values it was opened with (fields not submitted are ignored)."""
+    return not _changed(base_row, {name: plain(value) for name, value in mine_row.items()})
 
 
 def acknowledged(base: dict, current: dict, outcome: Reconciliation) -> dict:

@@ -267,13 +267,32 @@ def test_rows_added_by_the_other_are_kept_and_yours_saved(alice, bob):
     ]
 
 
-def test_row_deleted_by_the_other_is_explained_and_deleting_it_saves(alice, bob):
+def test_row_deleted_by_the_other_and_untouched_by_you_stays_deleted(alice, bob):
+    publication = PublicationFactory()
+    TocEntryFactory(publication=publication, position=1, title_en="Opening")
+    kept = TocEntryFactory(publication=publication, position=2, title_en="Chapter")
+    alices_form = open_form(alice, publication)
+    assert save(bob, publication, open_form(bob, publication), **{"toc_entries-0-DELETE": "on"}).status_code == 302
+
+    response = save(alice, publication, alices_form, **{"title_en": "Alice's title", "toc_entries-1-page": "9"})
+
+    assert response.status_code == 302
+    publication.refresh_from_db()
+    assert publication.title_en == "Alice's title"
+    assert list(publication.toc_entries.values_list("pk", "page")) == [(kept.pk, 9)]
+    assert messages_of(alice.get(change_url(publication)))[0] == (
+        f"Merged with the changes bob at {logged_time('bob', publication)} saved after you opened this form. "
+        "Rows they deleted: Table of contents entry 1."
+    )
+
+
+def test_row_deleted_by_the_other_and_edited_by_you_is_explained_and_deleting_it_saves(alice, bob):
     publication = PublicationFactory()
     entry = TocEntryFactory(publication=publication, position=1, title_en="Opening")
     alices_form = open_form(alice, publication)
     assert save(bob, publication, open_form(bob, publication), **{"toc_entries-0-DELETE": "on"}).status_code == 302
 
-    response = save(alice, publication, alices_form, title_en="Alice's title")
+    response = save(alice, publication, alices_form, **{"toc_entries-0-title_en": "Alice's opening"})
 
     assert response.status_code == 200
     report = response.context["concurrency_report"]
@@ -282,13 +301,17 @@ def test_row_deleted_by_the_other_is_explained_and_deleting_it_saves(alice, bob)
         "Tick “Delete” on them to accept, or add them again as new rows."
     )
     assert report.rows == [("Table of contents entry 1", "deleted", "kept in your form")]
+    assert response.context["inline_admin_formsets"][1].formset.forms[0]["title_en"].value() == "Alice's opening"
     assert not TocEntry.objects.filter(pk=entry.pk).exists()
 
-    response = save(alice, publication, form_values(response), **{"toc_entries-0-DELETE": "on"})
+    response = save(
+        alice, publication, form_values(response), title_en="Alice's title", **{"toc_entries-0-DELETE": "on"}
+    )
 
     assert response.status_code == 302
     publication.refresh_from_db()
     assert publication.title_en == "Alice's title"
+    assert publication.toc_entries.count() == 0
 
 
 def test_row_you_deleted_after_the_other_changed_it_is_refused(alice, bob):
