@@ -21,6 +21,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from catalogue.editorial import concurrency
 
@@ -136,8 +137,15 @@ class ConcurrencyMixin:
         message = _(
             "%(changes)s deleted rows that your form still has. Tick “Delete” on them to accept, or add them "
             "again as new rows."
-        ) % {"changes": _changes_since(obj, concurrency.issued_at(base))}
-        rows = [(labels.label(path), _("deleted"), _("kept in your form")) for path in gone]
+        ) % {"changes": _changes_since(obj, concurrency.issued_at(base), opening=True)}
+        rows = [
+            (
+                labels.label(path),
+                pgettext("conflict report", "deleted"),
+                pgettext("conflict report", "kept in your form"),
+            )
+            for path in gone
+        ]
         return ConflictReport(message, rows, in_form_errors=False)
 
     def _lock(self, object_id, from_field) -> None:
@@ -163,18 +171,18 @@ class ConcurrencyMixin:
         outcome = concurrency.reconcile(base, current, _mine(form, formsets))
         if not outcome.changed_by_others:
             return
-        changes = _changes_since(form.instance, concurrency.issued_at(base))
         labels = _Labels(form, formsets)
         if outcome.conflicts:
             message = _(
                 "%(changes)s saved this record after you opened it, and changed some of the fields you changed. "
                 "Nothing was saved. Their values are shown beside yours below and the form keeps your input: "
                 "check it, then save again to keep what the form shows."
-            ) % {"changes": changes}
+            ) % {"changes": _changes_since(form.instance, concurrency.issued_at(base), opening=True)}
             rows = [labels.conflict_row(conflict) for conflict in outcome.conflicts]
             token = concurrency.sign(concurrency.acknowledged(base, current, outcome), key=_key(form.instance))
             raise _Refused(ConflictReport(message, rows, token=token))
         _keep_theirs(form, formsets, outcome.keep_theirs)
+        changes = _changes_since(form.instance, concurrency.issued_at(base))
         kept = ", ".join(labels.label(path) for path in outcome.keep_theirs)
         message = _("Merged with the changes %(changes)s saved after you opened this form.") % {"changes": changes}
         if kept:
@@ -276,8 +284,9 @@ def _keep_theirs(form, formsets, paths) -> None:
         form.instance.save(update_fields=record_attnames)
 
 
-def _changes_since(obj: Model, since: datetime.datetime | None) -> str:
-    """Who saved the record after `since` and when, from the admin's log: "bob at 3 Dec 2026, 12:05"."""
+def _changes_since(obj: Model, since: datetime.datetime | None, *, opening: bool = False) -> str:
+    """Who saved the record after `since` and when, from the admin's log: "bob at 3 Dec 2026, 12:05" (someone
+    else if the log does not say: a change made outside the admin; capitalised to open a sentence)."""
     entries = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
     ).select_related("user")
@@ -287,7 +296,7 @@ def _changes_since(obj: Model, since: datetime.datetime | None) -> str:
     for entry in entries.order_by("action_time"):
         latest[entry.user_id] = entry
     if not latest:
-        return _("Someone else")
+        return _("Someone else") if opening else _("someone else")
     return ", ".join(
         _("%(user)s at %(time)s")
         % {
@@ -343,8 +352,16 @@ class _Labels:
     def conflict_row(self, conflict: concurrency.Conflict) -> tuple[str, str, str]:
         path = conflict.path
         if len(path) == 2:
-            theirs = _("deleted") if conflict.theirs is None else _("changed")
-            mine = _("deleted") if conflict.mine is None else _("changed")
+            theirs = (
+                pgettext("conflict report", "deleted")
+                if conflict.theirs is None
+                else pgettext("conflict report", "changed")
+            )
+            mine = (
+                pgettext("conflict report", "deleted")
+                if conflict.mine is None
+                else pgettext("conflict report", "changed")
+            )
             return self.label(path), theirs, mine
         target = self.form if len(path) == 1 else self.rows[tuple(path[:2])][2]
         model_field = target.instance._meta.get_field(path[-1])
@@ -358,7 +375,7 @@ class _Labels:
 def display(model_field, value) -> str:
     """A model or form value as staff read it: choice labels, related records by name, local times."""
     if value is None or value == "" or (model_field.many_to_many and not list(value)):
-        return _("(empty)")
+        return pgettext("conflict report", "(empty)")
     if model_field.is_relation:
         related = model_field.related_model._base_manager
         values = list(value) if model_field.many_to_many else [value]
@@ -368,7 +385,7 @@ def display(model_field, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(concurrency.plain(value), value))
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return pgettext("conflict report", "yes") if value else pgettext("conflict report", "no")
     if isinstance(value, datetime.datetime):
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     return str(formats.localize(value))

@@ -159,6 +159,18 @@ def test_a_third_save_after_a_conflict_is_caught_again(alice, bob):
     assert publication.title_en == "Bob's second title"
 
 
+def test_change_made_outside_the_admin_is_caught_too(alice):
+    publication = PublicationFactory(title_en="Original")
+    alices_form = open_form(alice, publication)
+    Publication.objects.filter(pk=publication.pk).update(title_en="Imported title")
+
+    response = save(alice, publication, alices_form, title_en="Alice's title")
+
+    errors, rows = refusal(response)
+    assert errors[0].startswith("Someone else saved this record after you opened it")
+    assert rows == [("Title [en]", "Imported title", "Alice's title")]
+
+
 def test_same_value_saved_by_both_is_no_conflict(alice, bob):
     publication = PublicationFactory(title_en="Original")
     alices_form = open_form(alice, publication)
