@@ -1,8 +1,11 @@
 """Optimistic concurrency in the admin: a form opened before someone else's save never silently overwrites it."""
 
+import threading
+
 import lxml.html
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -410,3 +413,47 @@ def test_stale_save_is_refused_on_every_catalogue_admin(alice, bob, model):
     assert [(theirs, mine) for _label, theirs, mine in rows] == [("101", "202")]
     obj.refresh_from_db()
     assert str(getattr(obj, field)) == "101"
+
+
+# Two saves at the same moment (PostgreSQL locks the record for the save)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_are_serialised_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time by itself")
+    publication = PublicationFactory(title_en="Original")
+    alice = staff_client("alice")
+    alices_form = open_form(alice, publication)
+    locked, release, responses = threading.Event(), threading.Event(), []
+
+    def bob_saving():  # a save in progress: the record is locked and changed, not yet committed
+        try:
+            with transaction.atomic():
+                Publication.objects.select_for_update().get(pk=publication.pk)
+                Publication.objects.filter(pk=publication.pk).update(title_en="Bob's title")
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def alice_saving():
+        try:
+            responses.append(save(alice, publication, alices_form, title_en="Alice's title"))
+        finally:
+            connection.close()
+
+    bob, alices = threading.Thread(target=bob_saving), threading.Thread(target=alice_saving)
+    bob.start()
+    assert locked.wait(10)
+    alices.start()
+    alices.join(1)
+    assert alices.is_alive()  # waiting for Bob's save to end
+    release.set()
+    bob.join(10)
+    alices.join(10)
+
+    _errors, rows = refusal(responses[0])
+    assert rows == [("Title [en]", "Bob's title", "Alice's title")]
+    publication.refresh_from_db()
+    assert publication.title_en == "Bob's title"
