@@ -7,6 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from catalogue.models import Edition, Publication, TocEntry
 
+from .concurrency import ConcurrencyMixin
 from .filters import EditionLanguageFilter
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
@@ -53,6 +54,7 @@ class TocEntryInline(TranslatorRulesMixin, TranslationTabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
+    ConcurrencyMixin,
     HistoryMixin,
     WorkflowAdminMixin,
     TranslatorRulesMixin,
@@ -123,7 +125,9 @@ class PublicationAdmin(
 
 
 @admin.register(Edition)
-class EditionAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin):
+class EditionAdmin(
+    ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, admin.ModelAdmin
+):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
     list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]

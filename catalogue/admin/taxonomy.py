@@ -6,6 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from catalogue.models import Series, SeriesIssn, Topic
 
+from .concurrency import ConcurrencyMixin
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .roles import TranslatorRulesMixin
@@ -18,7 +19,9 @@ class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
 
 
 @admin.register(Series)
-class SeriesAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin):
+class SeriesAdmin(
+    ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, IdentifierSearchMixin, TabbedTranslationAdmin
+):
     list_display = ["name", "short_name", "slug", "issn_list"]
     list_filter = [MissingTranslationFilter]
     search_fields = ["name_en", "name_fr", "name_es", "short_name_en", "short_name_fr", "short_name_es", "issns__issn"]
@@ -38,7 +41,7 @@ class SeriesAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, Identifier
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class TopicAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter), MissingTranslationFilter]

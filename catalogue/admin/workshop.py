@@ -8,6 +8,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
 from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
+from .concurrency import ConcurrencyMixin
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
 from .roles import TranslatorRulesMixin
@@ -16,7 +17,7 @@ from .workflow import StateFilter, WorkflowAdminMixin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class SpeakerAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["name", "position", "affiliation"]
     search_fields = [
         "name",
@@ -39,7 +40,9 @@ class AgendaItemInline(TranslatorRulesMixin, AgendaPeopleInlineMixin, Translatio
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class WorkshopAdmin(
+    ConcurrencyMixin, HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin
+):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
@@ -90,7 +93,7 @@ class AgendaParticipationInline(TranslatorRulesMixin, admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
+class AgendaItemAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin):
     list_display = ["title", "workshop", "date", "start_time", "end_time", "kind"]
     list_filter = ["kind", ("workshop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_fr", "title_es", "speakers__name"]
