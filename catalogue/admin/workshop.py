@@ -7,7 +7,10 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
+from catalogue.editorial import ordering
+
 from .mixins import IndexOnceMixin
+from .ordering import OrderedInlineMixin
 
 
 @admin.register(Speaker)
@@ -26,11 +29,12 @@ class SpeakerAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class AgendaItemInline(TranslationStackedInline):
+class AgendaItemInline(OrderedInlineMixin, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     show_change_link = True
-    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+    ordering = ["position"]  # the order staff arrange, which breaks ties between sessions at the same time
+    fields = [("order", "kind"), ("date", "start_time", "end_time"), "title", "description"]
 
 
 @admin.register(Workshop)
@@ -86,6 +90,12 @@ class AgendaItemAdmin(IndexOnceMixin, TabbedTranslationAdmin):
     list_select_related = ["workshop"]
     inlines = [AgendaParticipationInline]
     fields = ["workshop", ("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+    readonly_fields = ["position"]  # ordered on the workshop's page
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.position = ordering.next_position(obj.workshop.agenda_items.all())
+        super().save_model(request, obj, form, change)
 
     def view_on_site(self, obj):
         return obj.workshop.get_absolute_url()

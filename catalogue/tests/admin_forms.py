@@ -40,7 +40,7 @@ def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dic
         "id": "",
         "language": "fr",
         "format": "pdf",
-        "position": "0",
+        "order": "",
         "isbn": "",
         "issn": "",
         "pages": "",
@@ -54,8 +54,8 @@ def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dic
         data.update({f"editions-{index}-{key}": value for key, value in {**edition_defaults, **edition}.items()})
     toc_defaults = {
         "id": "",
-        "position": "",
-        "parent": "",
+        "order": "",
+        "level": "0",
         "kind": "chapter",
         "title_fr": "",
         "title_es": "",
