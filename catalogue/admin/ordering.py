@@ -31,7 +31,7 @@ class OrderWidget(forms.HiddenInput):
 
 
 class OrderedInlineForm(forms.ModelForm):
-    order = forms.IntegerField(label=_("position"), required=False, min_value=1, widget=OrderWidget)
+    order = forms.IntegerField(label=_("position"), required=False, widget=OrderWidget)  # only compared
     position_field = "position"
 
     def __init__(self, *args, **kwargs):
