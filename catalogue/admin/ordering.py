@@ -6,10 +6,11 @@ position and any reordering saves. A table of contents also has a `level` per ro
 """
 
 from django import forms
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.editorial import ordering
+
+from .constraints import UniqueRowsFormSet
 
 ORDERING_FIELDS = {"order", "level"}
 
@@ -61,7 +62,7 @@ class TocEntryInlineForm(OrderedInlineForm):
             self.fields["level"].initial = 0 if self.instance.parent_id is None else 1
 
 
-class OrderedInlineFormSet(BaseInlineFormSet):
+class OrderedInlineFormSet(UniqueRowsFormSet):
     """Saves its rows at positions 1..n in the order shown, whatever positions they had."""
 
     nested = False  # True: rows have a level, and each row's parent follows from the order and levels

@@ -6,11 +6,13 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from catalogue.models import Series, SeriesIssn, Topic
 
+from .constraints import UniqueRowsFormSet
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 
 
 class SeriesIssnInline(admin.TabularInline):
     model = SeriesIssn
+    formset = UniqueRowsFormSet  # duplicate ISSNs typed differently are errors, not a database failure
     extra = 0
 
 

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from catalogue.editorial import ordering
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
-from catalogue.editorial import ordering
-
+from .constraints import UniqueRowsFormSet
 from .mixins import IndexOnceMixin
 from .ordering import OrderedInlineMixin
 
@@ -71,6 +71,7 @@ class WorkshopAdmin(IndexOnceMixin, TabbedTranslationAdmin):
 
 class AgendaParticipationInline(admin.TabularInline):
     model = AgendaParticipation
+    formset = UniqueRowsFormSet
     extra = 0
     verbose_name = _("person")  # "Add another person", not "Add another Participation"
     verbose_name_plural = _("people")

@@ -66,7 +66,10 @@ def rows_save_in_order(
             row
             for index, row in enumerate(rows, start=1)
             if row.pk is not None
-            and (getattr(row, field) != index or (parents is not None and row.parent_id != _pk(rows, parent_of(index - 1))))
+            and (
+                getattr(row, field) != index
+                or (parents is not None and row.parent_id != _pk(rows, parent_of(index - 1)))
+            )
         ]
         free = next_position(siblings, field=field)
         for offset, row in enumerate(moving):

@@ -368,7 +368,13 @@ def test_publication_add_saves_editions_and_contents_inline_with_canonical_isbn(
     data = publication_form(
         series,
         editions=[
-            {"language": "fr", "isbn": "978-92-9068-780-1", "pages": "144", "availability": "electronic-only", "order": "1"},
+            {
+                "language": "fr",
+                "isbn": "978-92-9068-780-1",
+                "pages": "144",
+                "availability": "electronic-only",
+                "order": "1",
+            },
             {"language": "en", "isbn": "92-9068-781-9", "order": "2"},
         ],
         toc=[

@@ -106,7 +106,9 @@ def toc(publication) -> list[tuple]:
     ],
 )
 def test_toc_reordering_in_one_save_renumbers_1_to_n(admin_client, publication, order, titles):
-    response = admin_client.post(publication_url(publication), toc_post(publication, existing(publication, order), initial=5))
+    response = admin_client.post(
+        publication_url(publication), toc_post(publication, existing(publication, order), initial=5)
+    )
 
     assert response.status_code == 302
     assert toc(publication) == [(position, f"Chapter {n}", None) for position, n in enumerate(titles, start=1)]
@@ -221,7 +223,9 @@ def test_empty_new_toc_row_numbered_by_the_script_is_not_saved(admin_client, pub
 
 
 def test_toc_change_message_names_the_moved_rows(admin_client, publication):
-    admin_client.post(publication_url(publication), toc_post(publication, existing(publication, [1, 2, 3, 5, 4]), initial=5))
+    admin_client.post(
+        publication_url(publication), toc_post(publication, existing(publication, [1, 2, 3, 5, 4]), initial=5)
+    )
 
     response = admin_client.get(reverse("admin:catalogue_publication_history", args=[publication.pk]))
 
@@ -294,7 +298,9 @@ def test_agenda_swap_move_add_and_delete_in_one_save(admin_client):
     )
 
     assert response.status_code == 302
-    assert list(AgendaItem.objects.filter(workshop=workshop).order_by("position").values_list("position", "title_en")) == [
+    assert list(
+        AgendaItem.objects.filter(workshop=workshop).order_by("position").values_list("position", "title_en")
+    ) == [
         (1, "Welcome"),
         (2, "Session 2"),
         (3, "Session 3"),
