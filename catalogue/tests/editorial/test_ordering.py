@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from catalogue.editorial.ordering import display_order, orphan_indexes, parent_indexes
 from catalogue.models import AgendaItem, TocEntry
-from catalogue.tests.admin_forms import management_form, publication_form
+from catalogue.tests.admin_forms import management_form, publication_form, workshop_form
 from catalogue.tests.factories import (
     AgendaItemFactory,
     EditionFactory,
@@ -258,32 +258,6 @@ def test_editions_reorder_in_one_save(admin_client):
     assert list(publication.editions.values_list("position", "language")) == [(1, "fr"), (2, "es"), (3, "en")]
 
 
-def workshop_post(workshop, rows: list[dict], *, initial: int) -> dict:
-    data = {
-        "title_en": workshop.title_en,
-        "title_fr": "",
-        "title_es": "",
-        "slug": workshop.slug,
-        "publication": str(workshop.publication_id),
-        "city_en": "Geneva",
-        "city_fr": "",
-        "city_es": "",
-        "country": "CH",
-        "start_date": "2018-10-08",
-        "end_date": "2018-10-09",
-        "time_zone": "Europe/Zurich",
-        "participants_count": "",
-        "panelists_count": "",
-        **{f"{name}_{lang}": "" for name in ("description", "venue") for lang in LANGUAGES},
-        **management_form("agenda_items", len(rows), initial),
-    }
-    defaults = {"id": "", "order": "", "kind": "panel", "date": "2018-10-08", "start_time": "", "end_time": ""}
-    defaults |= {f"{name}_{lang}": "" for name in ("title", "description") for lang in LANGUAGES}
-    for index, row in enumerate(rows):
-        data.update({f"agenda_items-{index}-{key}": value for key, value in {**defaults, **row}.items()})
-    return data
-
-
 def test_agenda_swap_move_add_and_delete_in_one_save(admin_client):
     workshop = WorkshopFactory()
     items = [AgendaItemFactory(workshop=workshop, position=n, title_en=f"Session {n}") for n in range(1, 6)]
@@ -294,7 +268,8 @@ def test_agenda_swap_move_add_and_delete_in_one_save(admin_client):
     rows.append({"order": "0", "title_en": "Welcome"})  # moved to the top
 
     response = admin_client.post(
-        reverse("admin:catalogue_workshop_change", args=[workshop.pk]), workshop_post(workshop, rows, initial=5)
+        reverse("admin:catalogue_workshop_change", args=[workshop.pk]),
+        workshop_form(workshop, agenda=rows, agenda_initial=5),
     )
 
     assert response.status_code == 302
