@@ -53,6 +53,7 @@ class TocEntryInlineForm(OrderedInlineForm):
         choices=[(0, _("Heading")), (1, _("Subheading"))],
         coerce=int,
         initial=0,
+        widget=forms.Select(attrs={"aria-label": _("level")}),  # a table cell has no label of its own
         help_text=_("A subheading belongs to the nearest heading above it."),
     )
 
