@@ -4,8 +4,15 @@ buttons and by drag and drop, moving a row with the keyboard; the public page sh
 import pytest
 
 from catalogue.editorial.roles import EDITOR
-from catalogue.models import TocEntry
-from catalogue.tests.factories import PublicationFactory, SeriesFactory, TocEntryFactory, create_staff
+from catalogue.models import AgendaItem, TocEntry
+from catalogue.tests.factories import (
+    AgendaItemFactory,
+    PublicationFactory,
+    SeriesFactory,
+    TocEntryFactory,
+    WorkshopFactory,
+    create_staff,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,6 +145,52 @@ def test_moving_the_last_row_first_with_the_keyboard(page, editor, publication):
         (5, "Chapter 4", None),
     ]
     assert public_toc(page, publication) == ["Chapter 5", "Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+
+
+def test_a_refused_save_keeps_the_new_order_and_the_typed_text(page, editor, publication):
+    open_publication(page, publication)
+    up = rows(page).nth(4).get_by_role("button", name="Move up").element_handle()  # the row, wherever it goes
+    for _ in range(4):
+        up.click()
+    rows(page).nth(0).locator("select[name$='-level']").select_option("1")  # no heading above it
+    rows(page).nth(0).locator("input[name$='-title_en']").fill("Chapter five, retitled")
+
+    page.locator("input[name=_continue]").click()
+
+    error = rows(page).nth(0).locator("td.field-level .errorlist")
+    assert error.inner_text() == "A subheading needs a heading above it: make a row above it a heading, or move it."
+    assert rows(page).locator("input[name$='-title_en']").evaluate_all("inputs => inputs.map(i => i.value)") == [
+        "Chapter five, retitled",
+        "Chapter 1",
+        "Chapter 2",
+        "Chapter 3",
+        "Chapter 4",
+    ]
+    assert toc(publication)[4] == (5, "Chapter 5", None)
+    rows(page).nth(0).locator("select[name$='-level']").select_option("0")
+    save(page)
+    assert [title for _position, title, _parent in toc(publication)] == [
+        "Chapter five, retitled",
+        "Chapter 1",
+        "Chapter 2",
+        "Chapter 3",
+        "Chapter 4",
+    ]
+
+
+def test_moving_an_agenda_item_up_on_the_workshop_page(page, editor):
+    workshop = WorkshopFactory()
+    for position in range(1, 4):
+        AgendaItemFactory(workshop=workshop, position=position, title_en=f"Session {position}")
+    page.goto(f"/admin/catalogue/workshop/{workshop.pk}/change/")
+    items = page.locator("#agenda_items-group div.inline-related:not(.empty-form)")
+
+    items.nth(2).get_by_role("button", name="Move up").click()
+    items.nth(0).get_by_role("button", name="Move down").click()
+    save(page)
+
+    titles = AgendaItem.objects.filter(workshop=workshop).order_by("position").values_list("position", "title_en")
+    assert list(titles) == [(1, "Session 3"), (2, "Session 1"), (3, "Session 2")]
 
 
 def test_ordering_controls_add_no_accessibility_violation_nor_external_request(

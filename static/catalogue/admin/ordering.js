@@ -121,7 +121,21 @@
             status.setAttribute("role", "status");
             group.append(status);
         }
-        rowsOf(group).forEach(setUp);
+        // A form sent back with errors lists its rows as they were added: show them in the order given.
+        const rows = rowsOf(group);
+        const position = (row) => {
+            const value = parseInt(orderInput(row).value, 10);
+            return Number.isNaN(value) ? Infinity : value;
+        };
+        const sorted = rows.slice().sort((a, b) => position(a) - position(b) || rows.indexOf(a) - rows.indexOf(b));
+        sorted.forEach((row, index) => {
+            if (index > 0) {
+                place(row, sorted[index - 1], true);
+            } else if (row !== rows[0]) {
+                place(row, rows[0], false);
+            }
+        });
+        sorted.forEach(setUp);
         renumber(group);
     }
 
