@@ -76,14 +76,24 @@ class OrderedInlineFormSet(UniqueRowsFormSet):
             if not (self.can_delete and self._should_delete_form(form))
             and (form.instance.pk is not None or form.has_changed())
         ]
-        return [kept[i] for i in ordering.display_order([form.cleaned_data.get("order") for form in kept])]
+        return [kept[i] for i in ordering.display_order([self._order(form) for form in kept])]
+
+    def _order(self, form) -> int | None:
+        if "order" in form.fields:
+            return form.cleaned_data.get("order")
+        return getattr(form.instance, form.position_field)  # a form without the field keeps the row in place
+
+    def _level(self, form) -> int:
+        if "level" in form.fields:
+            return form.cleaned_data["level"]
+        return 0 if form.instance.parent_id is None else 1
 
     def clean(self):
         super().clean()
         if not self.nested or any(form.errors for form in self.forms):
             return
         rows = self.rows_in_order()
-        for index in ordering.orphan_indexes([form.cleaned_data["level"] for form in rows]):
+        for index in ordering.orphan_indexes([self._level(form) for form in rows]):
             rows[index].add_error(
                 "level", _("A subheading needs a heading above it: make a row above it a heading, or move it.")
             )
@@ -109,7 +119,7 @@ class OrderedInlineFormSet(UniqueRowsFormSet):
             self.deleted_objects.append(instance)
             self.delete_existing(instance)
 
-        levels = [form.cleaned_data["level"] for form in rows] if self.nested else None
+        levels = [self._level(form) for form in rows] if self.nested else None
         ordering.rows_save_in_order(
             siblings=self.model._default_manager.filter(**{self.fk.name: self.instance}),
             rows=[form.instance for form in rows],
