@@ -178,7 +178,7 @@ def test_a_refused_save_keeps_the_new_order_and_the_typed_text(page, editor, pub
     ]
 
 
-def test_moving_an_agenda_item_up_on_the_workshop_page(page, editor):
+def test_moving_an_agenda_item_up_on_the_workshop_page(page, editor, screenshot):
     workshop = WorkshopFactory()
     for position in range(1, 4):
         AgendaItemFactory(workshop=workshop, position=position, title_en=f"Session {position}")
@@ -187,6 +187,7 @@ def test_moving_an_agenda_item_up_on_the_workshop_page(page, editor):
 
     items.nth(2).get_by_role("button", name="Move up").click()
     items.nth(0).get_by_role("button", name="Move down").click()
+    screenshot(page, "admin-agenda-ordering")
     save(page)
 
     titles = AgendaItem.objects.filter(workshop=workshop).order_by("position").values_list("position", "title_en")
