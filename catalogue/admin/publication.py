@@ -5,24 +5,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from catalogue.editorial import ordering
 from catalogue.models import Edition, Publication, TocEntry
 
 from .concurrency import ConcurrencyMixin
 from .filters import EditionLanguageFilter
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
+from .ordering import NestedInlineFormSet, OrderedInlineMixin, TocEntryInlineForm
 from .roles import TranslatorRulesMixin
 from .translations import TARGET_SCRIPT, MissingTranslationFilter
 from .workflow import StateFilter, WorkflowAdminMixin
 
 
-class EditionInline(TranslatorRulesMixin, admin.StackedInline):
+class EditionInline(TranslatorRulesMixin, OrderedInlineMixin, admin.StackedInline):
     model = Edition
     extra = 0
     # Typed URLs without a scheme are web addresses over HTTPS (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
-        ("language", "format", "position"),
+        ("language", "format", "order"),
         ("isbn", "issn", "pages", "date"),
         ("availability", "price", "currency"),
         ("file", "url"),
@@ -33,23 +35,13 @@ class EditionInline(TranslatorRulesMixin, admin.StackedInline):
         return super().get_queryset(request).select_related("publication__series")
 
 
-class TocEntryInline(TranslatorRulesMixin, TranslationTabularInline):
+class TocEntryInline(TranslatorRulesMixin, OrderedInlineMixin, TranslationTabularInline):
     model = TocEntry
+    form = TocEntryInlineForm
+    formset = NestedInlineFormSet  # each row's parent follows from the order and levels
     extra = 0
-    fields = ["position", "parent", "kind", "title", "page"]
+    fields = ["order", "level", "kind", "title", "page"]
     ordering = ["position"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name != "parent":
-            return super().formfield_for_foreignkey(db_field, request, **kwargs)
-        # Offer only headings of the publication being edited as parents.
-        object_id = request.resolver_match.kwargs.get("object_id")
-        kwargs["queryset"] = TocEntry.objects.filter(publication_id=object_id).order_by("position")
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        field.label_from_instance = lambda entry: f"{entry.position}. {entry.title}"
-        # Fixed choices are copied into every row; a queryset would be queried once per row.
-        field.choices = list(field.choices)
-        return field
 
 
 @admin.register(Publication)
@@ -143,7 +135,13 @@ class EditionAdmin(
     autocomplete_fields = ["publication"]
     list_select_related = ["publication__series"]
     formfield_overrides = EditionInline.formfield_overrides
-    fields = ["publication", *EditionInline.fields]
+    fields = ["publication", ("language", "format", "position"), *EditionInline.fields[1:]]
+    readonly_fields = ["position"]  # ordered on the publication's page
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.position = ordering.next_position(obj.publication.editions.all())
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("ISBN"), ordering="isbn")
     def isbn_display(self, obj):

@@ -7,6 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from catalogue.models import Series, SeriesIssn, Topic
 
 from .concurrency import ConcurrencyMixin
+from .constraints import UniqueRowsFormSet
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .roles import TranslatorRulesMixin
@@ -15,6 +16,7 @@ from .translations import TARGET_SCRIPT, MissingTranslationFilter
 
 class SeriesIssnInline(TranslatorRulesMixin, admin.TabularInline):
     model = SeriesIssn
+    formset = UniqueRowsFormSet  # duplicate ISSNs typed differently are errors, not a database failure
     extra = 0
 
 

@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from catalogue.editorial import ordering
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
 from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
 from .concurrency import ConcurrencyMixin
+from .constraints import UniqueRowsFormSet
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
+from .ordering import OrderedInlineMixin
 from .roles import TranslatorRulesMixin
 from .translations import TARGET_SCRIPT, MissingTranslationFilter
 from .workflow import StateFilter, WorkflowAdminMixin
@@ -32,11 +35,12 @@ class SpeakerAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOn
     prepopulated_fields = {"slug": ("name",)}
 
 
-class AgendaItemInline(TranslatorRulesMixin, AgendaPeopleInlineMixin, TranslationStackedInline):
+class AgendaItemInline(TranslatorRulesMixin, OrderedInlineMixin, AgendaPeopleInlineMixin, TranslationStackedInline):
     model = AgendaItem
     extra = 0
     show_change_link = True
-    fields = [("position", "kind"), ("date", "start_time", "end_time"), "title", "description", *PEOPLE_FIELDS]
+    ordering = ["position"]  # the order staff arrange, which breaks ties between sessions at the same time
+    fields = [("order", "kind"), ("date", "start_time", "end_time"), "title", "description", *PEOPLE_FIELDS]
 
 
 @admin.register(Workshop)
@@ -82,6 +86,7 @@ class WorkshopAdmin(
 
 class AgendaParticipationInline(TranslatorRulesMixin, admin.TabularInline):
     model = AgendaParticipation
+    formset = UniqueRowsFormSet
     extra = 0
     verbose_name = _("person")  # "Add another person", not "Add another Participation"
     verbose_name_plural = _("people")
@@ -101,6 +106,12 @@ class AgendaItemAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, Inde
     list_select_related = ["workshop"]
     inlines = [AgendaParticipationInline]
     fields = ["workshop", ("position", "kind"), ("date", "start_time", "end_time"), "title", "description"]
+    readonly_fields = ["position"]  # ordered on the workshop's page
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.position = ordering.next_position(obj.workshop.agenda_items.all())
+        super().save_model(request, obj, form, change)
 
     def view_on_site(self, obj):
         return obj.workshop.get_absolute_url()

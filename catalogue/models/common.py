@@ -1,5 +1,6 @@
 """What the catalogue's models share: natural-key managers and head counts with their precision."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -127,3 +128,14 @@ def counts_have_precision(*prefixes: str) -> models.CheckConstraint:
         ),
         violation_error_code="count_precision_mismatch",
     )
+
+
+def errors_on_fields(error: ValidationError, fields_by_code: dict[str, str]) -> ValidationError:
+    """`error` with each record-level error whose code is in `fields_by_code` moved to that field: the field
+    staff typed the refused value in."""
+    errors = error.update_error_dict({})
+    for message in list(errors.get(NON_FIELD_ERRORS, [])):
+        if message.code in fields_by_code:
+            errors[NON_FIELD_ERRORS].remove(message)
+            errors.setdefault(fields_by_code[message.code], []).append(message)
+    return ValidationError({field: messages for field, messages in errors.items() if messages})

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -19,6 +19,7 @@ from .common import (
     WorkflowMixin,
     count_display,
     counts_have_precision,
+    errors_on_fields,
     has_publish_date,
     published_q,
     withdrawn_q,
@@ -189,6 +190,13 @@ class Publication(WorkflowMixin, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            # The one record-level unique constraint, series and number: the editor typed the number.
+            raise errors_on_fields(error, {"unique_together": "number"}) from None
+
     @property
     def participants_display(self) -> str:
         return count_display(self.participants_count, self.participants_precision)
@@ -283,16 +291,11 @@ class Edition(models.Model):
     natural_key.dependencies = ["catalogue.publication"]
 
     def validate_constraints(self, exclude=None):
-        # A conditional unique constraint reports on the record; the editor typed the ISBN in its field.
+        # Constraints report on the record; the editor typed the ISBN, the currency in their fields.
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
-            errors = error.update_error_dict({})
-            duplicates = [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "duplicate_isbn"]
-            if duplicates:
-                errors[NON_FIELD_ERRORS] = [e for e in errors[NON_FIELD_ERRORS] if e not in duplicates]
-                errors.setdefault("isbn", []).extend(duplicates)
-            raise ValidationError({field: messages for field, messages in errors.items() if messages}) from None
+            raise errors_on_fields(error, {"duplicate_isbn": "isbn", "price_without_currency": "currency"}) from None
 
     @property
     def isbn_display(self) -> str:

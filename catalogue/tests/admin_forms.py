@@ -40,7 +40,7 @@ def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dic
         "id": "",
         "language": "fr",
         "format": "pdf",
-        "position": "0",
+        "order": "",
         "isbn": "",
         "issn": "",
         "pages": "",
@@ -54,8 +54,8 @@ def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dic
         data.update({f"editions-{index}-{key}": value for key, value in {**edition_defaults, **edition}.items()})
     toc_defaults = {
         "id": "",
-        "position": "",
-        "parent": "",
+        "order": "",
+        "level": "0",
         "kind": "chapter",
         "title_fr": "",
         "title_es": "",
@@ -63,4 +63,40 @@ def publication_form(series: Series, *, editions: list[dict] = (), toc: list[dic
     }
     for index, entry in enumerate(toc):
         data.update({f"toc_entries-{index}-{key}": value for key, value in {**toc_defaults, **entry}.items()})
+    return data
+
+
+def series_form(*, slug: str = "idm", issns: list[dict] = ()) -> dict:
+    """POST data of the series admin page with new ISSN rows."""
+    data = {
+        **{f"{name}_{lang}": "" for name in ("name", "short_name", "description") for lang in content_languages()},
+        "name_en": "International Dialogue on Migration",
+        "slug": slug,
+        **management_form("issns", len(issns)),
+    }
+    for index, row in enumerate(issns):
+        data.update({f"issns-{index}-{key}": value for key, value in {"medium": "print", **row}.items()})
+    return data
+
+
+def workshop_form(workshop, *, agenda: list[dict] = (), agenda_initial: int = 0) -> dict:
+    """POST data of the workshop admin page with its agenda rows."""
+    data = {
+        **{f"{name}_{lang}": "" for name in ("title", "city", "description", "venue") for lang in content_languages()},
+        "title_en": workshop.title_en,
+        "city_en": "Geneva",
+        "slug": workshop.slug,
+        "publication": str(workshop.publication_id),
+        "country": "CH",
+        "start_date": "2018-10-08",
+        "end_date": "2018-10-09",
+        "time_zone": "Europe/Zurich",
+        "participants_count": "",
+        "panelists_count": "",
+        **management_form("agenda_items", len(agenda), agenda_initial),
+    }
+    defaults = {"id": "", "order": "", "kind": "panel", "date": "2018-10-08", "start_time": "", "end_time": ""}
+    defaults |= {f"{name}_{lang}": "" for name in ("title", "description") for lang in content_languages()}
+    for index, row in enumerate(agenda):
+        data.update({f"agenda_items-{index}-{key}": value for key, value in {**defaults, **row}.items()})
     return data

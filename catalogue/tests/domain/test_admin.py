@@ -368,12 +368,18 @@ def test_publication_add_saves_editions_and_contents_inline_with_canonical_isbn(
     data = publication_form(
         series,
         editions=[
-            {"language": "fr", "isbn": "978-92-9068-780-1", "pages": "144", "availability": "electronic-only"},
-            {"language": "en", "isbn": "92-9068-781-9", "position": "1"},
+            {
+                "language": "fr",
+                "isbn": "978-92-9068-780-1",
+                "pages": "144",
+                "availability": "electronic-only",
+                "order": "1",
+            },
+            {"language": "en", "isbn": "92-9068-781-9", "order": "2"},
         ],
         toc=[
-            {"position": "1", "kind": "part", "title_en": "Part one", "title_fr": "Première partie"},
-            {"position": "2", "title_en": "Opening remarks"},
+            {"order": "1", "kind": "part", "title_en": "Part one", "title_fr": "Première partie"},
+            {"order": "2", "title_en": "Opening remarks"},
         ],
     )
 
@@ -418,40 +424,36 @@ def test_publication_inline_with_an_isbn_another_edition_has_shows_the_error(adm
     assert other.editions.count() == 0
 
 
-def test_toc_parent_choices_are_the_publications_own_headings(admin_client, catalogue_objects):
+def test_toc_rows_show_their_level_from_the_saved_parents(admin_client, catalogue_objects):
     publication = catalogue_objects["catalogue.Publication"]
-    heading, subheading = publication.toc_entries.order_by("position")
-    TocEntryFactory(publication=PublicationFactory(number=29), position=1, title_en="Elsewhere")
 
     response = admin_client.get(admin_url("catalogue.Publication", "change", publication))
 
     toc_formset = response.context["inline_admin_formsets"][1].formset
-    assert list(toc_formset.forms[0].fields["parent"].choices) == [
-        ("", "---------"),
-        (heading.pk, f"1. {heading.title}"),
-        (subheading.pk, f"2. {subheading.title}"),
+    assert [(form.instance.position, form["order"].value(), form["level"].value()) for form in toc_formset] == [
+        (1, 1, 0),
+        (2, 2, 1),
     ]
 
 
-def test_toc_parent_from_another_publication_is_refused(admin_client, catalogue_objects):
+def test_toc_parent_follows_the_levels_and_ignores_a_posted_parent(admin_client, catalogue_objects):
     publication = catalogue_objects["catalogue.Publication"]
     foreign_heading = TocEntryFactory(publication=PublicationFactory(number=29), position=1)
     publication.toc_entries.all().delete()
     publication.editions.all().delete()
     data = publication_form(
         publication.series,
-        toc=[{"position": "2", "title_en": "Chapter", "parent": str(foreign_heading.pk)}],
+        toc=[{"order": "2", "title_en": "Chapter", "parent": str(foreign_heading.pk)}],
     )
     data.update(slug=publication.slug)
 
     response = admin_client.post(admin_url("catalogue.Publication", "change", publication), data)
 
-    assert response.status_code == 200
-    formset = response.context["inline_admin_formsets"][1].formset
-    assert formset.errors == [{"parent": ["Select a valid choice. That choice is not one of the available choices."]}]
+    assert response.status_code == 302
+    assert [(t.position, t.title_en, t.parent) for t in publication.toc_entries.all()] == [(1, "Chapter", None)]
 
 
-def test_toc_parent_can_be_set_to_a_heading_of_the_publication(admin_client, catalogue_objects):
+def test_toc_row_at_level_one_goes_under_the_heading_above(admin_client, catalogue_objects):
     publication = catalogue_objects["catalogue.Publication"]
     publication.editions.all().delete()
     publication.toc_entries.filter(position=2).delete()
@@ -459,8 +461,8 @@ def test_toc_parent_can_be_set_to_a_heading_of_the_publication(admin_client, cat
     data = publication_form(
         publication.series,
         toc=[
-            {"id": str(heading.pk), "position": "1", "title_en": heading.title_en},
-            {"position": "2", "title_en": "Opening remarks", "parent": str(heading.pk)},
+            {"id": str(heading.pk), "order": "1", "title_en": heading.title_en},
+            {"order": "2", "level": "1", "title_en": "Opening remarks"},
         ],
         toc_initial=1,
     )
@@ -486,7 +488,7 @@ def test_publication_change_page_query_count_does_not_grow_with_contents(admin_c
     assert len(response.context["inline_admin_formsets"][1].formset.forms) == size
 
 
-QUERIES_PUBLICATION_CHANGE_PAGE = 11
+QUERIES_PUBLICATION_CHANGE_PAGE = 9  # the table of contents no longer loads parent choices
 
 
 # Series, workshop and agenda item pages
@@ -546,7 +548,7 @@ def workshop_form(workshop, *, agenda: list[dict]) -> dict:
         **{f"{name}_{lang}": "" for name in ("description", "venue") for lang in LANGUAGES},
         **management_form("agenda_items", len(agenda)),
     }
-    defaults = {"id": "", "position": "", "kind": "panel", "date": "", "start_time": "", "end_time": ""}
+    defaults = {"id": "", "order": "", "kind": "panel", "date": "", "start_time": "", "end_time": ""}
     defaults |= {f"{name}_{lang}": "" for name in ("title", "description") for lang in LANGUAGES}
     for index, item in enumerate(agenda):
         data.update({f"agenda_items-{index}-{key}": value for key, value in {**defaults, **item}.items()})
@@ -558,8 +560,8 @@ def test_workshop_page_saves_agenda_items_inline(admin_client):
     data = workshop_form(
         workshop,
         agenda=[
-            {"position": "1", "kind": "opening", "date": "2018-10-08", "start_time": "10:00", "title_en": "Opening"},
-            {"position": "2", "date": "2018-10-09", "start_time": "15:00", "end_time": "16:30", "title_en": "Panel"},
+            {"order": "1", "kind": "opening", "date": "2018-10-08", "start_time": "10:00", "title_en": "Opening"},
+            {"order": "2", "date": "2018-10-09", "start_time": "15:00", "end_time": "16:30", "title_en": "Panel"},
         ],
     )
 
@@ -576,7 +578,7 @@ def test_workshop_page_saves_agenda_items_inline(admin_client):
 
 def test_workshop_page_refuses_an_agenda_item_outside_the_workshop(admin_client):
     workshop = WorkshopFactory()
-    data = workshop_form(workshop, agenda=[{"position": "1", "date": "2018-10-10", "title_en": "Too late"}])
+    data = workshop_form(workshop, agenda=[{"order": "1", "date": "2018-10-10", "title_en": "Too late"}])
 
     response = admin_client.post(admin_url("catalogue.Workshop", "change", workshop), data)
 

@@ -226,7 +226,7 @@ def test_edition_negative_price_is_rejected():
 
 def test_edition_price_without_currency_is_rejected():
     assert errors_of(edition(price=Decimal("10.00"))) == {
-        NON_FIELD_ERRORS: [("price_without_currency", "A price needs a currency.")]
+        "currency": [("price_without_currency", "A price needs a currency.")]  # beside the field to fill in
     }
 
 
@@ -269,7 +269,7 @@ def test_publication_number_twice_in_a_series_is_rejected():
     second = PublicationFactory.build(series=first.series, number=28, slug="another")
 
     assert errors_of(second) == {
-        NON_FIELD_ERRORS: [("unique_together", "Publication with this Series and Number already exists.")]
+        "number": [("unique_together", "Publication with this Series and Number already exists.")]  # the typed field
     }
 
 

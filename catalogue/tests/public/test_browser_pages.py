@@ -210,7 +210,7 @@ def test_admin_table_of_contents_inline_fits_the_window(page, idm28, django_user
     table.wait_for()
     screenshot(page, "admin-publication-toc-1400")
     assert table.bounding_box()["width"] <= 1400
-    select = page.locator("#toc_entries-group td.field-parent select").first
+    select = page.locator("#toc_entries-group td.field-level select").first
     title = page.locator("#toc_entries-group input[name$='-title_en']").first
     assert select.bounding_box()["width"] < title.bounding_box()["width"]
 

@@ -13,14 +13,14 @@ from catalogue.tests.factories import EditionFactory, PublicationFactory, Series
 pytestmark = pytest.mark.django_db
 
 EDITIONS = [
-    {"language": "fr", "isbn": "978-92-9068-780-1"},
-    {"language": "en", "isbn": "92-9068-781-9", "position": "1"},
-    {"language": "es", "position": "2"},
+    {"language": "fr", "isbn": "978-92-9068-780-1", "order": "1"},
+    {"language": "en", "isbn": "92-9068-781-9", "order": "2"},
+    {"language": "es", "order": "3"},
 ]
 TOC = [
-    {"position": "1", "kind": "part", "title_en": "Part one"},
-    {"position": "2", "title_en": "Remittances"},
-    {"position": "3", "title_en": "Abbreviations"},
+    {"order": "1", "kind": "part", "title_en": "Part one"},
+    {"order": "2", "title_en": "Remittances"},
+    {"order": "3", "title_en": "Abbreviations"},
 ]
 
 
