@@ -8,12 +8,12 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from catalogue.editorial import ordering
 from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 
-from .agenda import PEOPLE_FIELDS, AgendaPeopleInlineMixin
+from .agenda import PEOPLE_FIELDS, AgendaItemForm, AgendaPeopleInlineMixin
 from .concurrency import ConcurrencyMixin
 from .constraints import UniqueRowsFormSet
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
-from .ordering import OrderedInlineMixin
+from .ordering import OrderedInlineForm, OrderedInlineMixin
 from .roles import TranslatorRulesMixin
 from .translations import TARGET_SCRIPT, MissingTranslationFilter
 from .workflow import StateFilter, WorkflowAdminMixin
@@ -35,8 +35,13 @@ class SpeakerAdmin(ConcurrencyMixin, HistoryMixin, TranslatorRulesMixin, IndexOn
     prepopulated_fields = {"slug": ("name",)}
 
 
+class AgendaItemInlineForm(OrderedInlineForm, AgendaItemForm):
+    """An agenda row placed by drag and drop or the move buttons, with its people per role."""
+
+
 class AgendaItemInline(TranslatorRulesMixin, OrderedInlineMixin, AgendaPeopleInlineMixin, TranslationStackedInline):
     model = AgendaItem
+    form = AgendaItemInlineForm
     extra = 0
     show_change_link = True
     ordering = ["position"]  # the order staff arrange, which breaks ties between sessions at the same time
