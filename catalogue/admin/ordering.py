@@ -101,14 +101,28 @@ class OrderedInlineFormSet(UniqueRowsFormSet):
     def save(self, commit=True):
         if not commit:
             return super().save(commit=False)
-        rows = self.rows_in_order()
-        deleted = [form for form in self.initial_forms if self.can_delete and self._should_delete_form(form)]
+        field = self.form.position_field
+        siblings = self.model._default_manager.filter(**{self.fk.name: self.instance})
+        deleted = [  # a row someone else deleted meanwhile has no instance left (as in Django's own save)
+            form
+            for form in self.initial_forms
+            if self.can_delete and self._should_delete_form(form) and form.instance.pk is not None
+        ]
+        forms = self.rows_in_order()
+        # Rows someone else added since this form was opened keep their place among yours (before a row of yours
+        # given the same place): a merged save (catalogue/admin/concurrency.py) loses neither.
+        shown = [form.instance.pk for form in self.initial_forms if form.instance.pk is not None]
+        others = list(siblings.exclude(pk__in=shown).order_by(field))
+        places = [getattr(row, field) for row in others] + [self._order(form) for form in forms]
+        rows = [[*others, *(form.instance for form in forms)][i] for i in ordering.display_order(places)]
         self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
-        forms_by_row = {id(form.instance): form for form in rows}
+        forms_by_row = {id(form.instance): form for form in forms}
 
         def save(instance):
-            form = forms_by_row[id(instance)]
-            if instance.pk is None:
+            form = forms_by_row.get(id(instance))
+            if form is None:  # someone else's row: only its place (and heading) follow
+                instance.save(update_fields=[field, "parent"] if self.nested else [field])
+            elif instance.pk is None:
                 self.new_objects.append(self.save_new(form))
             else:
                 self.save_existing(form, instance)
@@ -119,16 +133,21 @@ class OrderedInlineFormSet(UniqueRowsFormSet):
             self.deleted_objects.append(instance)
             self.delete_existing(instance)
 
-        levels = [self._level(form) for form in rows] if self.nested else None
+        levels = [self._row_level(row, forms_by_row) for row in rows] if self.nested else None
         ordering.rows_save_in_order(
-            siblings=self.model._default_manager.filter(**{self.fk.name: self.instance}),
-            rows=[form.instance for form in rows],
+            siblings=siblings,
+            rows=rows,
             save=save,
             deleted=[form.instance for form in deleted],
             delete=delete,
             parents=None if levels is None else ordering.parent_indexes(levels),
+            field=field,
         )
         return self.new_objects + [instance for instance, _changed in self.changed_objects]
+
+    def _row_level(self, row, forms_by_row) -> int:
+        form = forms_by_row.get(id(row))
+        return self._level(form) if form is not None else (0 if row.parent_id is None else 1)
 
 
 class NestedInlineFormSet(OrderedInlineFormSet):

@@ -7,9 +7,7 @@ and language by language; `revert` brings a record and its rows back to a versio
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 import reversion
 from django.contrib.auth.models import User
@@ -37,6 +35,7 @@ from catalogue.models import (
     Workshop,
 )
 
+from . import ordering, textdiff
 from .roles import PUBLISH_PERMISSIONS
 
 RECORDS = (Publication, Workshop, Series, Topic, Speaker)
@@ -235,29 +234,6 @@ def _label(model, name: str) -> str:
     return capfirst(model_field.verbose_name)
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\s+|\w+|[^\w\s]", text)
-
-
-def _parts(old: str, new: str) -> tuple[list, list]:
-    """Both texts cut into runs of unchanged and changed words."""
-    a, b = _words(old), _words(new)
-    old_parts, new_parts = [], []
-
-    def add(parts, changed, text):
-        if text and parts and parts[-1][0] == changed:
-            parts[-1] = (changed, parts[-1][1] + text)
-        elif text:
-            parts.append((changed, text))
-
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        # Spaces between two changed words count as changed: one marked run, not a run per word.
-        changed = tag != "equal" or "".join(a[i1:i2]).isspace()
-        add(old_parts, changed, "".join(a[i1:i2]))
-        add(new_parts, changed, "".join(b[j1:j2]))
-    return old_parts, new_parts
-
-
 class _Labels:
     """How values read: choices by their label, related rows by name (one query per related model)."""
 
@@ -318,10 +294,10 @@ def _shown(model, name: str) -> bool:
     return model_field.editable and model_field.name != PARENT.get(model)
 
 
-def _changes(model, old: dict, new: dict, labels: _Labels) -> list[FieldChange]:
+def _changes(model, old: dict, new: dict, labels: _Labels, hide: tuple = ()) -> list[FieldChange]:
     changes = []
     for name in versioned_fields(model):
-        if not _shown(model, name):
+        if not _shown(model, name) or name in hide:
             continue
         attname = model._meta.get_field(name).attname
         before, after = old.get(attname), new.get(attname)
@@ -332,13 +308,26 @@ def _changes(model, old: dict, new: dict, labels: _Labels) -> list[FieldChange]:
         old_text, new_text = labels.value(model, name, before), labels.value(model, name, after)
         if old_text == new_text:
             continue  # e.g. a time changed by less than the minute it is shown to
-        changes.append(FieldChange(_label(model, name), old_text, new_text, *_parts(old_text, new_text)))
+        changes.append(
+            FieldChange(_label(model, name), old_text, new_text, *textdiff.changed_words(old_text, new_text))
+        )
     return changes
 
 
+def _places(snapshot: Snapshot) -> dict[Key, tuple]:
+    """Each ordered row's (its model and what it belongs to, position)."""
+    return {
+        (model, pk): ((model, values[model._meta.get_field(PARENT[model]).attname]), values["position"])
+        for (model, pk), values in snapshot.items()
+        if model in PARENT and "position" in values
+    }
+
+
 def diff(old: Snapshot, new: Snapshot) -> Diff:
-    """What changed from `old` to `new`: the record's fields, then its rows added, removed or changed."""
+    """What changed from `old` to `new`: the record's fields, then its rows added, removed or changed (a position
+    that only follows rows added or removed before it is no change: the row keeps its place)."""
     labels = _Labels([new, old])
+    renumbered = ordering.renumbered(_places(old), _places(new))
     record, *_rows = new or old
     fields = _changes(record[0], old.get(record, {}), new.get(record, {}), labels)
     rows = []
@@ -347,7 +336,8 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
             continue
         model = key[0]
         state = "changed" if key in old and key in new else ("added" if key in new else "removed")
-        changes = _changes(model, old.get(key, {}), new.get(key, {}), labels)
+        hide = ("position",) if key in renumbered else ()
+        changes = _changes(model, old.get(key, {}), new.get(key, {}), labels, hide)
         if changes:
             group = capfirst(model._meta.verbose_name_plural)
             rows.append(RowChange(group, labels.row_name(model, new.get(key) or old[key]), state, changes))

@@ -5,7 +5,8 @@ the last row moved first, reordering while adding and deleting rows) passes the 
 SQLite and PostgreSQL, which check each statement.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import groupby
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -36,6 +37,21 @@ def parent_indexes(levels: Sequence[int]) -> list[int | None]:
         for deeper in [key for key in last_at_level if key > level]:
             del last_at_level[deeper]
     return parents
+
+
+def renumbered(before: Mapping[Hashable, tuple], after: Mapping[Hashable, tuple]) -> set:
+    """Rows whose position changed only because rows were added or removed around them (positions are 1..n, so
+    deleting a row renumbers every row after it). `before` and `after` map each row to (group, position); a row
+    in the same group on both sides was renumbered if its rank among the rows in both is the same."""
+    kept = {row for row in before.keys() & after.keys() if before[row][0] == after[row][0]}
+
+    def ranks(side):
+        ordered = sorted(kept, key=lambda row: (str(side[row][0]), side[row][1], str(row)))
+        groups = groupby(ordered, key=lambda row: side[row][0])
+        return {row: rank for _group, rows in groups for rank, row in enumerate(rows)}
+
+    old, new = ranks(before), ranks(after)
+    return {row for row in kept if before[row][1] != after[row][1] and old[row] == new[row]}
 
 
 def next_position(siblings: models.QuerySet, *, field: str = "position") -> int:

@@ -257,7 +257,8 @@ def test_rows_added_by_the_other_are_kept_and_yours_saved(alice, bob):
     bobs_form.update(
         {
             "toc_entries-TOTAL_FORMS": ["2"],
-            "toc_entries-1-position": ["2"],
+            "toc_entries-1-order": ["2"],
+            "toc_entries-1-level": ["0"],
             "toc_entries-1-kind": ["chapter"],
             "toc_entries-1-title_en": ["Bob's chapter"],
         }
@@ -266,7 +267,8 @@ def test_rows_added_by_the_other_are_kept_and_yours_saved(alice, bob):
     alices_form.update(
         {
             "toc_entries-TOTAL_FORMS": ["2"],
-            "toc_entries-1-position": ["3"],
+            "toc_entries-1-order": ["2"],  # what the script numbers it: second of the rows Alice sees
+            "toc_entries-1-level": ["0"],
             "toc_entries-1-kind": ["chapter"],
             "toc_entries-1-title_en": ["Alice's chapter"],
         }

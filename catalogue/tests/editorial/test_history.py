@@ -142,6 +142,47 @@ def test_diff_names_each_changed_field_by_language_and_each_row(editor_client):
     ]
 
 
+def test_diff_shows_rows_moved_but_not_rows_only_renumbered(editor_client):
+    publication = create_idm28()
+    data = form_data(editor_client, change_url(publication))
+    first, introduction, partnerships = (
+        toc_index(data, title)
+        for title in (
+            "Abbreviations and acronyms",
+            "Introduction",
+            "1. Partnerships are essential to global migration governance",
+        )
+    )
+    edit_idm28(  # the first row deleted renumbers every row; the last two also swap places
+        editor_client,
+        publication,
+        delete=None,
+        **{
+            f"toc_entries-{first}-DELETE": "on",
+            f"toc_entries-{introduction}-order": "4",
+            f"toc_entries-{partnerships}-order": "3",
+        },
+    )
+    latest, baseline = history.versions_of(publication)
+
+    diff = history.diff(history.version_snapshot(baseline), history.version_snapshot(latest))
+
+    # "Report of the workshops" (2 → 1) and "Introduction" (3 → 3) keep their place: only the moved row shows.
+    assert [(row.name, row.state, [(c.label, c.old, c.new) for c in row.changes]) for row in diff.rows] == [
+        ("Table of contents entry 2", "changed", [("Position", "4", "2")]),
+        (
+            "Table of contents entry 1",
+            "removed",
+            [
+                ("Position", "1", ""),
+                ("Kind", "Front matter", ""),
+                ("Title [English]", "Abbreviations and acronyms", ""),
+                ("Title [French]", "Abréviations et acronymes", ""),
+            ],
+        ),
+    ]
+
+
 def test_diff_marks_the_changed_words_of_a_long_text():
     publication = create_idm28()
     before = history.current_snapshot(publication)
