@@ -1,5 +1,7 @@
 """POST data of the admin's change forms, shared by the admin and search-indexing tests."""
 
+from django.utils import timezone
+
 from catalogue.i18n import content_languages
 from catalogue.models import Series
 
@@ -81,6 +83,7 @@ def series_form(*, slug: str = "idm", issns: list[dict] = ()) -> dict:
 
 def workshop_form(workshop, *, agenda: list[dict] = (), agenda_initial: int = 0) -> dict:
     """POST data of the workshop admin page with its agenda rows."""
+    publish_date = workshop.publish_date and timezone.localtime(workshop.publish_date)
     data = {
         **{f"{name}_{lang}": "" for name in ("title", "city", "description", "venue") for lang in content_languages()},
         "title_en": workshop.title_en,
@@ -93,6 +96,10 @@ def workshop_form(workshop, *, agenda: list[dict] = (), agenda_initial: int = 0)
         "time_zone": "Europe/Zurich",
         "participants_count": "",
         "panelists_count": "",
+        # The workflow status as it is, so the save is an ordinary edit.
+        "status": workshop.status,
+        "publish_date_0": publish_date.strftime("%Y-%m-%d") if publish_date else "",
+        "publish_date_1": publish_date.strftime("%H:%M:%S") if publish_date else "",
         **management_form("agenda_items", len(agenda), agenda_initial),
     }
     defaults = {"id": "", "order": "", "kind": "panel", "date": "2018-10-08", "start_time": "", "end_time": ""}
