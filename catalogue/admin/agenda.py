@@ -107,7 +107,8 @@ class AgendaPeopleInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
         if not self.may_edit_people(request, obj):
             # Without the lists in the form, a save leaves the people as they are (never read as "nobody").
-            kwargs["form"] = type(self.form.__name__, (self.form,), dict.fromkeys(PEOPLE_FIELDS))
+            form = kwargs.get("form", self.form)
+            kwargs["form"] = type(form.__name__, (form,), dict.fromkeys(PEOPLE_FIELDS))
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):

@@ -37,7 +37,7 @@ class OrderedInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and "order" in self.fields:
             self.fields["order"].initial = getattr(self.instance, self.position_field)
 
     def has_changed(self):
@@ -59,7 +59,7 @@ class TocEntryInlineForm(OrderedInlineForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and "level" in self.fields:
             self.fields["level"].initial = 0 if self.instance.parent_id is None else 1
 
 
@@ -155,10 +155,38 @@ class NestedInlineFormSet(OrderedInlineFormSet):
 
 
 class OrderedInlineMixin:
-    """For an inline whose `fields` include "order" (and "level" for a table of contents) instead of the position."""
+    """For an inline whose `fields` include "order" (and "level" for a table of contents) instead of the position.
+
+    Staff who may not move rows (the position is read-only to them, as to translators) get neither field: they see
+    the position (and parent) read-only, and their saves leave every row where it is.
+    """
 
     form = OrderedInlineForm
     formset = OrderedInlineFormSet
+    shown_instead = {"order": "position", "level": "parent"}  # read-only, to staff who may not move rows
+
+    def may_reorder(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj) and "position" not in self.get_readonly_fields(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.may_reorder(request, obj):
+            return fields
+        return [
+            tuple(self.shown_instead.get(name, name) for name in field)
+            if isinstance(field, (list, tuple))
+            else self.shown_instead.get(field, field)
+            for field in fields
+        ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if not self.may_reorder(request, obj):
+            # Without the ordering fields a hand-made POST cannot move rows, and the plain formset saves each row
+            # as it is (the ordering formset would renumber positions and recompute parents).
+            form = kwargs.get("form", self.form)
+            kwargs["form"] = type(form.__name__, (form,), dict.fromkeys(ORDERING_FIELDS & set(form.base_fields)))
+            kwargs["formset"] = UniqueRowsFormSet
+        return super().get_formset(request, obj, **kwargs)
 
     class Media:
         js = ["catalogue/admin/ordering.js"]

@@ -96,10 +96,10 @@ def workshop_form(workshop, *, agenda: list[dict] = (), agenda_initial: int = 0)
         "time_zone": "Europe/Zurich",
         "participants_count": "",
         "panelists_count": "",
-        # The workflow status (issue 8): as it is, so the save is an ordinary edit.
+        # The workflow status as it is, so the save is an ordinary edit.
         "status": workshop.status,
-        "publish_date_0": "" if publish_date is None else publish_date.strftime("%Y-%m-%d"),
-        "publish_date_1": "" if publish_date is None else publish_date.strftime("%H:%M:%S"),
+        "publish_date_0": publish_date.strftime("%Y-%m-%d") if publish_date else "",
+        "publish_date_1": publish_date.strftime("%H:%M:%S") if publish_date else "",
         **management_form("agenda_items", len(agenda), agenda_initial),
     }
     defaults = {"id": "", "order": "", "kind": "panel", "date": "2018-10-08", "start_time": "", "end_time": ""}

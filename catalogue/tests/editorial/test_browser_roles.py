@@ -59,6 +59,9 @@ def test_translator_types_the_french_title_and_sees_the_rest_read_only(
     assert form.locator(".fieldBox.field-isbn .readonly").inner_text() == ISBN
     contents = form.locator("#toc_entries-group")
     assert contents.locator("input[name$='-position'], select[name$='-parent'], input[name$='-DELETE']").count() == 0
+    # Nor can the rows be moved: no ordering fields, so no move buttons or drag handles; the positions are shown.
+    assert contents.locator("[name$='-order'], [name$='-level'], .ordering-controls").count() == 0
+    assert contents.locator("td.field-position").all_inner_texts() == ["1", "2"]
     # The inline script adds an "Add another" link and hides it when no row may be added.
     expect(contents.locator("a.addlink")).to_be_hidden()
     assert contents.locator("input[name$='-title_fr']").count() == 2

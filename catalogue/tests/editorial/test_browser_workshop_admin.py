@@ -36,7 +36,7 @@ def test_staff_assign_two_people_with_roles_to_a_new_agenda_item_in_one_save(
 
     page.goto(f"/admin/catalogue/workshop/{workshop.pk}/change/")
     page.locator("#agenda_items-group .add-row a").click()
-    page.locator("#id_agenda_items-0-position").fill("1")
+    # No position to type: the row is placed where it is shown, as the only one here.
     page.locator("#id_agenda_items-0-date").fill("2018-10-08")
     page.locator("#id_agenda_items-0-start_time").fill("10:00")
     page.locator("#id_agenda_items-0-title_en").fill("Opening session")
@@ -48,6 +48,7 @@ def test_staff_assign_two_people_with_roles_to_a_new_agenda_item_in_one_save(
 
     assert page.locator(".errorlist").all_inner_texts() == []
     assert page.locator(".messagelist .success").count() == 1
+    assert list(workshop.agenda_items.values_list("position", "title_en")) == [(1, "Opening session")]
     chosen = page.locator("#agenda_items-group .select2-selection__choice").all_inner_texts()
     assert [text.lstrip("×\n ") for text in chosen] == ["António Vitorino", "Louise Arbour"]
     page.goto("/en/workshops/migration-and-health/")

@@ -63,7 +63,9 @@ def test_translator_hand_made_post_saves_french_and_nothing_else(publication):
         "toc_entries-0-title_fr": "Première partie",
         "toc_entries-0-title_en": "Hacked part",
         "toc_entries-0-position": "5",
+        "toc_entries-0-order": "5",  # moved below the chapter, which is made a heading: both refused
         "toc_entries-1-parent": "",
+        "toc_entries-1-level": "0",
         "toc_entries-1-DELETE": "on",
     }
     add_inline_row(data, "toc_entries", {"position": "3", "kind": "chapter", "title_fr": "Ajout", "title_en": "Added"})
@@ -83,6 +85,49 @@ def test_translator_hand_made_post_saves_french_and_nothing_else(publication):
     assert toc(publication) == [
         (1, None, "chapter", "Part one", "Première partie", None),
         (2, 1, "chapter", "Chapter one", None, None),
+    ]
+
+
+def test_translator_save_leaves_every_row_where_it_is(publication):
+    """Positions with gaps and a subheading under a heading that is not the nearest one above it: a translator's
+    save changes neither (saving rows in order would renumber them and recompute the parents)."""
+    part, chapter = TocEntry.objects.filter(publication=publication).order_by("position")
+    TocEntryFactory(publication=publication, position=5, title_en="Part two")
+    TocEntry.objects.filter(pk=part.pk).update(position=3)
+    TocEntry.objects.filter(pk=chapter.pk).update(position=7)  # below "Part two", still under "Part one"
+    data = full_form(publication) | {"toc_entries-2-title_fr": "Chapitre un"}
+
+    response = client_for(translator()).post(admin_url(Publication, "change", publication), data)
+
+    assert response.status_code == 302
+    assert list(
+        TocEntry.objects.filter(publication=publication)
+        .order_by("position")
+        .values_list("position", "parent_id", "title_en", "title_fr")
+    ) == [
+        (3, None, "Part one", None),
+        (5, None, "Part two", None),
+        (7, part.pk, "Chapter one", "Chapitre un"),
+    ]
+
+
+def test_translator_sees_the_position_and_parent_read_only(publication):
+    response = client_for(translator()).get(admin_url(Publication, "change", publication))
+
+    contents = response.context["inline_admin_formsets"][1]
+    shown = [
+        [
+            (field.field["name"], field.contents())
+            for fieldset in row
+            for line in fieldset
+            for field in line
+            if field.is_readonly and field.field["name"] in ("position", "parent")
+        ]
+        for row in contents
+    ]
+    assert shown == [
+        [("position", "1"), ("parent", "-")],
+        [("position", "2"), ("parent", "Part one")],
     ]
 
 

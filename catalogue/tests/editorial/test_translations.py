@@ -249,8 +249,9 @@ def test_dashboard_links_each_missing_field_to_its_input(client, boss, publicati
         assert page.xpath(f"//*[@id='{anchor}']/@name") == [anchor.removeprefix("id_")]
 
 
-def test_dashboard_row_indexes_follow_the_admin_order_not_positions(client, boss):
-    """Agenda items are listed by date and time in the admin: the link points at the form of that row."""
+def test_dashboard_row_indexes_follow_the_admin_order_not_dates_or_ids(client, boss):
+    """The admin lists agenda items in the order staff arranged them (their positions), which here is neither the
+    order of their dates nor of their ids: the link points at the form of that row."""
     workshop = WorkshopFactory(
         title_en="W",
         title_fr="W",
@@ -262,26 +263,27 @@ def test_dashboard_row_indexes_follow_the_admin_order_not_positions(client, boss
     )
     AgendaItemFactory(
         workshop=workshop,
-        position=1,
-        date=datetime.date(2018, 10, 9),
-        title_en="Second day",
-        title_fr="Deuxième jour",
-        title_es="Segundo día",
-    )
-    AgendaItemFactory(
-        workshop=workshop,
         position=2,
         date=datetime.date(2018, 10, 8),
         title_en="First day",
         title_fr="",
         title_es="Primer día",
     )
+    AgendaItemFactory(
+        workshop=workshop,
+        position=1,
+        date=datetime.date(2018, 10, 9),
+        title_en="Second day",
+        title_fr="Deuxième jour",
+        title_es="Segundo día",
+    )
+    url = reverse("admin:catalogue_workshop_change", args=[workshop.pk])
 
     html = lxml.html.fromstring(client.get(DASHBOARD, {"language": "fr"}).content)
 
-    assert html.xpath("//td[@data-language='fr']//a/@href") == [
-        reverse("admin:catalogue_workshop_change", args=[workshop.pk]) + "#id_agenda_items-0-title_fr"
-    ]
+    assert html.xpath("//td[@data-language='fr']//a/@href") == [url + "#id_agenda_items-1-title_fr"]
+    page = lxml.html.fromstring(client.get(url).content)
+    assert page.xpath("//input[@name='agenda_items-1-title_en']/@value") == ["First day"]
 
 
 @pytest.mark.parametrize(

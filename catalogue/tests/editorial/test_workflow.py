@@ -98,9 +98,10 @@ def rows(record) -> int:
 
 
 def new_row(record) -> tuple[str, dict]:
+    """A row as the page's "Add another" sends it: placed last by the ordering script, a heading by default."""
     if isinstance(record, Publication):
-        return "toc_entries", {"position": "2", "kind": "chapter", "title_en": "Chapter two"}
-    return "agenda_items", {"position": "2", "kind": "panel", "date": "2018-10-08", "title_en": "Panel"}
+        return "toc_entries", {"order": "2", "level": "0", "kind": "chapter", "title_en": "Chapter two"}
+    return "agenda_items", {"order": "2", "kind": "panel", "date": "2018-10-08", "title_en": "Panel"}
 
 
 # action → (state the record starts in, change to the form, whether it happened)

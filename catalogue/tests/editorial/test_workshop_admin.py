@@ -400,9 +400,13 @@ def test_agenda_item_page_refuses_a_person_twice_in_one_role(admin_client, peopl
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
-        "Please correct the duplicate data for speaker and role, which must be unique."
-    ]
+    # Beside the later row's person (catalogue/admin/constraints.py), not above the rows.
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert (formset.non_form_errors(), formset.errors) == (
+        [],
+        [{}, {"speaker": ["Another participation in this form has the same person and role."]}],
+    )
+    assert "Another participation in this form has the same person and role." in response.content.decode()
     assert AgendaParticipation.objects.count() == 0
 
 
