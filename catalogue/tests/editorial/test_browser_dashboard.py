@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from catalogue.editorial.roles import EDITOR
+from catalogue.editorial.roles import EDITOR, TRANSLATOR
 from catalogue.tests.factories import (
     AgendaItemFactory,
     PublicationFactory,
@@ -35,8 +35,8 @@ def test_french_translator_reaches_a_missing_heading_from_the_dashboard(
             title_es=f"Capítulo {position}",
         )
     TopicFactory(name_en="Health", name_fr="Santé", name_es="")
-    # An editor with French as working language (a Translator's own editing rights come with the roles work).
-    log_in(create_staff("francoise", EDITOR, languages=["fr"]))
+    # A translator working in French: the dashboard is where their day starts.
+    log_in(create_staff("francoise", TRANSLATOR, languages=["fr"]))
 
     page.goto("/admin/")
     screenshot(page, "translation-dashboard-admin-index")
@@ -67,6 +67,10 @@ def test_french_translator_reaches_a_missing_heading_from_the_dashboard(
     expect(page.locator("#id_toc_entries-9-title_en")).to_be_hidden()  # the French tab is the one open
     field.fill("Chapitre 10")
     screenshot(page, "translation-dashboard-target")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert publication.toc_entries.get(position=10).title_fr == "Chapitre 10"
     assert external_requests == []
 
 
