@@ -11,14 +11,21 @@ import datetime
 
 from django.http.request import split_domain_port
 from django.utils import timezone, translation
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from catalogue.i18n import page_language, translated
 from catalogue.models import AgendaItem, Workshop
 
-from .common import absolute_url_in, workshop_location_text, workshop_span
+from .common import absolute_url_in, ical_text, workshop_location_text, workshop_span
 
 PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
+
+
+def _text(value: str) -> vText:
+    """A TEXT value as RFC 5545 writes it (3.3.11): control characters dropped, each line break one escaped
+    newline, and "\\", ";" and "," escaped by the icalendar package. Every text property goes through
+    here, X-WR-CALNAME included (an X- property would otherwise be written raw)."""
+    return vText(ical_text(value))
 
 
 def _uid_domain(request) -> str:
@@ -52,7 +59,7 @@ def _new_calendar(name: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name))
     return calendar
 
 
@@ -76,12 +83,12 @@ def _workshop_event(workshop: Workshop, *, request, language: str, stamp: dateti
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", title, parameters={"language": _language_tag(workshop, "title", language)})
+    event.add("summary", _text(title), parameters={"language": _language_tag(workshop, "title", language)})
     location = workshop_location_text(workshop, language)
     if location:
-        event.add("location", location)
+        event.add("location", _text(location))
     if description:
-        event.add("description", description)
+        event.add("description", _text(description))
     event.add("url", absolute_url_in(request, workshop, language))
     return event
 
@@ -101,15 +108,15 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
         event.add("dtstart", item.starts_at)
         if item.ends_at is not None:
             event.add("dtend", item.ends_at)
-    event.add("summary", title, parameters={"language": title_language})
-    event.add("categories", [item.get_kind_display()])
+    event.add("summary", _text(title), parameters={"language": title_language})
+    event.add("categories", [_text(item.get_kind_display())])
     location = workshop_location_text(workshop, language)
     if location:
-        event.add("location", location)
+        event.add("location", _text(location))
     people = [participation.speaker.name for participation in item.participations.all()]
     text = "\n\n".join(part for part in (description, ", ".join(dict.fromkeys(people))) if part)
     if text:
-        event.add("description", text)
+        event.add("description", _text(text))
     event.add("url", f"{absolute_url_in(request, workshop, language)}#{session_anchor(item)}")
     event.add("related-to", workshop_uid(workshop, request=request))
     return event

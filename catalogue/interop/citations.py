@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalogue.i18n import number_label
 from catalogue.identifiers import format_isbn
 
+from .common import one_line
 from .record import CitationRecord
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
@@ -47,13 +48,9 @@ class CitationFormat:
         return f"{key}.{self.extension}"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def bibtex_escape(text: str) -> str:
-    """`text` with TeX's special characters escaped, on one line."""
-    return _one_line(text).translate(_BIBTEX_ESCAPES)
+    """`text` with TeX's special characters escaped, on one line, without control characters."""
+    return one_line(text).translate(_BIBTEX_ESCAPES)
 
 
 def to_bibtex(record: CitationRecord) -> str:
@@ -85,7 +82,8 @@ def to_bibtex(record: CitationRecord) -> str:
 
 
 def to_ris(record: CitationRecord) -> str:
-    """A RIS record (TY BOOK … ER), CRLF line endings as the format asks."""
+    """A RIS record (TY BOOK … ER), CRLF line endings as the format asks; each value on its line, without
+    control characters, so no text can start a tag of its own."""
     lines = [("TY", "BOOK")]
     if record.author:
         lines.append(("AU", record.author))
@@ -111,7 +109,7 @@ def to_ris(record: CitationRecord) -> str:
     if record.pdf_url:
         lines.append(("L1", record.pdf_url))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
+    return "".join(f"{tag}  - {one_line(value)}\r\n" for tag, value in lines)
 
 
 def to_csl_data(record: CitationRecord) -> dict:

@@ -5,6 +5,7 @@ Everything reads objects already fetched with their related rows, so it runs no 
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.utils import translation
@@ -13,6 +14,13 @@ from django_countries import countries
 
 from catalogue.i18n import number_label, translated
 from catalogue.models import Edition, Publication, Workshop
+
+# What no output carries: characters XML 1.0 forbids (C0 controls but tab, LF and CR; lone surrogates;
+# U+FFFE, U+FFFF), and the C0 controls and DEL that iCalendar, BibTeX, RIS and HTTP headers forbid too.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_NOT_FILENAME = re.compile(r"[^A-Za-z0-9.\-_]+")
 
 # The media type of each electronic edition format (print has none).
 MEDIA_TYPES = {
@@ -96,3 +104,31 @@ def workshop_location_text(workshop: Workshop, language: str) -> str:
     """'Salle XVIII, Palais des Nations, Geneva, Switzerland'."""
     location = workshop_location(workshop, language)
     return ", ".join(part for part in (location["venue"], location["city"], location["country_name"]) if part)
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (Atom feeds, OAI-PMH, sitemaps)."""
+    return _NOT_XML.sub("", text)
+
+
+def plain_text(text: str) -> str:
+    """`text` without control characters other than tab and line breaks (C0 and DEL), XML-safe too."""
+    return _CONTROL.sub("", xml_text(text))
+
+
+def one_line(text: str) -> str:
+    """`text` without control characters, its whitespace (line breaks included) collapsed to single spaces:
+    for formats written one field a line (BibTeX, RIS)."""
+    return " ".join(plain_text(text).split())
+
+
+def ical_text(text: str) -> str:
+    """`text` ready for an iCalendar TEXT value: no control characters but tab, and every line break (CRLF,
+    a lone CR or LF) one newline, which the icalendar package writes escaped as \\n (RFC 5545, 3.3.11)."""
+    return _LINE_BREAK.sub("\n", plain_text(text))
+
+
+def header_filename(name: str) -> str:
+    """A download's file name safe in a Content-Disposition header: letters, digits, '.', '-' and '_' only,
+    each run of anything else one hyphen."""
+    return _NOT_FILENAME.sub("-", name).strip("-.") or "download"

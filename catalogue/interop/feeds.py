@@ -16,7 +16,7 @@ from django.utils.translation import gettext, pgettext
 from catalogue.i18n import translated
 from catalogue.models import Publication, Series, Topic
 
-from .common import corporate_author, organisation_name, series_number_label
+from .common import corporate_author, organisation_name, series_number_label, xml_text
 
 FEED_LENGTH = 50
 
@@ -38,12 +38,29 @@ class _LanguageTaggingHandler:
         return getattr(self._handler, name)
 
 
+def _xml_safe(value):
+    """A feed or entry value without what XML 1.0 cannot carry (a string, or each string of a list)."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
+
+
 class LanguageTaggedAtomFeed(Atom1Feed):
     """Atom 1.0 whose entries mark fallback-language titles and summaries with xml:lang.
 
     (An entry title is "<series> No. N: <title>", the label always in the feed's language; when the
     title itself falls back, the element is tagged with the title's language, most of its text.)
+    Every text is stripped of the characters XML 1.0 cannot carry (a control character pasted into a
+    title must not make the feed unwritable).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
 
     def add_item_elements(self, handler, item):
         feed_language = self.feed["language"]

@@ -10,12 +10,14 @@ from catalogue.models import AgendaItem, Publication, Workshop
 
 from .calendars import agenda_item_calendar, calendar_filename, workshop_calendar
 from .citations import FORMATS
+from .common import header_filename
 from .record import citation_record
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # The name comes from slugs: made a safe token anyway, so no stored text can reach the header raw.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=header_filename(filename))
     return response
 
 

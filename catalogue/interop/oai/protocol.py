@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from catalogue.i18n import translations
 
+from ..common import xml_text
+
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -41,7 +43,6 @@ VERBS = {
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set"}, "resumptionToken"),
 }
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _METADATA_PREFIX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 _SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+")
@@ -229,11 +230,6 @@ def id_does_not_exist() -> OaiError:
 
 
 # Text for XML
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("", text)
 
 
 def xml_translations(instance, field: str) -> dict[str, str]:
