@@ -25,6 +25,7 @@ from .common import (
     withdrawn_q,
 )
 from .taxonomy import Series, Topic
+from .text import validate_multiline_text, validate_single_line_text
 from .workshop import Workshop
 
 
@@ -124,15 +125,21 @@ class Publication(WorkflowMixin, models.Model):
     series = models.ForeignKey(Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900)])
-    title = models.CharField(_("title"), max_length=500)
-    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True, validators=[validate_single_line_text])
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_multiline_text])
     original_language = models.CharField(_("original language"), max_length=3, choices=language_choices, default="en")
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="publications")
-    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
-    corporate_author = models.CharField(_("corporate author"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True, validators=[validate_single_line_text])
+    corporate_author = models.CharField(
+        _("corporate author"), max_length=300, blank=True, validators=[validate_single_line_text]
+    )
     reference_number = models.CharField(
-        _("reference number"), max_length=50, blank=True, help_text=_("E.g. PUB2019/046/L.")
+        _("reference number"),
+        max_length=50,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("E.g. PUB2019/046/L."),
     )
     # Attendance of the whole Dialogue the publication reports on (all its workshops), as the report states
     # it: often approximate ("over 600"), hence the precision. Empty when not stated.
@@ -159,6 +166,7 @@ class Publication(WorkflowMixin, models.Model):
         _("cover image text alternative"),
         max_length=300,
         blank=True,
+        validators=[validate_single_line_text],
         help_text=_("Describes the cover for people who cannot see it."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -246,7 +254,7 @@ class Edition(models.Model):
     pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True, validators=[MinValueValidator(1)])
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
     file = models.FileField(_("file"), upload_to="editions/", blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True, validators=[validate_single_line_text])
     # Empty: availability not stated (left empty rather than guessed).
     availability = models.CharField(
         _("availability"), max_length=20, choices=Availability.choices, blank=True, default=""
@@ -254,7 +262,13 @@ class Edition(models.Model):
     price = models.DecimalField(
         _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD."))
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("ISO 4217 code, e.g. USD."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = EditionManager()
@@ -330,7 +344,7 @@ class TocEntry(models.Model):
         _("position"), help_text=_("Order of the heading in the whole table of contents.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHAPTER)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
 
     objects = TocEntryManager()

@@ -10,6 +10,7 @@ from catalogue.i18n import language_choices, language_name
 from catalogue.identifiers import IssnField
 
 from .common import SlugNaturalKeyManager, published_q
+from .text import validate_multiline_text, validate_single_line_text
 
 
 class TopicQuerySet(models.QuerySet):
@@ -25,8 +26,8 @@ class TopicQuerySet(models.QuerySet):
 class Topic(models.Model):
     """A subject in the catalogue's taxonomy, optionally nested under a broader one."""
 
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline_text])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -81,9 +82,9 @@ class SeriesQuerySet(models.QuerySet):
 class Series(models.Model):
     """A numbered publication series, e.g. International Dialogue on Migration."""
 
-    name = models.CharField(_("name"), max_length=300)
-    short_name = models.CharField(_("short name"), max_length=50, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[validate_single_line_text])
+    short_name = models.CharField(_("short name"), max_length=50, blank=True, validators=[validate_single_line_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline_text])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager.from_queryset(SeriesQuerySet)()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .common import SlugNaturalKeyManager, Status, WorkflowMixin, has_publish_date, published_q, withdrawn_q
+from .text import validate_multiline_text, validate_single_line_text
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -82,10 +83,10 @@ class AgendaParticipationManager(models.Manager):
 class Speaker(models.Model):
     """A person who takes part in workshop sessions."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line_text])
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    position = models.CharField(_("position"), max_length=300, blank=True)
-    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True, validators=[validate_single_line_text])
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True, validators=[validate_single_line_text])
 
     objects = SlugNaturalKeyManager()
 
@@ -106,12 +107,12 @@ class Workshop(WorkflowMixin, models.Model):
 
     Status = Status
 
-    title = models.CharField(_("title"), max_length=500)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline_text])
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    city = models.CharField(_("city"), max_length=200)
+    city = models.CharField(_("city"), max_length=200, validators=[validate_single_line_text])
     country = CountryField(_("country"))
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True, validators=[validate_single_line_text])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     time_zone = models.CharField(_("time zone"), max_length=64, choices=time_zone_choices, default="UTC")
@@ -192,8 +193,8 @@ class AgendaItem(models.Model):
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PANEL)
-    title = models.CharField(_("title"), max_length=500)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline_text])
     speakers = models.ManyToManyField(
         Speaker, verbose_name=_("people"), through="AgendaParticipation", related_name="agenda_items", blank=True
     )
