@@ -107,8 +107,11 @@ def test_calendars_with_newlines_answer_parse_and_inject_no_line(client, poisone
     calendar = Calendar.from_ical(content)
     assert "X-INJECTED" not in calendar
     summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
-    assert summaries and all("X-INJECTED:1" in summary for summary in summaries)
-    assert "TY  - JOUR" in str(calendar["X-WR-CALNAME"])
+    assert summaries
+    # The text survives, its line breaks kept as escaped newlines (a lone CR and CRLF become one each).
+    assert all("xyz\nTY  - JOUR\nX-INJECTED:1\n<b>&amp;</b>" in summary for summary in summaries)
+    # An X- property is read back raw: its newlines are still the escaped "\\n" of RFC 5545.
+    assert "xyz\\nTY  - JOUR\\nX-INJECTED:1\\n" in str(calendar["X-WR-CALNAME"])
     assert all(not event.get("X-INJECTED") for event in calendar.walk("VEVENT"))
 
 
