@@ -10,7 +10,7 @@ import pytest
 import rispy
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from icalendar import Calendar
 from lxml import etree
 
@@ -22,19 +22,25 @@ pytestmark = pytest.mark.django_db
 
 # Word's soft line break and page break, a unit separator, DEL, newlines, a lone CR, markup and the
 # characters with a meaning in TeX, RIS and iCalendar. (No NUL: PostgreSQL text cannot hold one.)
-PAYLOAD = 'x\x0by\x0cz\x1f\x7f\nTY  - JOUR\rX-INJECTED:1\r\n<b>&amp;</b> "q" {\\} %;,'
+PAYLOAD = 'x\x0by\x0cz\x01\x1b\x1f\x7f\nTY  - JOUR\rX-INJECTED:1\r\n<b>&amp;</b> "q" {\\} %;,'
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _text_fields(model) -> list[str]:
+def _text_fields(model) -> list[models.Field]:
     return [
-        field.attname
+        field
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField)
         and not isinstance(field, models.SlugField)
         and not field.choices
         and field.name not in {"isbn", "issn", "currency"}
     ]
+
+
+def _poisoned(field: models.Field):
+    """The payload followed by the column's text, cut to the column's length."""
+    value = Concat(Value(PAYLOAD), F(field.attname))
+    return Left(value, field.max_length) if isinstance(field, models.CharField) else value
 
 
 @pytest.fixture
@@ -52,7 +58,7 @@ def poisoned():
     ):
         fields = _text_fields(model)
         assert fields, model
-        model.objects.update(**{name: Concat(F(name), Value(PAYLOAD)) for name in fields})
+        model.objects.update(**{field.attname: _poisoned(field) for field in fields})
     return catalogue_models.Publication.objects.get()
 
 
