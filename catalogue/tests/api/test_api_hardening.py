@@ -4,6 +4,7 @@ no NUL (which PostgreSQL refuses in a query) reaching the database; a 404 (JSON 
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from lxml import etree
 
 from catalogue.interop.oai.protocol import OAI_NS, publication_identifier_prefix
@@ -196,3 +197,28 @@ def test_oai_get_record_of_a_real_identifier_still_answers(client, catalogue):
     )
 
     assert etree.fromstring(response.content).findall(f"{{{OAI_NS}}}error") == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/catalogue/publication/?language=a%00b",
+        "/admin/catalogue/publication/?status=%00",
+        "/admin/catalogue/edition/?format__exact=a%00b",
+        "/admin/catalogue/edition/?availability=a%00b",
+        "/admin/catalogue/workshop/?country=a%00b",
+        "/admin/catalogue/agendaitem/?kind__exact=a%00b",
+        "/admin/catalogue/publication/?q=a%00b",
+        "/admin/catalogue/publication/?a%00b=1",
+    ],
+)
+def test_admin_list_filter_with_a_nul_is_a_bad_request(client, catalogue, path):
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "a long enough password"))
+
+    assert client.get(path).status_code == 400
+
+
+def test_admin_list_filter_without_a_nul_still_filters(client, catalogue):
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "a long enough password"))
+
+    assert client.get("/admin/catalogue/edition/?format__exact=pdf").status_code == 200
