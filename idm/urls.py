@@ -5,16 +5,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from django.views import defaults
 
 from catalogue.admin.translations import translation_dashboard
+from catalogue.api.schema import SchemaView
+from catalogue.api.views import not_found as api_not_found
 
 urlpatterns = [
     # Before the admin's own URLs, which would answer any other /admin/… path.
     path("admin/translations/", translation_dashboard, name="admin-translation-dashboard"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/", include("catalogue.api.urls")),
     path("", include("catalogue.interop.urls")),  # OAI-PMH, sitemap.xml, robots.txt
 ]
@@ -24,8 +26,16 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-# The 500 page renders in the visitor's language without touching the database (the 404 page is Django's default
-# handler with templates/404.html).
+
+def page_not_found(request, exception):
+    """Under /api/ a JSON 404 (no route matched, e.g. a slug with a NUL); elsewhere Django's page (templates/404.html)."""
+    if request.path_info.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+# The 500 page renders in the visitor's language without touching the database.
+handler404 = page_not_found
 handler500 = "catalogue.public.views.server_error"
 
 if settings.DEBUG:

@@ -1,12 +1,13 @@
 """Read-only API views: thin viewsets over the public querysets, so drafts never appear."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls.converters import SlugConverter
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 
 from catalogue.i18n import page_language
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
@@ -42,6 +43,20 @@ def read_only_schema(
         list=extend_schema(description=list_description, parameters=list(list_parameters), responses=list_responses),
         retrieve=extend_schema(responses=detail_responses),
     )
+
+
+def not_found(request, exception=None):
+    """The 404 of a URL under /api/ that no route matches (a slug with a NUL or any other character a slug cannot
+    have included): JSON like the API's other errors."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
+class SlugLookupMixin:
+    """Detail URLs match slugs only, as the public pages' <slug:…> do: anything else (a NUL, which PostgreSQL
+    refuses in a query) is a 404 before any query is made."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SlugConverter.regex
 
 
 class Gone(APIException):
@@ -111,8 +126,7 @@ PUBLICATION_PARAMETERS = [
     "Unknown or malformed facet values are ignored.",
     gone=True,
 )
-class PublicationViewSet(GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_field = "slug"
+class PublicationViewSet(SlugLookupMixin, GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
     gone_detail = _("This publication has been withdrawn from the catalogue.")
     filter_backends = [CatalogueFilterBackend]
     filterset_class = PublicationFilter
@@ -131,15 +145,13 @@ class PublicationViewSet(GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @read_only_schema(serializers.SeriesSerializer)
-class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_field = "slug"
+class SeriesViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SeriesSerializer
     queryset = Series.objects.prefetch_related("issns").order_by("name_en", "slug")
 
 
 @read_only_schema(serializers.TopicSerializer)
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_field = "slug"
+class TopicViewSet(SlugLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.TopicSerializer
     queryset = Topic.objects.select_related("parent").order_by("name_en", "slug")
 
@@ -149,8 +161,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     list_description="Workshops, latest first; those whose report is not yet public are left out.",
     gone=True,
 )
-class WorkshopViewSet(GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_field = "slug"
+class WorkshopViewSet(SlugLookupMixin, GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):
     gone_detail = _("This workshop has been withdrawn from the catalogue.")
     serializer_class = serializers.WorkshopSerializer
 

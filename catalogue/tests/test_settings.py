@@ -4,8 +4,11 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
+import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 
 PRINT_SETTINGS = """
 import json
@@ -149,3 +152,56 @@ print(staticfiles_storage.url("jquery-ui/jquery-ui.min.js"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("/static/jquery-ui/jquery-ui.min.")
     assert (tmp_path / "staticfiles.json").exists()
+
+
+PRINT_PROXY_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({"SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER}))
+"""
+
+
+def test_settings_trust_no_forwarded_proto_by_default():
+    result = run_with_env(PRINT_PROXY_SETTINGS, DJANGO_SECRET_KEY="s", DJANGO_SECURE="1")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"SECURE_PROXY_SSL_HEADER": None}
+
+
+def test_settings_trust_forwarded_proto_behind_a_configured_proxy():
+    result = run_with_env(PRINT_PROXY_SETTINGS, DJANGO_SECRET_KEY="s", DJANGO_TRUSTED_PROXY="1")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+
+
+def test_a_client_claiming_https_is_not_believed_without_a_trusted_proxy(rf):
+    request = rf.get("/en/", headers={"X-Forwarded-Proto": "https"})
+
+    assert (request.is_secure(), request.build_absolute_uri()) == (False, "http://testserver/en/")
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""])
+@pytest.mark.django_db
+def test_admin_login_with_an_unsafe_or_no_next_lands_on_the_admin(client, next_url):
+    User.objects.create_superuser("boss", "boss@example.org", "a long enough password")
+
+    response = client.post(
+        f"/admin/login/?next={quote(next_url)}",
+        {"username": "boss", "password": "a long enough password", "next": next_url},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_login_with_a_safe_next_goes_there(client):
+    User.objects.create_superuser("boss", "boss@example.org", "a long enough password")
+
+    response = client.post(
+        "/admin/login/",
+        {"username": "boss", "password": "a long enough password", "next": "/admin/catalogue/publication/"},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/catalogue/publication/")
