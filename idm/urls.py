@@ -1,5 +1,7 @@
 """Root URLs: language-prefixed public pages, the admin, and machine-facing endpoints."""
 
+import sys
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -10,6 +12,8 @@ from django.views import defaults
 from catalogue.admin.translations import translation_dashboard
 from catalogue.api.schema import SchemaView
 from catalogue.api.views import not_found as api_not_found
+from catalogue.public.views import server_error as public_server_error
+from idm.middleware import outage_response
 
 urlpatterns = [
     # Before the admin's own URLs, which would answer any other /admin/… path.
@@ -34,9 +38,14 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
-# The 500 page renders in the visitor's language without touching the database.
+def server_error(request):
+    """A database outage raised by a middleware is a 503 (idm.middleware); anything else the 500 page, which renders
+    in the visitor's language without touching the database."""
+    return outage_response(request, sys.exc_info()[1]) or public_server_error(request)
+
+
 handler404 = page_not_found
-handler500 = "catalogue.public.views.server_error"
+handler500 = server_error
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
