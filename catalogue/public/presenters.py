@@ -56,7 +56,8 @@ def language_links(request, page_obj=None) -> list[LanguageSwitchLink]:
     """The current page (with its query string) in every interface language."""
     current = page_language()
     path = request.get_full_path() if request else "/"
-    if request and "page" in request.GET and hasattr(page_obj, "number"):
+    # page_obj first: an error page (e.g. the 400 for too many query parameters) must not read request.GET.
+    if request and hasattr(page_obj, "number") and "page" in request.GET:
         path = shown_page_url(request.path, request.GET, page_obj)
     links = []
     for code in interface_languages():
