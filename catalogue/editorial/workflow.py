@@ -30,21 +30,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from catalogue.models import Status
+from catalogue.models import State, Status, state_of
 
 from .roles import PUBLISH_PERMISSIONS
 
-DRAFT, REVIEW, SCHEDULED, PUBLISHED, WITHDRAWN = "draft", "review", "scheduled", "published", "withdrawn"
-STATES = [DRAFT, REVIEW, SCHEDULED, PUBLISHED, WITHDRAWN]
-STATE_LABELS = {
-    DRAFT: gettext_lazy("Draft"),
-    REVIEW: gettext_lazy("In review"),
-    SCHEDULED: gettext_lazy("Scheduled"),
-    PUBLISHED: gettext_lazy("Published"),
-    WITHDRAWN: gettext_lazy("Withdrawn"),
-}
+DRAFT, REVIEW, SCHEDULED, PUBLISHED, WITHDRAWN = (
+    State.DRAFT,
+    State.REVIEW,
+    State.SCHEDULED,
+    State.PUBLISHED,
+    State.WITHDRAWN,
+)
+STATES = list(State)
+STATE_LABELS = dict(State.choices)
 # The status each state is stored as.
 STATE_STATUS = {
     DRAFT: Status.DRAFT,
@@ -77,13 +76,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 Staff = User | AnonymousUser
-
-
-def state_of(status: str, publish_date: datetime.datetime | None, *, now: datetime.datetime | None = None) -> str:
-    """The state of a record with this status and publish date: Published with a date to come is Scheduled."""
-    if status == Status.PUBLISHED and publish_date is not None and publish_date > (now or timezone.now()):
-        return SCHEDULED
-    return str(status)
 
 
 def current_state(record: models.Model) -> str:

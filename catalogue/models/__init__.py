@@ -5,7 +5,7 @@ django-modeltranslation (catalogue/translation.py); read logic lives in the Quer
 touch several models in the packages that own the use case (editorial/, dataio/).
 """
 
-from .common import CountPrecision, Status, count_display, published_q
+from .common import CountPrecision, State, Status, count_display, published_q, state_of
 from .publication import Edition, Publication, TocEntry
 from .search_document import SearchDocument
 from .staff import StaffLanguage
@@ -23,11 +23,13 @@ __all__ = [
     "SeriesIssn",
     "Speaker",
     "StaffLanguage",
+    "State",
     "Status",
     "TocEntry",
     "Topic",
     "Workshop",
     "count_display",
     "published_q",
+    "state_of",
     "time_zone_choices",
 ]

@@ -1,5 +1,7 @@
 """What the catalogue's models share: natural-key managers and head counts with their precision."""
 
+import datetime
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +21,23 @@ class Status(models.TextChoices):
     REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class State(models.TextChoices):
+    """What staff see of a record's status: Published with a publish date still to come shows as Scheduled."""
+
+    DRAFT = Status.DRAFT.value, Status.DRAFT.label
+    REVIEW = Status.REVIEW.value, Status.REVIEW.label
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = Status.PUBLISHED.value, Status.PUBLISHED.label
+    WITHDRAWN = Status.WITHDRAWN.value, Status.WITHDRAWN.label
+
+
+def state_of(status: str, publish_date: datetime.datetime | None, *, now: datetime.datetime | None = None) -> State:
+    """The state of a record with this status and publish date."""
+    if status == Status.PUBLISHED and publish_date is not None and publish_date > (now or timezone.now()):
+        return State.SCHEDULED
+    return State(status)
 
 
 def published_q(prefix: str = "") -> Q:
@@ -68,20 +87,20 @@ class WorkflowMixin(models.Model):
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == Status.PUBLISHED and self.publish_date is not None and self.publish_date > timezone.now()
+        return self.state == State.SCHEDULED
 
     @property
     def is_withdrawn(self) -> bool:
         return self.status == Status.WITHDRAWN
 
     @property
-    def state(self) -> str:
-        """The state staff see: a status, or "scheduled" for a publication whose date is still to come."""
-        return "scheduled" if self.is_scheduled else self.status
+    def state(self) -> State:
+        """The state staff see: the status, or Scheduled for a published record whose date is still to come."""
+        return state_of(self.status, self.publish_date)
 
     @property
     def state_label(self) -> str:
-        return _("Scheduled") if self.is_scheduled else self.get_status_display()
+        return self.state.label
 
 
 class SlugNaturalKeyManager(models.Manager):
