@@ -60,11 +60,14 @@ def is_translator(user: User | AnonymousUser, model_name: str) -> bool:
 
 
 def working_languages(user: User | AnonymousUser) -> list[str]:
-    """The content languages assigned to `user`, in settings order."""
+    """The content languages assigned to `user`, in settings order; read once per user object (one request), as
+    Django caches permissions, since every form, inline and permission check of an admin page asks."""
     if not user.is_authenticated:
         return []
-    assigned = set(user.content_languages.values_list("language", flat=True))
-    return [code for code in content_languages() if code in assigned]
+    if not hasattr(user, "_working_languages_cache"):
+        assigned = set(user.content_languages.values_list("language", flat=True))
+        user._working_languages_cache = [code for code in content_languages() if code in assigned]
+    return list(user._working_languages_cache)
 
 
 def translated_fields(model: type[models.Model]) -> list[str]:
