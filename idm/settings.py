@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "rest_framework",
@@ -170,6 +169,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
 }
+
+# Records per sitemap file (each is one URL per language; a file never holds more than 50,000 URLs).
+SITEMAP_ITEMS_PER_FILE = 5_000
 
 CACHES = {
     "default": {

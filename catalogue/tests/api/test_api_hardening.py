@@ -191,7 +191,8 @@ def test_public_lookup_with_a_nul_is_a_page_404(client, catalogue, path):
         ("/en/publications/?year=%00&year_from=%00&year_to=2%00", 200),
         ("/en/workshops/?page=%00", 200),
         ("/en/feed/?q=%00", 200),
-        ("/sitemap.xml?p=1%00", 404),
+        ("/sitemap.xml?p=1%00", 200),
+        ("/sitemaps/publications-1.xml?p=%00", 200),
     ],
 )
 def test_query_parameters_with_a_nul_never_fail(client, catalogue, path, status):
