@@ -357,3 +357,31 @@ def test_postgresql_client_missing_or_too_old_is_a_clear_error(monkeypatch, tmp_
     with pytest.raises(BackupError, match=r"pg_dump is older than the PostgreSQL 15 server .*\(13\)"):
         databases.find_client("pg_dump", 15)
     assert databases.find_client("pg_dump", 13) == (str(old), 13)
+
+
+def test_postgresql_password_goes_through_the_environment_never_the_command_line(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(
+        databases.subprocess,
+        "run",
+        lambda command, **kwargs: calls.append((command, kwargs["env"])) or subprocess.CompletedProcess(command, 0),
+    )
+    settings_dict = {
+        "NAME": "idm",
+        "USER": "idm",
+        "PASSWORD": "s3cret-pass",
+        "HOST": "db.internal",
+        "PORT": 5433,
+        "OPTIONS": {"sslmode": "require"},
+    }
+    databases.run_client(["pg_restore", "--dbname=idm", str(tmp_path / "x.dump")], settings_dict, "pg_restore")
+
+    [(command, env)] = calls
+    assert not any("s3cret" in argument for argument in command)
+    assert (env["PGPASSWORD"], env["PGUSER"], env["PGHOST"], env["PGPORT"], env["PGSSLMODE"]) == (
+        "s3cret-pass",
+        "idm",
+        "db.internal",
+        "5433",
+        "require",
+    )
