@@ -21,7 +21,7 @@ from pathlib import Path
 
 import django
 from django.core.files.storage import Storage, default_storage
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from catalogue.dataio import databases
 from catalogue.dataio.databases import BackupError
@@ -105,6 +105,44 @@ def dump_database(connection, folder: Path) -> tuple[Path, databases.Snapshot]:
     return path, dump(connection, path)
 
 
+def write_archive(output: Path, connection, dump_path: Path, snapshot, storage: Storage, log, created_at: str) -> dict:
+    """The archive, written to a temporary file beside `output` (mode 0600: password hashes are inside) and
+    renamed to `output` once complete; its manifest goes last, with the sha256 of what was written."""
+    descriptor, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    try:
+        with (
+            open(descriptor, "wb") as handle,
+            tarfile.open(fileobj=handle, mode="w:gz", format=tarfile.PAX_FORMAT) as archive,
+        ):
+            member = DATABASE_MEMBERS[connection.vendor]
+            archive.add(dump_path, arcname=member, recursive=False)
+            log("Adding the media files…")
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "created_at": created_at,
+                "django_version": django.get_version(),
+                "database": {
+                    "vendor": connection.vendor,
+                    "engine": connection.settings_dict["ENGINE"],
+                    "member": member,
+                    "size": dump_path.stat().st_size,
+                    "sha256": sha256_of(dump_path),
+                    "excluded_data": databases.EXCLUDED_DATA,
+                    **snapshot.info,
+                },
+                "migrations": snapshot.migrations,
+                "tables": snapshot.tables,
+                "media": add_media(archive, storage, log),
+            }
+            add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+        os.replace(partial, output)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return manifest
+
+
 def create_backup(
     output: str | os.PathLike,
     *,
@@ -112,53 +150,27 @@ def create_backup(
     storage: Storage = default_storage,
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Write the archive to `output` (through a temporary file beside it, renamed at the end) and return its
-    manifest. The database is copied first, then the media files (see README: Backup and restore)."""
+    """Write the archive to `output` and return its manifest. The database is copied first, then the media
+    files are read (see README: Backup and restore)."""
     output = Path(output)
     connection = connections[using]
     if not output.parent.is_dir():
         raise BackupError(f"The folder {output.parent} does not exist.")
     created_at = datetime.datetime.now(datetime.UTC).isoformat()
-    with tempfile.TemporaryDirectory(prefix="idm-backup-") as folder:
-        log(f"Copying the {connection.vendor} database…")
-        dump_path, snapshot = dump_database(connection, Path(folder))
-        log(f"  {len(snapshot.tables)} tables, {sum(snapshot.tables.values())} rows")
-        descriptor, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")  # mode 0600
-        try:
-            with (
-                open(descriptor, "wb") as handle,
-                tarfile.open(fileobj=handle, mode="w:gz", format=tarfile.PAX_FORMAT) as archive,
-            ):
-                member = DATABASE_MEMBERS[connection.vendor]
-                archive.add(dump_path, arcname=member, recursive=False)
-                log("Adding the media files…")
-                media = add_media(archive, storage, log)
-                manifest = {
-                    "format": FORMAT,
-                    "format_version": FORMAT_VERSION,
-                    "created_at": created_at,
-                    "django_version": django.get_version(),
-                    "database": {
-                        "vendor": connection.vendor,
-                        "engine": connection.settings_dict["ENGINE"],
-                        "member": member,
-                        "size": dump_path.stat().st_size,
-                        "sha256": sha256_of(dump_path),
-                        "excluded_data": databases.EXCLUDED_DATA,
-                        **snapshot.info,
-                    },
-                    "migrations": snapshot.migrations,
-                    "tables": snapshot.tables,
-                    "media": media,
-                }
-                add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
-            os.replace(partial, output)  # readable by its owner only: password hashes are inside
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
-    media_bytes = sum(entry["size"] for entry in media)
+    try:
+        with tempfile.TemporaryDirectory(prefix="idm-backup-") as folder:
+            log(f"Copying the {connection.vendor} database…")
+            dump_path, snapshot = dump_database(connection, Path(folder))
+            log(f"  {len(snapshot.tables)} tables, {sum(snapshot.tables.values())} rows")
+            manifest = write_archive(output, connection, dump_path, snapshot, storage, log, created_at)
+    except DatabaseError as error:
+        raise BackupError(f"The database failed during the backup: {error}") from error
+    except OSError as error:
+        raise BackupError(f"Writing {output} failed: {error}") from error
+    media = manifest["media"]
     log(
         f"Wrote {output}: {len(snapshot.tables)} tables, {sum(snapshot.tables.values())} rows, "
-        f"{len(media)} media files ({media_bytes} bytes), archive {output.stat().st_size} bytes."
+        f"{len(media)} media files ({sum(entry['size'] for entry in media)} bytes), "
+        f"archive {output.stat().st_size} bytes."
     )
     return manifest

@@ -25,6 +25,7 @@ from catalogue.dataio import databases
 from catalogue.dataio.backup import CHUNK, DATABASE_MEMBERS, FORMAT, FORMAT_VERSION, MANIFEST, MEDIA_PREFIX
 from catalogue.dataio.databases import BackupError
 
+MANIFEST_SHAPE = {"created_at": str, "database": dict, "migrations": list, "tables": dict, "media": list}
 DAMAGED = (tarfile.TarError, EOFError, zlib.error, OSError, UnicodeDecodeError)
 
 
@@ -62,11 +63,15 @@ def read_manifest(archive: tarfile.TarFile, members: dict[str, tarfile.TarInfo])
     if MANIFEST not in members:
         raise BackupError("The archive has no manifest.json: it was not written by manage.py backup.")
     manifest = json.loads(archive.extractfile(members[MANIFEST]).read())
+    if not isinstance(manifest, dict):
+        raise BackupError("manifest.json is not an object: the archive was not written by manage.py backup.")
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"Unknown archive format {manifest.get('format')!r} version {manifest.get('format_version')!r}: "
             f"this code reads {FORMAT} version {FORMAT_VERSION}."
         )
+    if missing := [key for key, kind in MANIFEST_SHAPE.items() if not isinstance(manifest.get(key), kind)]:
+        raise BackupError(f"manifest.json lacks {', '.join(missing)}: the archive is damaged or was altered.")
     expected = {manifest["database"]["member"]} | {MEDIA_PREFIX + entry["name"] for entry in manifest["media"]}
     if set(members) - {MANIFEST} != expected:
         raise BackupError("The archive's members do not match its manifest: it is damaged or was altered.")

@@ -385,3 +385,31 @@ def test_postgresql_password_goes_through_the_environment_never_the_command_line
         "5433",
         "require",
     )
+
+
+def test_an_archive_that_does_not_match_its_manifest_is_refused(tmp_path, media_root, empty_database, restored_media):
+    (media_root / "covers").mkdir(parents=True)
+    (media_root / "covers" / "a.png").write_bytes(b"cover")
+    archive = tmp_path / "site.tar.gz"
+    backup(archive)
+
+    def without_tables(info, data):
+        if info.name == "manifest.json":
+            manifest = json.loads(data)
+            del manifest["tables"]
+            data = json.dumps(manifest).encode()
+        return info, data
+
+    def without_media(info, data):
+        return None if info.name.startswith("media/") else (info, data)
+
+    for change, message in [
+        (without_tables, "manifest.json lacks tables"),
+        (without_media, "members do not match its manifest"),
+    ]:
+        altered = tmp_path / f"{change.__name__}.tar.gz"
+        rewrite(archive, altered, change)
+        with pytest.raises(BackupError, match=message):
+            restore_backup(str(altered), settings_dict=empty_database, storage=restored_media, log=lambda line: None)
+    assert target_tables(empty_database) == []
+    assert not Path(restored_media.location).exists()
