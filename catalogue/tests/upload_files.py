@@ -6,8 +6,12 @@ import struct
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
+
+from catalogue.tests.admin_forms import publication_form
+from catalogue.tests.factories import SeriesFactory
 
 
 def pdf_bytes(pages: int = 3, *, padding: int = 0, password: str = "", owner_password: str = "") -> bytes:
@@ -68,3 +72,14 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 def stored_files(root) -> list[str]:
     """Every file under `root` (MEDIA_ROOT), as paths relative to it."""
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def add_publication(client, *, cover=None, edition_file=None, pages=""):
+    """POST the publication admin's add page: IDM No. 28 (published) with a French PDF edition, optionally a cover
+    and a file."""
+    data = publication_form(SeriesFactory(), editions=[{"language": "fr", "isbn": "978-92-9068-780-1", "pages": pages}])
+    if cover is not None:
+        data["cover_image"] = cover
+    if edition_file is not None:
+        data["editions-0-file"] = edition_file
+    return client.post(reverse("admin:catalogue_publication_add"), data)
