@@ -9,7 +9,7 @@ before uploads were checked, is a download of unknown type. Edition PDFs and cov
 import posixpath
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -28,7 +28,10 @@ CACHE_CONTROL = "public, max-age=86400"
 @require_safe
 def media(request, path):
     """Serve the uploaded file at `path` under MEDIA_ROOT with its verified type, sandboxed."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError):  # a name no file can have (too long, a NUL…): there is no such file
+        raise Http404 from None
     response["Content-Security-Policy"] = SANDBOX_POLICY  # django-csp leaves a policy already set alone
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = CACHE_CONTROL
