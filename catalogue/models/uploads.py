@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.crypto import get_random_string
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -41,8 +42,9 @@ _SLUG_IN_NAME = 60  # keeps stored names within the fields' 100 characters
 _CHECKED = "_catalogue_upload"  # a checked upload remembers its result: checked once, however often validated
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f}"
+def _number(value: float) -> str:
+    """`value` with one decimal if it has any, in the active language's notation (1.2, 1,2)."""
+    return number_format(value, 0 if float(value).is_integer() else 1)
 
 
 def _refuse_oversized(file, limit: int) -> None:
@@ -50,7 +52,7 @@ def _refuse_oversized(file, limit: int) -> None:
         raise ValidationError(
             _("This file is %(size)s MB; the limit is %(limit)s MB."),
             code="file_too_large",
-            params={"size": f"{file.size / 1024 / 1024:.1f}", "limit": _megabytes(limit)},
+            params={"size": number_format(file.size / 1024 / 1024, 1), "limit": _number(limit / 1024 / 1024)},
         )
 
 
@@ -125,7 +127,7 @@ def _reencode(file) -> ContentFile:
     too_many_pixels = ValidationError(
         _("This image is too large: a cover may have at most %(limit)s megapixels (width × height)."),
         code="too_many_pixels",
-        params={"limit": f"{settings.IDM_MAX_COVER_PIXELS / 1_000_000:g}"},
+        params={"limit": _number(settings.IDM_MAX_COVER_PIXELS / 1_000_000)},
     )
     file.seek(0)
     with warnings.catch_warnings():
