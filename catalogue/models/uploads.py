@@ -39,7 +39,8 @@ _SIGNATURES = {
     "webp": ("image/webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
 }
 _SLUG_IN_NAME = 60  # keeps stored names within the fields' 100 characters
-_CHECKED = "_catalogue_upload"  # a checked upload remembers its result: checked once, however often validated
+# A checked upload remembers its result (page count, re-encoded cover): checked once, however often validated.
+_PDF_CHECKED, _COVER_CHECKED = "_catalogue_pdf_pages", "_catalogue_cover"
 
 
 def _number(value: float) -> str:
@@ -69,15 +70,15 @@ def _content(value):
 def pdf_page_count(file) -> int:
     """The number of pages of the PDF `file`, read with pypdf; a ValidationError if it is not a readable PDF."""
     file = _content(file)
-    if getattr(file, _CHECKED, None) is None:
+    if getattr(file, _PDF_CHECKED, None) is None:
         _refuse_oversized(file, settings.IDM_MAX_DOCUMENT_BYTES)
-        setattr(file, _CHECKED, _read_pdf(file))
-    return getattr(file, _CHECKED)
+        setattr(file, _PDF_CHECKED, _read_pdf(file))
+    return getattr(file, _PDF_CHECKED)
 
 
 def _read_pdf(file) -> int:
     file.seek(0)
-    if b"%PDF-" not in file.read(1024):
+    if file.read(5) != b"%PDF-":  # where a PDF begins, and what the media view checks before showing one
         raise ValidationError(_("This file is not a PDF. Upload the edition as a PDF file."), code="not_a_pdf")
     file.seek(0)
     try:
@@ -113,10 +114,10 @@ def normalised_cover(file) -> ContentFile:
     """`file` decoded and re-encoded in its format without metadata, named `<hash>.<ext>`; a ValidationError if it
     is not a JPEG, PNG or WebP image within the limits."""
     file = _content(file)
-    if getattr(file, _CHECKED, None) is None:
+    if getattr(file, _COVER_CHECKED, None) is None:
         _refuse_oversized(file, settings.IDM_MAX_COVER_BYTES)
-        setattr(file, _CHECKED, _reencode(file))
-    return getattr(file, _CHECKED)
+        setattr(file, _COVER_CHECKED, _reencode(file))
+    return getattr(file, _COVER_CHECKED)
 
 
 def _reencode(file) -> ContentFile:
