@@ -8,6 +8,7 @@ middleware), so the browser gets those responses from the site's own handler thr
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
@@ -32,8 +33,11 @@ def media_from_the_site(context, live_server) -> dict:
 
     def fulfill(route):
         path = route.request.url.removeprefix(live_server.url)
-        response = Client().get(path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        try:
+            response = Client().get(path)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        finally:
+            connection.close()  # Playwright runs this in a context of its own, whose connection nothing else closes
         sent[path] = dict(response.items())
         route.fulfill(status=response.status_code, headers=sent[path], body=body)
 
