@@ -286,3 +286,16 @@ def test_rolled_back_replacement_keeps_the_file_the_row_still_names(media_root):
     assert Publication.objects.get(pk=publication.pk).cover_image.name == kept
     assert kept in stored_files(media_root)
     assert (media_root / kept).read_bytes()
+
+
+def test_valid_files_on_a_refused_form_are_not_stored(admin_client, media_root):
+    response = add_publication(
+        admin_client,
+        cover=upload("cover.png", image_bytes("PNG")),
+        edition_file=upload("r.pdf", pdf_bytes(pages=1)),
+        pages="0",  # refused: at least 1
+    )
+
+    assert response.status_code == 200
+    assert Publication.objects.count() == 0
+    assert stored_files(media_root) == []
