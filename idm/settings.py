@@ -6,6 +6,7 @@ and without DEBUG a secret key must be given.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.jquery_ui
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "reversion",  # history of staff edits with revert (catalogue/editorial/history.py)
+    "django_cleanup.apps.CleanupConfig",  # a replaced or deleted upload leaves storage once the change commits
 ]
 
 MIDDLEWARE = [
@@ -163,8 +165,18 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR),
 ]
-MEDIA_URL = "media/"
+# Uploads (edition PDFs, covers) are served by Django (catalogue/public/media.py: verified type, sandboxed, never run)
+# under media/, or, when DJANGO_MEDIA_URL is an absolute URL, by another origin serving MEDIA_ROOT (the safest: a
+# cookieless origin of its own); Django's route is then off and pages may load images from that origin.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+_media_url = urlsplit(MEDIA_URL)
+MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}" if _media_url.scheme and _media_url.netloc else ""
+# What an upload may be (catalogue/models/uploads.py): edition PDFs and covers up to these sizes, covers up to
+# this many pixels (width × height).
+IDM_MAX_DOCUMENT_BYTES = int(os.environ.get("DJANGO_MAX_DOCUMENT_MB", "200")) * 1024 * 1024
+IDM_MAX_COVER_BYTES = int(os.environ.get("DJANGO_MAX_COVER_MB", "10")) * 1024 * 1024
+IDM_MAX_COVER_PIXELS = int(float(os.environ.get("DJANGO_MAX_COVER_MEGAPIXELS", "40")) * 1_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
@@ -191,7 +203,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -242,4 +254,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # pypdf logs what it repairs in a broken file; a refused upload is the editor's error message, not the log's.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

@@ -1,17 +1,18 @@
 """Root URLs: language-prefixed public pages, the admin, and machine-facing endpoints."""
 
+import re
 import sys
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 
 from catalogue.admin.translations import translation_dashboard
 from catalogue.api import views as api
 from catalogue.api.schema import SchemaView
+from catalogue.public.media import media
 from catalogue.public.views import server_error as public_server_error
 from idm.middleware import outage_response
 
@@ -67,5 +68,6 @@ handler403 = permission_denied
 handler404 = page_not_found
 handler500 = server_error
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads, in production too, unless another origin serves them (DJANGO_MEDIA_URL is then an absolute URL).
+if not settings.MEDIA_ORIGIN:
+    urlpatterns.append(re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media, name="media"))

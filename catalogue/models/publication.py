@@ -26,6 +26,7 @@ from .common import (
 )
 from .taxonomy import Series, Topic
 from .text import validate_multiline_text, validate_single_line_text
+from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
 from .workshop import Workshop
 
 
@@ -161,7 +162,7 @@ class Publication(WorkflowMixin, models.Model):
     panelists_precision = models.CharField(
         _("precision of the number of panelists"), max_length=10, choices=CountPrecision.choices, blank=True
     )
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image = CoverImageField(_("cover image"), blank=True)
     cover_alt = models.CharField(
         _("cover image text alternative"),
         max_length=300,
@@ -253,7 +254,7 @@ class Edition(models.Model):
     )
     pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True, validators=[MinValueValidator(1)])
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
-    file = models.FileField(_("file"), upload_to="editions/", blank=True)
+    file = EditionFileField(_("file"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[validate_single_line_text])
     # Empty: availability not stated (left empty rather than guessed).
     availability = models.CharField(
@@ -299,10 +300,17 @@ class Edition(models.Model):
     def __str__(self):
         return f"{self.publication} [{self.language}, {self.get_format_display()}]"
 
+    def save(self, *args, **kwargs):
+        fill_pages_from_pdf(self)  # code that saves without full_clean() gets the page count too
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (*self.publication.natural_key(), self.language, self.format)
 
     natural_key.dependencies = ["catalogue.publication"]
+
+    def clean(self):
+        fill_pages_from_pdf(self)
 
     def validate_constraints(self, exclude=None):
         # Constraints report on the record; the editor typed the ISBN, the currency in their fields.
