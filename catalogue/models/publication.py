@@ -181,6 +181,13 @@ class Publication(WorkflowMixin, models.Model):
         verbose_name_plural = _("publications")
         ordering = ["series", "-number"]
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
+        indexes = [
+            # published(): counted from the index alone; the newest first (home page, feeds) read in its order.
+            models.Index(fields=["status", "publish_date"], name="publication_public"),
+            # The catalogue by year (newest, oldest): read in index order, the published() condition checked in
+            # the index too, so a deep page skips index entries, not table rows.
+            models.Index(fields=["year", "number", "status", "publish_date"], name="publication_by_year"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
             has_publish_date(
