@@ -173,6 +173,7 @@ class Crawl:
         self.queue: list[str] = []
         self.payload_as_text = Counter()
         self.json_ld = Counter()
+        self.snippets = Counter()
 
     def add(self, url: str, *, seed: bool = False) -> None:
         path = url if seed else own_path(url)
@@ -234,6 +235,10 @@ class Crawl:
         self.json_ld[path] = check_page(path, document)
         if any(SCRIPT in node for node in document.itertext()):
             self.payload_as_text[path] += 1
+        for snippet in document.find_class("card__snippet"):
+            self.snippets[path] += 1
+            assert WORD in snippet.text_content(), (path, snippet.text_content())
+            assert [child.tag for child in snippet] == ["mark"], (path, lxml.html.tostring(snippet))
         for element in document.iter("a", "link"):
             if element.get("href"):
                 self.add(element.get("href"))
@@ -393,6 +398,7 @@ def test_every_output_with_the_stored_payload_answers_parses_and_runs_nothing(st
     for code in LANGUAGES:
         for page in ("", f"publications/?q={WORD}", "publications/idm-28/", "workshops/idm-2018-geneva/"):
             assert crawl.payload_as_text[f"/{code}/{page}"], f"/{code}/{page} does not show the payload"
+        assert crawl.snippets[f"/{code}/publications/?q={WORD}"] == 1, "no search snippet"
         for page in ("publications/idm-28/", "workshops/idm-2018-geneva/", "workshops/idm-2018-new-york/"):
             assert crawl.json_ld[f"/{code}/{page}"] == 1, f"/{code}/{page} has no JSON-LD"
     print(f"{len(crawl.seen)} responses read: {dict(kinds)}")
