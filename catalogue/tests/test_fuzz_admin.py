@@ -70,7 +70,7 @@ ADMIN_KEYS = [
 ]  # fmt: skip
 ADMIN_VALUES = ["1", "0", "-1", "2", "1.2", "-3.x", "", "catalogue", "publication", "series", "en", "fr", "current"]
 # What a POST may carry: admin actions on a selection, save buttons, formset counts. Never "post" (the
-# confirmation of a deletion) nor passwords.
+# confirmation of a deletion) nor passwords, and nothing at all to a delete page.
 POST_KEYS = [
     "action", "_selected_action", "select_across", "index", "_save", "_continue", "_addanother", "_saveasnew",
     "title_en", "name_en", "slug", "status", "editions-TOTAL_FORMS", "editions-INITIAL_FORMS", "_concurrency",
@@ -153,6 +153,8 @@ def admin_requests(draw, catalogue):
             )
         )
         body.update(action)
+        if template.endswith("/delete/"):
+            body = {}  # any non-empty POST confirms a deletion: the records and users the next cases need
     user = draw(st.sampled_from(catalogue["users"]))
     return user, method, template.format(**values) + ("?" + query if query else ""), body
 
