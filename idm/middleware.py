@@ -6,8 +6,9 @@ import re
 from django import db
 from django.conf import settings
 from django.contrib.admin import helpers
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext
@@ -24,7 +25,9 @@ class AdminRequestGuardMiddleware:
     - a query value over MAX_ADMIN_QUERY_VALUE characters: SQLite refuses a LIKE pattern over 50,000 bytes (an
       OperationalError, which would pass for an outage), and nobody types a search that long;
     - an action's selection (`_selected_action`) that is not row ids: Django's admin hands it to
-      `filter(pk__in=…)`, which raises on a word (ValueError) or, on SQLite, on a number past 64 bits.
+      `filter(pk__in=…)`, which raises on a word (ValueError) or, on SQLite, on a number past 64 bits;
+    - an empty `_to_field` (the field a pop-up returns): Django's admin skips its check of an empty name, then
+      looks the field "" up (FieldDoesNotExist) on change, delete and list pages.
 
     The public pages and the API clean their own parameters, so only /admin/ is guarded."""
 
@@ -51,10 +54,11 @@ def _admin_request_problem(request) -> str:
                 return "NUL in the query string"
             if len(text) > MAX_ADMIN_QUERY_VALUE:
                 return "overlong query string value"
-    if request.method == "POST" and not all(
-        _ROW_ID.fullmatch(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-    ):
+    posted = request.POST if request.method == "POST" else QueryDict()
+    if not all(_ROW_ID.fullmatch(value) for value in posted.getlist(helpers.ACTION_CHECKBOX_NAME)):
         return "an action's selection that is not row ids"
+    if "" in (request.GET.get(TO_FIELD_VAR), posted.get(TO_FIELD_VAR)):
+        return "an empty _to_field"
     return ""
 
 

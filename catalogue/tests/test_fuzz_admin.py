@@ -185,6 +185,10 @@ def test_no_admin_request_of_a_signed_in_user_answers_a_server_error(catalogue, 
         ("post", "/admin/catalogue/topic/", {"action": "delete_selected", "_selected_action": "x"}, 400),
         ("post", "/admin/auth/user/", {"action": "delete_selected", "_selected_action": "1 "}, 400),
         ("post", "/admin/auth/group/", {"action": "delete_selected", "_selected_action": "9" * 20}, 400),
+        # An empty _to_field: Django skips its check, then looks the field "" up (FieldDoesNotExist).
+        ("get", "/admin/auth/group/1/change/?_to_field=", None, 400),
+        ("get", "/admin/catalogue/topic/?_to_field=", None, 400),
+        ("post", "/admin/catalogue/topic/1/delete/", {"_to_field": ""}, 400),
         # A search longer than SQLite's LIKE pattern limit (an OperationalError: a 503 "outage" on SQLite).
         ("get", "/admin/catalogue/publication/?q=" + "x" * 60_000, None, 400),
         # Dates out of Python's range in the date hierarchy (OverflowError, or the ValueError of year 10000).
