@@ -141,7 +141,6 @@ def public_route_names() -> set[str]:
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver(), "")
-    # DRF's format-suffix routes and its root are reached as /api/ and /api/<resource>/.
     return names
 
 
