@@ -29,6 +29,9 @@ from .text import validate_multiline_text, validate_single_line_text
 from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
 from .workshop import Workshop
 
+# What an external edition URL may start with: the schemes Django's URLField accepts.
+WEB_URL_PREFIXES = ("http://", "https://", "ftp://", "ftps://")
+
 
 class PublicationQuerySet(models.QuerySet):
     def published(self):
@@ -336,7 +339,11 @@ class Edition(models.Model):
 
     @property
     def download_url(self) -> str:
-        return self.file.url if self.file else self.url
+        """The uploaded file's URL, else the external URL if it is a web address: a URL written past the field's
+        validator (``javascript:``, ``data:``) is never handed to a page, a link or an output."""
+        if self.file:
+            return self.file.url
+        return self.url if self.url.lower().startswith(WEB_URL_PREFIXES) else ""
 
 
 class TocEntry(models.Model):
