@@ -1,4 +1,4 @@
-"""Publications: the work, its editions (one per language and format) and its table of contents."""
+"""Publications: the work and its editions (one per language and format); its table of contents is in contents.py."""
 
 from functools import cached_property
 
@@ -24,6 +24,7 @@ from .common import (
     published_q,
     withdrawn_q,
 )
+from .contents import TocEntry
 from .taxonomy import Series, Topic
 from .text import validate_multiline_text, validate_single_line_text
 from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
@@ -116,11 +117,6 @@ class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
         return self.get(publication__slug=publication_slug, language=language, format=format)
 
 
-class TocEntryManager(models.Manager):
-    def get_by_natural_key(self, publication_slug, position):
-        return self.get(publication__slug=publication_slug, position=position)
-
-
 class Publication(WorkflowMixin, models.Model):
     """A work: one numbered report of a series, with its editions in several languages."""
 
@@ -184,11 +180,8 @@ class Publication(WorkflowMixin, models.Model):
         verbose_name_plural = _("publications")
         ordering = ["series", "-number"]
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
-        indexes = [
-            # published(): counted from the index alone; the newest first (home page, feeds) read in its order.
+        indexes = [  # published() counted from an index; lists by date or year read in index order (deep pages too)
             models.Index(fields=["status", "publish_date"], name="publication_public"),
-            # The catalogue by year (newest, oldest): read in index order, the published() condition checked in
-            # the index too, so a deep page skips index entries, not table rows.
             models.Index(fields=["year", "number", "status", "publish_date"], name="publication_by_year"),
         ]
         constraints = [
@@ -344,65 +337,3 @@ class Edition(models.Model):
         if self.file:
             return self.file.url
         return self.url if self.url.lower().startswith(WEB_URL_PREFIXES) else ""
-
-
-class TocEntry(models.Model):
-    """A heading in a publication's table of contents; entries form an ordered tree."""
-
-    class Kind(models.TextChoices):
-        PART = "part", _("Part")
-        CHAPTER = "chapter", _("Chapter")
-        SECTION = "section", _("Section")
-        ANNEX = "annex", _("Annex")
-        FRONT_MATTER = "front-matter", _("Front matter")
-
-    publication = models.ForeignKey(
-        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="toc_entries"
-    )
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
-    position = models.PositiveIntegerField(
-        _("position"), help_text=_("Order of the heading in the whole table of contents.")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHAPTER)
-    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
-    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
-
-    objects = TocEntryManager()
-
-    class Meta:
-        verbose_name = _("table of contents entry")
-        verbose_name_plural = _("table of contents")
-        ordering = ["publication", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["publication", "position"], name="unique_toc_position"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (*self.publication.natural_key(), self.position)
-
-    natural_key.dependencies = ["catalogue.publication"]
-
-    def clean(self):
-        if self.parent_id is None:
-            return
-        if self.parent.publication_id != self.publication_id:
-            raise ValidationError(
-                {
-                    "parent": ValidationError(
-                        _("The parent heading belongs to another publication."), code="parent_elsewhere"
-                    )
-                }
-            )
-        if self.parent.position >= self.position:
-            raise ValidationError(
-                {
-                    "parent": ValidationError(
-                        _("A heading must come after the heading it belongs to."), code="parent_after_child"
-                    )
-                }
-            )

@@ -34,8 +34,8 @@ from lxml import etree
 
 from catalogue.search import rebuild_index
 from catalogue.tests.factories import create_idm28
-from catalogue.tests.upload_files import image_bytes, pdf_bytes
 from catalogue.tests.interop.test_output_escaping import CALENDAR_PROPERTIES, ICAL_LINE, _content_lines
+from catalogue.tests.upload_files import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -30,13 +30,13 @@ from catalogue.dataio import databases
 from catalogue.dataio.databases import BackupError
 from catalogue.dataio.restore import restore_backup, target_connection
 from catalogue.editorial import history
-from catalogue.models import Publication
+from catalogue.models import Edition, Publication
 from catalogue.tests.factories import create_idm28, create_staff
+from catalogue.tests.upload_files import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ACTION_TIME = datetime.datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=datetime.UTC)
-COVER = "covers/idm-28-couverture-é.png"
 
 
 @pytest.fixture
@@ -125,11 +125,9 @@ def build_site() -> Publication:
         reversion.set_user(editor)
         reversion.set_comment("Title corrected")
         publication.save()
-    publication.cover_image.save(
-        COVER.removeprefix("covers/"), ContentFile(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    )
+    publication.cover_image.save("couverture-é.png", ContentFile(image_bytes(size=(200, 300))))
     edition = publication.editions.first()
-    edition.file.save("idm-28.pdf", ContentFile(b"%PDF-1.4\n" + b"x" * 5000))
+    edition.file.save("idm-28.pdf", ContentFile(pdf_bytes()))
     session = SessionStore()
     session["staff"] = "eddie"
     session.create()
@@ -169,7 +167,8 @@ def test_round_trip_reproduces_every_row_and_media_file(tmp_path, media_root, em
     assert manifest["tables"]["catalogue_publication"] == 1
     assert manifest["tables"]["django_session"] == 0
     source_files = files_under(media_root)
-    assert {entry["name"] for entry in manifest["media"]} == set(source_files) == {COVER, "editions/idm-28.pdf"}
+    stored = {Publication.objects.get().cover_image.name, Edition.objects.exclude(file="").get().file.name}
+    assert {entry["name"] for entry in manifest["media"]} == set(source_files) == stored
     for entry in manifest["media"]:
         assert entry["size"] == len(source_files[entry["name"]])
         assert entry["sha256"] == hashlib.sha256(source_files[entry["name"]]).hexdigest()
@@ -233,18 +232,18 @@ def test_restore_into_a_migrated_empty_database(tmp_path, media_root, empty_data
 
 
 def test_a_damaged_archive_is_refused_and_nothing_is_written(tmp_path, media_root, empty_database, restored_media):
-    build_site()
+    cover = build_site().cover_image.name
     archive = tmp_path / "site.tar.gz"
     backup(archive)
     tampered = tmp_path / "tampered.tar.gz"
 
     def flip_one_byte(info, data):
-        if info.name == f"media/{COVER}":
+        if info.name == f"media/{cover}":
             data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
         return info, data
 
     rewrite(archive, tampered, flip_one_byte)
-    with pytest.raises(BackupError, match=f"media/{COVER} does not match its sha256"):
+    with pytest.raises(BackupError, match=f"media/{cover} does not match its sha256"):
         restore_backup(str(tampered), settings_dict=empty_database, storage=restored_media, log=lambda line: None)
 
     truncated = tmp_path / "truncated.tar.gz"
