@@ -180,9 +180,8 @@ class Publication(WorkflowMixin, models.Model):
         verbose_name_plural = _("publications")
         ordering = ["series", "-number"]
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
-        indexes = [  # published() counted from an index; lists by date or year read in index order (deep pages too)
-            models.Index(fields=["status", "publish_date"], name="publication_public"),
-            models.Index(fields=["year", "number", "status", "publish_date"], name="publication_by_year"),
+        indexes = [  # published() counted from the index alone, the newest first read in its order (home, feeds)
+            models.Index(fields=["publish_date", "status"], name="publication_recent"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
