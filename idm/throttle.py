@@ -1,0 +1,74 @@
+"""Login throttling with django-axes (settings: AXES_* in idm/settings.py).
+
+- `client_ip`: the address failures are counted against: REMOTE_ADDR, or behind a trusted proxy
+  (DJANGO_TRUSTED_PROXY) the last address of X-Forwarded-For, the one that proxy saw.
+- `ThrottleHandler`: axes' database handler with two limits: AXES_FAILURE_LIMIT failures of one username from
+  one address, or AXES_IP_FAILURE_LIMIT failures from one address whatever the usernames.
+- `lockout_response`: the 429 page in the visitor's language, saying when to try again and whom to ask.
+"""
+
+import ipaddress
+import logging
+import math
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Max, Sum
+from django.shortcuts import render
+from django.utils import timezone
+
+logger = logging.getLogger("axes.lockout")
+
+
+def client_ip(request) -> str | None:
+    """The client's address; X-Forwarded-For is read only behind a proxy that sets it (DJANGO_TRUSTED_PROXY).
+
+    The proxy appends the address it saw to whatever the client sent, so its last entry is the one to trust;
+    anything that is not an IP address falls back to REMOTE_ADDR."""
+    if settings.TRUSTED_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
+
+
+class ThrottleHandler(AxesDatabaseHandler):
+    """AXES_LOCKOUT_PARAMETERS lists [username, ip_address] and ip_address; axes compares the failures of each
+    with one limit. Here the address alone has its own, higher limit: reaching it counts as reaching the limit."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = []
+        for parameters, attempts in zip(
+            settings.AXES_LOCKOUT_PARAMETERS, self.get_user_attempts(request, credentials), strict=True
+        ):
+            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if parameters == "ip_address":
+                count = settings.AXES_FAILURE_LIMIT if count >= settings.AXES_IP_FAILURE_LIMIT else 0
+            failures.append(count)
+        return max(failures)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page of a refused login (templates/admin/locked_out.html), 429 with Retry-After."""
+    cool_off = get_cool_off(request)
+    last_failure = AccessAttempt.objects.filter(ip_address=request.axes_ip_address).aggregate(last=Max("attempt_time"))[
+        "last"
+    ]
+    seconds = (last_failure or timezone.now()) + cool_off - timezone.now()
+    minutes = max(1, math.ceil(seconds.total_seconds() / 60))
+    context = {**admin.site.each_context(request), "minutes": minutes}
+    response = render(request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    response["Retry-After"] = str(minutes * 60)
+    logger.warning(
+        'AXES: Login refused during a lockout: username "%s", ip_address "%s", %d minutes left.',
+        (credentials or {}).get("username", request.POST.get("username", "")),
+        request.axes_ip_address,
+        minutes,
+    )
+    response._has_been_logged = True  # logged above: no second "Too Many Requests" line from django.request
+    return response
