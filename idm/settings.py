@@ -234,6 +234,8 @@ AXES_HANDLER = "idm.throttle.ThrottleHandler"
 AXES_LOCKOUT_CALLABLE = "idm.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "idm.throttle.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Access attempts are forgotten after the cool-off; the failure log keeps each counted failure (1,000 per username).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The log names the username and address of each failure (never the password): what an operator acts on.
 AXES_SENSITIVE_PARAMETERS = []
 

@@ -5,7 +5,7 @@ from unittest import mock
 
 import lxml.html
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import User
@@ -151,6 +151,28 @@ def test_a_superuser_sees_the_locked_out_user_and_deleting_the_attempt_lets_them
     assert (response.status_code, response["Location"]) == (302, "/admin/")
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_superuser_reads_every_throttle_page_and_adds_nothing_by_hand(ana, language):
+    for n in range(5):
+        log_in(Client(), "ana", f"wrong {n}")
+    log_in(Client(), "ana", PASSWORD, ip="198.51.100.2")
+    boss = Client()
+    boss.force_login(create_staff("boss", superuser=True))
+    pages = ["/admin/axes/"]
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        name = model._meta.model_name
+        pages += [f"/admin/axes/{name}/", f"/admin/axes/{name}/{model.objects.first().pk}/change/"]
+
+    statuses = {page: boss.get(page, headers={"accept-language": language}).status_code for page in pages}
+    added = {
+        m._meta.model_name: boss.get(f"/admin/axes/{m._meta.model_name}/add/").status_code
+        for m in (AccessAttempt, AccessFailureLog, AccessLog)
+    }
+
+    assert statuses == dict.fromkeys(pages, 200)
+    assert added == {"accessattempt": 403, "accessfailurelog": 403, "accesslog": 403}
+
+
 def test_only_staff_with_the_permission_see_the_lockouts():
     editor = Client()
     editor.force_login(create_staff("ed", "Editor"))
@@ -170,6 +192,9 @@ def test_each_failure_and_the_lockout_are_logged_with_username_and_address_never
     assert all('username: "ana"' in m and 'ip_address: "203.0.113.7"' in m for m in failures)
     assert len([m for m in messages if m.startswith("AXES: Locking out")]) == 1
     assert not any("secret-guess" in m for m in messages)
+    assert list(AccessFailureLog.objects.order_by("pk").values_list("username", "ip_address", "locked_out")) == [
+        ("ana", "203.0.113.7", False)
+    ] * 4 + [("ana", "203.0.113.7", True)]
 
 
 def test_a_locked_out_login_runs_no_password_hasher(ana):
