@@ -161,7 +161,9 @@ def editor(base: str, number: int, publication_pk: int, recorder: Recorder, stop
                 continue
             form = next(f for f in lxml.html.fromstring(page.text).forms if f.get("id") == "publication_form")
             data = [*form.form_values(), ("_continue", "1")]
-            saved = recorder.timed("editor", lambda data=data: session.post(url, data=data, timeout=60))
+            saved = recorder.timed(
+                "editor", lambda data=data: session.post(url, data=data, allow_redirects=False, timeout=60)
+            )
             outcome = "saved" if saved is not None and saved.status_code == 302 else "not saved"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
@@ -272,9 +274,9 @@ def main() -> None:
         with log_file.open("w") as log:
             server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(150):
             try:
-                if requests.get(f"{base}/en/", timeout=5).status_code == 200:
+                if requests.get(f"{base}/en/", timeout=60).status_code == 200:
                     break
             except requests.ConnectionError:
                 time.sleep(0.2)

@@ -234,6 +234,10 @@ AXES_HANDLER = "idm.throttle.ThrottleHandler"
 AXES_LOCKOUT_CALLABLE = "idm.throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "idm.throttle.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A refused login is answered after this many seconds, in at most this many threads of a process at once (keep it
+# below gunicorn's --threads): a client retrying as fast as it is answered then costs next to no CPU.
+LOGIN_LOCKOUT_DELAY = float(os.environ.get("DJANGO_LOGIN_LOCKOUT_DELAY", "1"))
+LOGIN_LOCKOUT_DELAY_THREADS = int(os.environ.get("DJANGO_LOGIN_LOCKOUT_DELAY_THREADS", "3"))
 # Access attempts are forgotten after the cool-off; the failure log keeps each counted failure (1,000 per username).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The log names the username and address of each failure (never the password): what an operator acts on.

@@ -4,12 +4,15 @@
   (DJANGO_TRUSTED_PROXY) the last address of X-Forwarded-For, the one that proxy saw.
 - `ThrottleHandler`: axes' database handler with two limits: AXES_FAILURE_LIMIT failures of one username from
   one address, or AXES_IP_FAILURE_LIMIT failures from one address whatever the usernames.
-- `lockout_response`: the 429 page in the visitor's language, saying when to try again and whom to ask.
+- `lockout_response`: the 429 page in the visitor's language, saying when to try again and whom to ask,
+  held back LOGIN_LOCKOUT_DELAY seconds (see `hold_back`).
 """
 
 import ipaddress
 import logging
 import math
+import threading
+import time
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
@@ -21,6 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 logger = logging.getLogger("axes.lockout")
+_held_back = threading.BoundedSemaphore(settings.LOGIN_LOCKOUT_DELAY_THREADS)
 
 
 def client_ip(request) -> str | None:
@@ -53,6 +57,19 @@ class ThrottleHandler(AxesDatabaseHandler):
         return max(failures)
 
 
+def hold_back() -> None:
+    """Wait LOGIN_LOCKOUT_DELAY seconds before answering a refused login, in at most LOGIN_LOCKOUT_DELAY_THREADS
+    threads of this process at once (the others answer at once), so that the threads left serve everyone else.
+
+    Refused logins cost no password hash, but a client retrying as fast as it is answered still takes a share of
+    the CPU with every request; waiting costs none, and slows such a client to one attempt per delay."""
+    if settings.LOGIN_LOCKOUT_DELAY > 0 and _held_back.acquire(blocking=False):
+        try:
+            time.sleep(settings.LOGIN_LOCKOUT_DELAY)
+        finally:
+            _held_back.release()
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """The page of a refused login (templates/admin/locked_out.html), 429 with Retry-After."""
     cool_off = get_cool_off(request)
@@ -71,4 +88,5 @@ def lockout_response(request, original_response=None, credentials=None):
         minutes,
     )
     response._has_been_logged = True  # logged above: no second "Too Many Requests" line from django.request
+    hold_back()
     return response

@@ -229,3 +229,32 @@ def test_attempts_during_a_lockout_do_not_extend_it(ana):
 
     assert AccessAttempt.objects.get().attempt_time == locked_at
     assert AccessAttempt.objects.get().failures_since_start == 5
+
+
+@override_settings(LOGIN_LOCKOUT_DELAY=0.25)
+def test_a_refused_login_is_answered_after_the_delay_and_a_failure_before_the_lockout_at_once(ana):
+    with mock.patch("idm.throttle.time.sleep") as sleep:
+        statuses = [log_in(Client(), "ana", f"wrong {n}").status_code for n in range(4)]
+        before = sleep.call_count
+        statuses += [log_in(Client(), "ana", "wrong 5").status_code]
+        statuses += [log_in(Client(), "ana", PASSWORD).status_code for _ in range(2)]
+
+    assert statuses == [200] * 4 + [429] * 3
+    assert before == 0
+    assert sleep.call_args_list == [mock.call(0.25)] * 3
+
+
+@override_settings(LOGIN_LOCKOUT_DELAY=0.25)
+def test_no_more_than_the_allowed_threads_are_held_back_at_once(ana, settings):
+    from idm import throttle
+
+    held = [throttle._held_back.acquire(blocking=False) for _ in range(settings.LOGIN_LOCKOUT_DELAY_THREADS)]
+    try:
+        with mock.patch("idm.throttle.time.sleep") as sleep:
+            throttle.hold_back()
+    finally:
+        for _ in held:
+            throttle._held_back.release()
+
+    assert held == [True] * 3
+    assert sleep.call_count == 0
