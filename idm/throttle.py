@@ -22,6 +22,7 @@ from django.contrib import admin
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger("axes.lockout")
 _held_back = threading.BoundedSemaphore(settings.LOGIN_LOCKOUT_DELAY_THREADS)
@@ -90,3 +91,38 @@ def lockout_response(request, original_response=None, credentials=None):
     response._has_been_logged = True  # logged above: no second "Too Many Requests" line from django.request
     hold_back()
     return response
+
+
+# django-axes ships no Spanish catalogue and a French one without its newer labels. Its admin's labels are listed
+# here so that makemessages keeps them in locale/, whose catalogues come before the apps' own.
+AXES_ADMIN_LABELS = (
+    gettext_noop("Access Attempt"),
+    gettext_noop("Access lock out"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Expires At"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Form Data"),
+    gettext_noop("GET Data"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("IP Address"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+    gettext_noop("POST Data"),
+    gettext_noop("Path"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("User Agent"),
+    gettext_noop("Username"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+)

@@ -173,6 +173,18 @@ def test_a_superuser_reads_every_throttle_page_and_adds_nothing_by_hand(ana, lan
     assert added == {"accessattempt": 403, "accessfailurelog": 403, "accesslog": 403}
 
 
+@pytest.mark.parametrize(
+    ("language", "title"), [("fr", "Tentatives de connexion"), ("es", "Intentos de acceso"), ("en", "Access attempts")]
+)
+def test_the_lockouts_are_listed_in_the_staff_members_language(language, title):
+    boss = Client()
+    boss.force_login(create_staff("boss", superuser=True))
+
+    response = boss.get("/admin/axes/accessattempt/", headers={"accept-language": language})
+
+    assert text(response, "//div[@class='breadcrumbs']").endswith(f"› {title}")
+
+
 def test_only_staff_with_the_permission_see_the_lockouts():
     editor = Client()
     editor.force_login(create_staff("ed", "Editor"))
