@@ -15,19 +15,24 @@ logger = logging.getLogger(__name__)
 
 
 class AdminQueryNulMiddleware:
-    """A NUL in an admin URL's query string is a 400 Bad Request. The admin's list filters hand their values to the
-    database as they come, and PostgreSQL refuses a NUL in a query (a 500 there; SQLite matches nothing). The public
-    pages and the API clean their own parameters (a NUL matches nothing there), so only /admin/ is guarded."""
+    """A NUL in an admin URL's query string, or in a header the login throttle records (User-Agent, Accept), is a
+    400 Bad Request. The admin's list filters hand their values to the database as they come, and so does django-axes
+    with those headers on a failed login; PostgreSQL refuses a NUL in a query (a 500 there; SQLite matches nothing).
+    The public pages and the API clean their own parameters (a NUL matches nothing there), so only /admin/ is guarded."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/admin/") and any(
-            "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+        if request.path_info.startswith("/admin/") and (
+            any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values)
+            or any("\x00" in request.META.get(name, "") for name in RECORDED_HEADERS)
         ):
-            return defaults.bad_request(request, ValueError("NUL in the query string"))
+            return defaults.bad_request(request, ValueError("NUL in the query string or a recorded header"))
         return self.get_response(request)
+
+
+RECORDED_HEADERS = ("HTTP_USER_AGENT", "HTTP_ACCEPT")
 
 
 class DatabaseOutageMiddleware:
