@@ -1,11 +1,14 @@
 """Project-wide request guards."""
 
 import logging
+import re
 
 from django import db
 from django.conf import settings
+from django.contrib.admin import helpers
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext
@@ -14,25 +17,53 @@ from django.views import defaults
 logger = logging.getLogger(__name__)
 
 
-class AdminQueryNulMiddleware:
-    """A NUL in an admin URL's query string, or in a header the login throttle records (User-Agent, Accept), is a
-    400 Bad Request. The admin's list filters hand their values to the database as they come, and so does django-axes
-    with those headers on a failed login; PostgreSQL refuses a NUL in a query (a 500 there; SQLite matches nothing).
-    The public pages and the API clean their own parameters (a NUL matches nothing there), so only /admin/ is guarded."""
+class AdminRequestGuardMiddleware:
+    """Admin requests that no admin page makes are a 400 Bad Request, not a server error:
+
+    - a NUL in the query string: the admin's list filters hand their values to the database as they come, and
+      PostgreSQL refuses a NUL in a query (a 500 there; SQLite matches nothing);
+    - a query value over MAX_ADMIN_QUERY_VALUE characters: SQLite refuses a LIKE pattern over 50,000 bytes (an
+      OperationalError, which would pass for an outage), and nobody types a search that long;
+    - an action's selection (`_selected_action`) that is not row ids: Django's admin hands it to
+      `filter(pk__in=…)`, which raises on a word (ValueError) or, on SQLite, on a number past 64 bits;
+    - an empty `_to_field` (the field a pop-up returns): Django's admin skips its check of an empty name, then
+      looks the field "" up (FieldDoesNotExist) on change, delete and list pages;
+    - a NUL in the User-Agent or Accept header: django-axes records both with a failed login (PostgreSQL: a 500).
+
+    The public pages and the API clean their own parameters, so only /admin/ is guarded."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/admin/") and (
-            any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values)
-            or any("\x00" in request.META.get(name, "") for name in RECORDED_HEADERS)
-        ):
-            return defaults.bad_request(request, ValueError("NUL in the query string or a recorded header"))
+        if request.path_info.startswith("/admin/"):
+            problem = _admin_request_problem(request)
+            if problem:
+                return defaults.bad_request(request, ValueError(problem))
         return self.get_response(request)
 
 
-RECORDED_HEADERS = ("HTTP_USER_AGENT", "HTTP_ACCEPT")
+MAX_ADMIN_QUERY_VALUE = 10_000
+RECORDED_HEADERS = ("HTTP_USER_AGENT", "HTTP_ACCEPT")  # what django-axes stores of a failed login's headers
+_ROW_ID = re.compile(r"[0-9]{1,18}")  # every primary key of the project is an integer; 18 digits fit in 64 bits
+
+
+def _admin_request_problem(request) -> str:
+    """Why the admin cannot answer `request` (see AdminRequestGuardMiddleware), or ""."""
+    for key, values in request.GET.lists():
+        for text in (key, *values):
+            if "\x00" in text:
+                return "NUL in the query string"
+            if len(text) > MAX_ADMIN_QUERY_VALUE:
+                return "overlong query string value"
+    posted = request.POST if request.method == "POST" else QueryDict()
+    if not all(_ROW_ID.fullmatch(value) for value in posted.getlist(helpers.ACTION_CHECKBOX_NAME)):
+        return "an action's selection that is not row ids"
+    if "" in (request.GET.get(TO_FIELD_VAR), posted.get(TO_FIELD_VAR)):
+        return "an empty _to_field"
+    if any("\x00" in request.META.get(name, "") for name in RECORDED_HEADERS):
+        return "NUL in a header the login throttle records"
+    return ""
 
 
 class DatabaseOutageMiddleware:

@@ -7,6 +7,7 @@ and without DEBUG a secret key must be given.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.jquery_ui
@@ -55,12 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "rest_framework",
     "drf_spectacular",
     "reversion",  # history of staff edits with revert (catalogue/editorial/history.py)
+    "django_cleanup.apps.CleanupConfig",  # a replaced or deleted upload leaves storage once the change commits
     "axes",  # login throttling (idm/throttle.py); its admin lists and lifts lockouts
 ]
 
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "idm.middleware.AdminQueryNulMiddleware",
+    "idm.middleware.AdminRequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login refused by the throttle into the lockout page (idm/throttle.py).
@@ -174,12 +175,25 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR),
 ]
-MEDIA_URL = "media/"
+# Uploads (edition PDFs, covers) are served by Django (catalogue/public/media.py: verified type, sandboxed, never run)
+# under media/, or, when DJANGO_MEDIA_URL is an absolute URL, by another origin serving MEDIA_ROOT (the safest: a
+# cookieless origin of its own); Django's route is then off and pages may load images from that origin.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+_media_url = urlsplit(MEDIA_URL)
+MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}" if _media_url.scheme and _media_url.netloc else ""
+# What an upload may be (catalogue/models/uploads.py): edition PDFs and covers up to these sizes, covers up to
+# this many pixels (width × height).
+IDM_MAX_DOCUMENT_BYTES = int(os.environ.get("DJANGO_MAX_DOCUMENT_MB", "200")) * 1024 * 1024
+IDM_MAX_COVER_BYTES = int(os.environ.get("DJANGO_MAX_COVER_MB", "10")) * 1024 * 1024
+IDM_MAX_COVER_PIXELS = int(float(os.environ.get("DJANGO_MAX_COVER_MEGAPIXELS", "40")) * 1_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
 }
+
+# Records per sitemap file (each is one URL per language; a file never holds more than 50,000 URLs).
+SITEMAP_ITEMS_PER_FILE = 5_000
 
 CACHES = {
     "default": {
@@ -199,7 +213,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -277,6 +291,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
+        # pypdf logs what it repairs in a broken file; a refused upload is the editor's error message, not the log's.
+        "pypdf": {"level": "ERROR"},
         # Every failed admin login and every lockout (WARNING, with username and client IP), whatever the root level.
         "axes": {"level": "WARNING"},
     },

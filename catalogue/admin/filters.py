@@ -1,6 +1,8 @@
 """Change-list filters."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_name
@@ -24,3 +26,23 @@ class EditionLanguageFilter(admin.SimpleListFilter):
             # A subquery, not a join: a publication with two editions in the language is listed once.
             return queryset.filter(pk__in=Edition.objects.filter(language=self.value()).values("publication"))
         return queryset
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A change list whose date hierarchy refuses a date out of Python's range (`?publish_date__year=99999999999`
+    or `…__year=9999`, whose next year does not exist) as incorrect parameters, like any other unreadable date:
+    Django's own catches only the ValueError of building the date, not an OverflowError nor the ValueError of
+    the date after it (both were 500s). The admin answers with its usual redirect to `?e=1`."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyMixin:
+    """For a ModelAdmin with a `date_hierarchy`: its change list is a DateHierarchyChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList

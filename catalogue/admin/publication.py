@@ -9,7 +9,7 @@ from catalogue.editorial import ordering
 from catalogue.models import Edition, Publication, TocEntry
 
 from .concurrency import ConcurrencyMixin
-from .filters import EditionLanguageFilter
+from .filters import DateHierarchyMixin, EditionLanguageFilter
 from .history import HistoryMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .ordering import NestedInlineFormSet, OrderedInlineMixin, TocEntryInlineForm
@@ -52,6 +52,7 @@ class PublicationAdmin(
     TranslatorRulesMixin,
     IndexOnceMixin,
     IdentifierSearchMixin,
+    DateHierarchyMixin,
     TabbedTranslationAdmin,
 ):
     list_display = ["number", "title", "series", "year", "state_badge", "publish_date", "languages"]

@@ -11,6 +11,7 @@ from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 from .agenda import PEOPLE_FIELDS, AgendaItemForm, AgendaPeopleInlineMixin
 from .concurrency import ConcurrencyMixin
 from .constraints import UniqueRowsFormSet
+from .filters import DateHierarchyMixin
 from .history import HistoryMixin
 from .mixins import IndexOnceMixin
 from .ordering import OrderedInlineForm, OrderedInlineMixin
@@ -50,7 +51,13 @@ class AgendaItemInline(TranslatorRulesMixin, OrderedInlineMixin, AgendaPeopleInl
 
 @admin.register(Workshop)
 class WorkshopAdmin(
-    ConcurrencyMixin, HistoryMixin, WorkflowAdminMixin, TranslatorRulesMixin, IndexOnceMixin, TabbedTranslationAdmin
+    ConcurrencyMixin,
+    HistoryMixin,
+    WorkflowAdminMixin,
+    TranslatorRulesMixin,
+    IndexOnceMixin,
+    DateHierarchyMixin,
+    TabbedTranslationAdmin,
 ):
     list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [

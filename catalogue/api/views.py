@@ -7,11 +7,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
 
 from catalogue.i18n import page_language
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
-from catalogue.public.filters import PublicationFilter, Sort
+from catalogue.public.filters import LANGUAGE_RE, MAX_FACET_VALUES, SLUG_RE, YEAR_RE, PublicationFilter, Sort
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
 
@@ -33,9 +33,7 @@ def read_only_schema(
     serializer_class, detail_serializer_class=None, *, list_parameters=(), list_description="", gone=False
 ):
     """Document a read-only viewset: its list (paginated) and detail responses, and their errors."""
-    list_responses = {200: serializer_class(many=True), 404: NOT_FOUND}
-    if list_parameters:
-        list_responses[400] = INVALID_PARAMETERS
+    list_responses = {200: serializer_class(many=True), 400: INVALID_PARAMETERS, 404: NOT_FOUND}
     detail_responses = {200: detail_serializer_class or serializer_class, 404: NOT_FOUND}
     if gone:
         detail_responses[410] = GONE
@@ -49,6 +47,20 @@ def not_found(request, exception=None):
     """The 404 of a URL under /api/ that no route matches (a slug with a NUL or any other character a slug cannot
     have included): JSON like the API's other errors."""
     return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (a suspicious operation, such as a malformed Host or too many
+    fields), under /api/: JSON, without the reason, as Django's own 400 page."""
+    return JsonResponse({"detail": str(ParseError.default_detail)}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return JsonResponse({"detail": str(PermissionDenied.default_detail)}, status=403)
+
+
+def server_error(request):
+    return JsonResponse({"detail": str(APIException.default_detail)}, status=500)
 
 
 class SlugLookupMixin:
@@ -80,14 +92,21 @@ class GoneWhenWithdrawnMixin:
 
 
 class CatalogueFilterBackend(DjangoFilterBackend):
-    """django-filter as in the public catalogue, searching and naming things in the request's language."""
+    """django-filter as in the public catalogue, searching and naming things in the request's language, but strict:
+    a malformed value of any parameter is a 400 naming it (django-filter's raise_exception)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "language": page_language()}
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        return {**kwargs, "language": page_language(), "strict": True}
 
 
-def _facet_parameter(name: str, description: str, **kwargs) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description, **kwargs)
+def _facet_parameter(name: str, items: dict, description: str) -> OpenApiParameter:
+    array = {"type": "array", "items": items, "maxItems": MAX_FACET_VALUES}
+    return OpenApiParameter(name, array, explode=True, description=description)
+
+
+def _pattern(regex) -> dict:
+    return {"type": "string", "pattern": f"^(?:{regex.pattern})$"}
 
 
 YEAR = {"type": "integer", "minimum": 1000, "maximum": 9999}
@@ -99,15 +118,17 @@ PUBLICATION_PARAMETERS = [
         "titles, summaries, contents and workshops; an ISBN or ISSN, with or without hyphens, finds its publication "
         "first. The request's Accept-Language only weighs in the ranking.",
     ),
-    _facet_parameter("series", "Series slug; repeat for any of several."),
-    _facet_parameter("topic", "Topic slug; repeat for any of several."),
-    OpenApiParameter(
-        "year", OpenApiTypes.INT, many=True, explode=True, description="Year of publication; repeat for any of several."
-    ),
+    _facet_parameter("series", _pattern(SLUG_RE), "Series slug; repeat for any of several."),
+    _facet_parameter("topic", _pattern(SLUG_RE), "Topic slug; repeat for any of several."),
+    _facet_parameter("year", _pattern(YEAR_RE), "Year of publication (four digits); repeat for any of several."),
     OpenApiParameter("year_from", YEAR, description="Published in this year or later."),
     OpenApiParameter("year_to", YEAR, description="Published in this year or earlier."),
-    _facet_parameter("language", "ISO 639-1 code of an edition's language; repeat for any of several."),
-    _facet_parameter("format", "Format of an edition; repeat for any of several.", enum=Edition.Format.values),
+    _facet_parameter(
+        "language", _pattern(LANGUAGE_RE), "ISO 639-1 code of an edition's language; repeat for any of several."
+    ),
+    _facet_parameter(
+        "format", {"type": "string", "enum": Edition.Format.values}, "Format of an edition; repeat for any of several."
+    ),
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
@@ -123,7 +144,8 @@ PUBLICATION_PARAMETERS = [
     serializers.PublicationDetailSerializer,
     list_parameters=PUBLICATION_PARAMETERS,
     list_description="Published publications, filtered and searched as in the public catalogue. "
-    "Unknown or malformed facet values are ignored.",
+    "A malformed value of any parameter is a 400 naming it; a well-formed value that names nothing "
+    "(an unknown series or topic) matches nothing.",
     gone=True,
 )
 class PublicationViewSet(SlugLookupMixin, GoneWhenWithdrawnMixin, viewsets.ReadOnlyModelViewSet):

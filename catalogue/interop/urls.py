@@ -5,12 +5,11 @@
 endpoint, the sitemap and robots.txt, at the root (included by idm/urls.py).
 """
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from . import feeds, views
 from .oai.views import OaiPmhView
-from .sitemaps import SITEMAPS, RobotsView
+from .sitemaps import RobotsView, sitemap_file, sitemap_index
 
 i18n_urlpatterns = [
     re_path(
@@ -37,6 +36,7 @@ i18n_urlpatterns = [
 
 urlpatterns = [
     path("oai", OaiPmhView.as_view(), name="oai"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    re_path(r"^sitemaps/(?P<section>[a-z]+)-(?P<number>[1-9][0-9]{0,5})\.xml$", sitemap_file, name="sitemap-file"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]

@@ -6,7 +6,8 @@ touch several models in the packages that own the use case (editorial/, dataio/)
 """
 
 from .common import CountPrecision, State, Status, count_display, published_q, state_of
-from .publication import Edition, Publication, TocEntry
+from .contents import TocEntry
+from .publication import Edition, Publication
 from .search_document import SearchDocument
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic

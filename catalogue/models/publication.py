@@ -1,4 +1,4 @@
-"""Publications: the work, its editions (one per language and format) and its table of contents."""
+"""Publications: the work and its editions (one per language and format); its table of contents is in contents.py."""
 
 from functools import cached_property
 
@@ -24,9 +24,14 @@ from .common import (
     published_q,
     withdrawn_q,
 )
+from .contents import TocEntry
 from .taxonomy import Series, Topic
 from .text import validate_multiline_text, validate_single_line_text
+from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
 from .workshop import Workshop
+
+# What an external edition URL may start with: the schemes Django's URLField accepts.
+WEB_URL_PREFIXES = ("http://", "https://", "ftp://", "ftps://")
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -112,11 +117,6 @@ class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
         return self.get(publication__slug=publication_slug, language=language, format=format)
 
 
-class TocEntryManager(models.Manager):
-    def get_by_natural_key(self, publication_slug, position):
-        return self.get(publication__slug=publication_slug, position=position)
-
-
 class Publication(WorkflowMixin, models.Model):
     """A work: one numbered report of a series, with its editions in several languages."""
 
@@ -161,7 +161,7 @@ class Publication(WorkflowMixin, models.Model):
     panelists_precision = models.CharField(
         _("precision of the number of panelists"), max_length=10, choices=CountPrecision.choices, blank=True
     )
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image = CoverImageField(_("cover image"), blank=True)
     cover_alt = models.CharField(
         _("cover image text alternative"),
         max_length=300,
@@ -180,6 +180,10 @@ class Publication(WorkflowMixin, models.Model):
         verbose_name_plural = _("publications")
         ordering = ["series", "-number"]
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
+        indexes = [  # published() counted from an index; lists by date or year read in index order (deep pages too)
+            models.Index(fields=["status", "publish_date"], name="publication_public"),
+            models.Index(fields=["year", "number", "status", "publish_date"], name="publication_by_year"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
             has_publish_date(
@@ -253,7 +257,7 @@ class Edition(models.Model):
     )
     pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True, validators=[MinValueValidator(1)])
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Date of publication or upload."))
-    file = models.FileField(_("file"), upload_to="editions/", blank=True)
+    file = EditionFileField(_("file"), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[validate_single_line_text])
     # Empty: availability not stated (left empty rather than guessed).
     availability = models.CharField(
@@ -299,10 +303,17 @@ class Edition(models.Model):
     def __str__(self):
         return f"{self.publication} [{self.language}, {self.get_format_display()}]"
 
+    def save(self, *args, **kwargs):
+        fill_pages_from_pdf(self)  # code that saves without full_clean() gets the page count too
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (*self.publication.natural_key(), self.language, self.format)
 
     natural_key.dependencies = ["catalogue.publication"]
+
+    def clean(self):
+        fill_pages_from_pdf(self)
 
     def validate_constraints(self, exclude=None):
         # Constraints report on the record; the editor typed the ISBN, the currency in their fields.
@@ -321,66 +332,8 @@ class Edition(models.Model):
 
     @property
     def download_url(self) -> str:
-        return self.file.url if self.file else self.url
-
-
-class TocEntry(models.Model):
-    """A heading in a publication's table of contents; entries form an ordered tree."""
-
-    class Kind(models.TextChoices):
-        PART = "part", _("Part")
-        CHAPTER = "chapter", _("Chapter")
-        SECTION = "section", _("Section")
-        ANNEX = "annex", _("Annex")
-        FRONT_MATTER = "front-matter", _("Front matter")
-
-    publication = models.ForeignKey(
-        Publication, verbose_name=_("publication"), on_delete=models.CASCADE, related_name="toc_entries"
-    )
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
-    position = models.PositiveIntegerField(
-        _("position"), help_text=_("Order of the heading in the whole table of contents.")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CHAPTER)
-    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line_text])
-    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
-
-    objects = TocEntryManager()
-
-    class Meta:
-        verbose_name = _("table of contents entry")
-        verbose_name_plural = _("table of contents")
-        ordering = ["publication", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["publication", "position"], name="unique_toc_position"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (*self.publication.natural_key(), self.position)
-
-    natural_key.dependencies = ["catalogue.publication"]
-
-    def clean(self):
-        if self.parent_id is None:
-            return
-        if self.parent.publication_id != self.publication_id:
-            raise ValidationError(
-                {
-                    "parent": ValidationError(
-                        _("The parent heading belongs to another publication."), code="parent_elsewhere"
-                    )
-                }
-            )
-        if self.parent.position >= self.position:
-            raise ValidationError(
-                {
-                    "parent": ValidationError(
-                        _("A heading must come after the heading it belongs to."), code="parent_after_child"
-                    )
-                }
-            )
+        """The uploaded file's URL, else the external URL if it is a web address: a URL written past the field's
+        validator (``javascript:``, ``data:``) is never handed to a page, a link or an output."""
+        if self.file:
+            return self.file.url
+        return self.url if self.url.lower().startswith(WEB_URL_PREFIXES) else ""

@@ -1,7 +1,9 @@
 """The catalogue's FilterSet: search, facets (with counts that follow the other filters) and sorting.
 
-Every input is lenient: malformed or unknown values are dropped or match
-nothing, so any link, however old or hostile, still gives a page.
+On the pages every input is lenient: malformed or unknown values are dropped
+or match nothing, so any link, however old or hostile, still gives a page.
+The API uses the same FilterSet with `strict=True`: a malformed facet value
+is then an error naming its parameter (a 400) instead of being dropped.
 """
 
 import re
@@ -44,21 +46,34 @@ class QueryFilter(django_filters.CharFilter):
 
 
 class LenientMultipleChoiceField(forms.Field):
-    """Several values from a query string; keeps the well-formed ones (deduplicated), drops the rest."""
+    """Several values from a query string; keeps the well-formed ones (deduplicated), drops the rest —
+    or, when `strict`, refuses them all if one is malformed."""
 
     widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "malformed": _("Not a valid value: %(values)s."),
+        "too_many": _("At most %(limit)d values."),
+    }
 
-    def __init__(self, *, pattern: re.Pattern, **kwargs):
+    def __init__(self, *, pattern: re.Pattern, strict: bool = False, **kwargs):
         self.pattern = pattern
+        self.strict = strict
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
     def to_python(self, value):
         if not value:
             return []
-        values = value if isinstance(value, list | tuple) else [value]
-        kept = [str(v) for v in values if isinstance(v, str) and self.pattern.fullmatch(v)]
-        return list(dict.fromkeys(kept))[:MAX_FACET_VALUES]
+        values = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+        kept = list(dict.fromkeys(v for v in values if self.pattern.fullmatch(v)))
+        if self.strict:
+            malformed = [v for v in values if not self.pattern.fullmatch(v)]
+            if malformed:
+                shown = ", ".join(repr(clean_query(v)[:40]) for v in malformed[:3])
+                raise forms.ValidationError(self.error_messages["malformed"], "malformed", {"values": shown})
+            if len(kept) > MAX_FACET_VALUES:
+                raise forms.ValidationError(self.error_messages["too_many"], "too_many", {"limit": MAX_FACET_VALUES})
+        return kept[:MAX_FACET_VALUES]
 
 
 class FacetFilter(django_filters.Filter):
@@ -147,9 +162,11 @@ class PublicationFilter(django_filters.FilterSet):
         model = Publication
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, language: str, **kwargs):
+    def __init__(self, data=None, queryset=None, *, language: str, strict: bool = False, **kwargs):
         self.language = language
         super().__init__(data, queryset, **kwargs)
+        for name in self.FACETS:
+            self.filters[name].extra["strict"] = strict
 
     # Filters -------------------------------------------------------------------------------------
 

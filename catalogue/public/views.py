@@ -70,6 +70,8 @@ class PublicationListView(TemplateView):
             sort=filterset.sort_order,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
+            # Search and filter results are for visitors, not for search engines (no end of combinations).
+            noindex=any(cleaned.values()),
             **kwargs,
         )
 

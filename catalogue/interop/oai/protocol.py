@@ -95,6 +95,7 @@ class ListQuery:
     arguments: dict[str, str]
     after: int = 0
     cursor: int = 0
+    size: int = 0  # the complete list's size, counted once for the first page (0: not counted yet)
 
 
 def parse_arguments(query: QueryDict) -> tuple[str, dict[str, str]]:
@@ -183,7 +184,13 @@ def format_datestamp(value: datetime.datetime) -> str:
 
 def make_resumption_token(verb: str, query: ListQuery) -> str:
     """An opaque, signed token carrying the list's arguments and where the next page starts."""
-    payload = {"verb": verb, "arguments": query.arguments, "after": query.after, "cursor": query.cursor}
+    payload = {
+        "verb": verb,
+        "arguments": query.arguments,
+        "after": query.after,
+        "cursor": query.cursor,
+        "size": query.size,
+    }
     return signing.dumps(payload, salt=_TOKEN_SALT, compress=True)
 
 
@@ -197,7 +204,10 @@ def read_resumption_token(verb: str, token: str) -> ListQuery:
     if not isinstance(payload, dict) or payload.get("verb") != verb:
         raise invalid
     arguments, after, cursor = payload.get("arguments"), payload.get("after"), payload.get("cursor")
+    size = payload.get("size", 0)  # tokens issued before the size was carried have none
     if not (isinstance(arguments, dict) and isinstance(after, int) and isinstance(cursor, int) and cursor >= 0):
+        raise invalid
+    if not (isinstance(size, int) and size >= 0):
         raise invalid
     required, optional, _exclusive = VERBS[verb]
     if not (required <= arguments.keys() <= required | optional):
@@ -208,7 +218,7 @@ def read_resumption_token(verb: str, token: str) -> ListQuery:
         check_syntax(arguments)
     except OaiError as error:
         raise invalid from error
-    return ListQuery(arguments=arguments, after=after, cursor=cursor)
+    return ListQuery(arguments=arguments, after=after, cursor=cursor, size=size)
 
 
 # Errors a verb raises

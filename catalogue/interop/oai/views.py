@@ -121,10 +121,14 @@ def _list(request: HttpRequest, verb: str, arguments: dict[str, str], *, with_me
     for publication in publications:
         element.append(record(publication, request) if with_metadata else header(publication))
     if more or query.cursor:
-        # Keyset paging (after the last primary key) neither skips nor repeats records when others change.
-        next_query = ListQuery(query.arguments, after=publications[-1].pk, cursor=query.cursor + len(publications))
+        # Keyset paging (after the last primary key) neither skips nor repeats records when others change, and
+        # costs the same on every page: the list's size is counted for the first page only and carried on.
+        size = query.size or matching.count()
+        next_query = ListQuery(
+            query.arguments, after=publications[-1].pk, cursor=query.cursor + len(publications), size=size
+        )
         token = make_resumption_token(verb, next_query) if more else ""
-        _add_resumption_token(element, token, size=matching.count(), cursor=query.cursor)
+        _add_resumption_token(element, token, size=size, cursor=query.cursor)
     return element
 
 

@@ -344,46 +344,78 @@ def test_api_publication_list_is_paginated_with_count_and_links(client):
 def test_api_publication_list_bounds_the_page_size(client):
     PublicationFactory.create_batch(101)
 
-    data = get_json(client, "/api/publications/", page_size=1000)
+    data = get_json(client, "/api/publications/", page_size=100)
+    too_large = client.get("/api/publications/", {"page_size": 101})
 
     assert (data["count"], len(data["results"])) == (101, 100)
+    assert (too_large.status_code, too_large.json()) == (400, {"page_size": ["Enter a whole number from 1 to 100."]})
 
 
 @pytest.mark.parametrize(
-    ("params", "status"),
+    ("params", "error"),
     [
-        ({"page": "abc"}, 404),
-        ({"page": "0"}, 404),
-        ({"page": "99"}, 404),
-        ({"year_from": "notanumber"}, 400),
-        ({"year_to": "99999999999999999999"}, 400),
-        ({"sort": "nonsense"}, 400),
+        ({"page": "abc"}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page": "0"}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page": "-1"}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page": "last"}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page": "１"}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page": "9" * 40}, {"page": ["Enter a whole number of at least 1."]}),
+        ({"page_size": "abc"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": "null"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": "-5"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": "0"}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"page_size": ""}, {"page_size": ["Enter a whole number from 1 to 100."]}),
+        ({"year_from": "notanumber"}, {"year_from": ["Enter a whole number."]}),
+        ({"year_to": "99999999999999999999"}, {"year_to": ["Ensure this value is less than or equal to 9999."]}),
+        ({"sort": "nonsense"}, {"sort": ["Select a valid choice. nonsense is not one of the available choices."]}),
+        ({"year": "abc"}, {"year": ["Not a valid value: 'abc'."]}),
+        ({"year": ["2018", "18"]}, {"year": ["Not a valid value: '18'."]}),
+        ({"format": "vinyl"}, {"format": ["Not a valid value: 'vinyl'."]}),
+        ({"language": "\x00"}, {"language": ["Not a valid value: ''."]}),
+        ({"language": "French"}, {"language": ["Not a valid value: 'French'."]}),
+        ({"series": "no such series"}, {"series": ["Not a valid value: 'no such series'."]}),
+        ({"topic": ["a", "b?", "c!", "d.", "e,"]}, {"topic": ["Not a valid value: 'b?', 'c!', 'd.'."]}),
+        ({"topic": [f"t{n}" for n in range(31)]}, {"topic": ["At most 30 values."]}),
     ],
 )
-def test_api_publication_list_rejects_malformed_parameters_with_4xx(client, params, status):
+def test_api_publication_list_refuses_each_malformed_parameter_with_a_400_naming_it(client, params, error):
     PublicationFactory()
 
     response = client.get("/api/publications/", params)
 
-    assert (response.status_code, response["Content-Type"]) == (status, "application/json")
+    assert (response.status_code, response["Content-Type"], response.json()) == (400, "application/json", error)
+
+
+def test_api_page_past_the_last_is_a_json_404(client):
+    PublicationFactory()
+
+    response = client.get("/api/publications/", {"page": "2"})
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+
+
+@pytest.mark.parametrize("path", ["/api/series/", "/api/topics/", "/api/workshops/"])
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page_size": "0"}, {"page_size": "1000"}])
+def test_api_every_list_refuses_a_malformed_page_with_a_400(client, path, params):
+    response = client.get(path, params)
+
+    assert (response.status_code, list(response.json())) == (400, list(params))
 
 
 @pytest.mark.parametrize(
     ("params", "slugs"),
     [
-        ({"page_size": "abc"}, ["only"]),
-        ({"page_size": "-3"}, ["only"]),
-        ({"year": "notanumber"}, ["only"]),
         ({"series": "unknown"}, []),
-        ({"series": "no such series"}, ["only"]),
         ({"topic": "unknown"}, []),
-        ({"language": "\x00"}, ["only"]),
-        ({"format": "vinyl"}, ["only"]),
+        ({"language": "xx"}, []),
+        ({"year": "1999"}, []),
         ({"q": "\x00"}, ["only"]),
+        ({"q": "x" * 1000}, []),
+        ({"unknown_parameter": "\x00"}, ["only"]),
     ],
 )
-def test_api_publication_list_ignores_malformed_facets_and_matches_nothing_for_unknown_ones(client, params, slugs):
-    PublicationFactory(slug="only")
+def test_api_publication_list_matches_nothing_for_well_formed_unknown_values(client, params, slugs):
+    PublicationFactory(slug="only", year=2018)
 
     response = client.get("/api/publications/", params)
 

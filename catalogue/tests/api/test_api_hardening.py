@@ -96,6 +96,38 @@ def test_api_unknown_path_is_a_json_404_in_the_requests_language(client):
     )
 
 
+def test_api_request_refused_before_any_view_is_a_json_400(client):
+    response = client.get("/api/publications/", headers={"Host": "attacker.example"})
+
+    assert (response.status_code, response["Content-Type"], json.loads(response.content)) == (
+        400,
+        "application/json",
+        {"detail": "Malformed request."},
+    )
+
+
+def test_page_refused_before_any_view_is_still_a_page(client):
+    response = client.get("/en/publications/", headers={"Host": "attacker.example"})
+
+    assert (response.status_code, response["Content-Type"]) == (400, "text/html; charset=utf-8")  # Django's own page
+
+
+def test_api_server_error_is_json_without_details(client, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("catalogue.api.views.SeriesViewSet.get_queryset", fail)
+    client.raise_request_exception = False
+
+    response = client.get("/api/series/")
+
+    assert (response.status_code, response["Content-Type"], json.loads(response.content)) == (
+        500,
+        "application/json",
+        {"detail": "A server error occurred."},
+    )
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
@@ -144,22 +176,23 @@ def test_public_lookup_with_a_nul_is_a_page_404(client, catalogue, path):
     [
         ("/api/publications/?q=%00", 200),
         ("/api/publications/?q=migration%00governance", 200),
-        ("/api/publications/?series=a%00b", 200),
-        ("/api/publications/?series=idm%00", 200),
-        ("/api/publications/?topic=a%00b", 200),
-        ("/api/publications/?language=e%00", 200),
-        ("/api/publications/?format=p%00", 200),
-        ("/api/publications/?year=20%0018", 200),
+        ("/api/publications/?series=a%00b", 400),
+        ("/api/publications/?series=idm%00", 400),
+        ("/api/publications/?topic=a%00b", 400),
+        ("/api/publications/?language=e%00", 400),
+        ("/api/publications/?format=p%00", 400),
+        ("/api/publications/?year=20%0018", 400),
         ("/api/publications/?year_from=1%00", 400),
         ("/api/publications/?sort=%00", 400),
-        ("/api/publications/?page=%00", 404),
-        ("/api/publications/?page_size=%00", 200),
-        ("/api/workshops/?page=1%00", 404),
+        ("/api/publications/?page=%00", 400),
+        ("/api/publications/?page_size=%00", 400),
+        ("/api/workshops/?page=1%00", 400),
         ("/en/publications/?q=%00&series=a%00b&topic=%00&language=%00&format=%00&sort=%00&page=%00", 200),
         ("/en/publications/?year=%00&year_from=%00&year_to=2%00", 200),
         ("/en/workshops/?page=%00", 200),
         ("/en/feed/?q=%00", 200),
-        ("/sitemap.xml?p=1%00", 404),
+        ("/sitemap.xml?p=1%00", 200),
+        ("/sitemaps/publications-1.xml?p=%00", 200),
     ],
 )
 def test_query_parameters_with_a_nul_never_fail(client, catalogue, path, status):

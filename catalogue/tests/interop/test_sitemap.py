@@ -1,4 +1,5 @@
-"""/sitemap.xml (every public page in en, fr, es with hreflang alternates) and /robots.txt."""
+"""/sitemap.xml (an index of sitemap files listing every public page in en, fr, es with hreflang alternates) and
+/robots.txt."""
 
 import datetime
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from catalogue.interop.sitemaps import items_per_file
 from catalogue.models import Publication
 from catalogue.tests.factories import PublicationFactory, SeriesFactory, TopicFactory, WorkshopFactory, create_idm28
 
@@ -18,16 +20,35 @@ NS = {"s": SITEMAP_NS, "xhtml": XHTML_NS}
 HOST = "http://testserver"
 
 
-def sitemap(client) -> etree._Element:
-    response = client.get("/sitemap.xml")
+def parse(client, path: str, root_tag: str) -> etree._Element:
+    response = client.get(path)
     assert (response.status_code, response["Content-Type"]) == (200, "application/xml")
-    root = etree.fromstring(response.content)
-    assert root.tag == f"{{{SITEMAP_NS}}}urlset"
-    # Every element is in the sitemap namespace, except the hreflang links in XHTML's.
-    assert {element.tag for element in root.iter()} <= {
-        f"{{{SITEMAP_NS}}}{name}" for name in ("urlset", "url", "loc", "lastmod", "changefreq")
-    } | {f"{{{XHTML_NS}}}link"}
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    root = etree.fromstring(content)
+    assert root.tag == f"{{{SITEMAP_NS}}}{root_tag}"
     return root
+
+
+def sitemap_files(client) -> list[str]:
+    """The paths of the sitemap files the index at /sitemap.xml links."""
+    root = parse(client, "/sitemap.xml", "sitemapindex")
+    assert {element.tag for element in root.iter()} == {
+        f"{{{SITEMAP_NS}}}{name}" for name in ("sitemapindex", "sitemap", "loc")
+    }
+    return [loc[len(HOST) :] for loc in root.xpath("/s:sitemapindex/s:sitemap/s:loc/text()", namespaces=NS)]
+
+
+def sitemap(client) -> etree._Element:
+    """Every <url> of every file the index links, gathered in one <urlset>."""
+    gathered = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
+    for path in sitemap_files(client):
+        root = parse(client, path, "urlset")
+        # Every element is in the sitemap namespace, except the hreflang links in XHTML's.
+        assert {element.tag for element in root.iter()} <= {
+            f"{{{SITEMAP_NS}}}{name}" for name in ("urlset", "url", "loc", "lastmod", "changefreq")
+        } | {f"{{{XHTML_NS}}}link"}
+        gathered.extend(root.findall("s:url", NS))
+    return gathered
 
 
 def locations(root) -> list[str]:
@@ -46,6 +67,7 @@ def test_sitemap_lists_every_public_page_in_three_languages(client):
     assert locations(root) == [
         *in_languages("/"),
         *in_languages("/publications/"),
+        *in_languages("/workshops/"),
         *in_languages("/publications/idm-28/"),
         *in_languages("/series/idm/"),
         *in_languages("/topics/migration-governance/"),
@@ -124,22 +146,82 @@ def test_sitemap_never_lists_drafts_or_what_only_drafts_show(client):
     assert locations(root) == [
         *in_languages("/"),
         *in_languages("/publications/"),
+        *in_languages("/workshops/"),
         *in_languages("/workshops/unreported/"),
     ]
 
 
 @pytest.mark.parametrize("size", [1, 5])
-def test_sitemap_query_count_does_not_grow_with_pages(client, django_assert_num_queries, size):
+def test_sitemap_query_count_does_not_grow_with_the_catalogue(client, django_assert_num_queries, size):
     for _ in range(size):
         topic = TopicFactory()
         publication = PublicationFactory(topics=[topic])
         WorkshopFactory(publication=publication)
 
-    # One query per section: pages' lastmod, publications, series, topics, workshops.
-    with django_assert_num_queries(5):
-        root = sitemap(client)
+    with django_assert_num_queries(4):  # one count per section of records
+        files = sitemap_files(client)
+    with django_assert_num_queries(1):  # the pages' lastmod
+        parse(client, "/sitemaps/pages-1.xml", "urlset")
+    for path in files[1:]:
+        with django_assert_num_queries(2):  # the file's first primary key, then its rows
+            parse(client, path, "urlset")
 
-    assert len(locations(root)) == 3 * (2 + size + 1 + size + size)
+    assert len(locations(sitemap(client))) == 3 * (3 + size + 1 + size + size)
+
+
+def test_sitemap_index_links_files_of_bounded_size_that_list_every_page_once(client, settings):
+    settings.SITEMAP_ITEMS_PER_FILE = 2
+    for number in range(1, 6):
+        WorkshopFactory(slug=f"w{number}", publication=PublicationFactory(number=number, slug=f"p{number}"))
+
+    files = sitemap_files(client)
+    per_file = {path: locations(parse(client, path, "urlset")) for path in files}
+
+    assert files == [
+        "/sitemaps/pages-1.xml",
+        "/sitemaps/publications-1.xml",
+        "/sitemaps/publications-2.xml",
+        "/sitemaps/publications-3.xml",
+        "/sitemaps/series-1.xml",
+        "/sitemaps/workshops-1.xml",
+        "/sitemaps/workshops-2.xml",
+        "/sitemaps/workshops-3.xml",
+    ]
+    assert per_file["/sitemaps/publications-1.xml"] == [
+        *in_languages("/publications/p1/"),
+        *in_languages("/publications/p2/"),
+    ]
+    assert per_file["/sitemaps/publications-3.xml"] == in_languages("/publications/p5/")
+    assert per_file["/sitemaps/workshops-3.xml"] == in_languages("/workshops/w5/")
+    everything = [location for paths in per_file.values() for location in paths]
+    assert len(everything) == len(set(everything)) == 3 * (3 + 5 + 1 + 5)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(5_000, 5_000), (10**9, 16_666)])
+def test_a_sitemap_file_never_holds_more_than_50000_urls(settings, setting, expected):
+    settings.SITEMAP_ITEMS_PER_FILE = setting
+
+    assert items_per_file() == expected
+    assert items_per_file() * len(settings.LANGUAGES) <= 50_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sitemaps/publications-2.xml", "/sitemaps/pages-2.xml", "/sitemaps/nothing-1.xml", "/sitemaps/topics-1.xml"],
+)
+def test_sitemap_file_past_the_last_or_of_no_section_is_a_404(client, path):
+    create_idm28()
+    TopicFactory(slug="unused")  # a topic no publication has: no file of topics beyond the first
+
+    assert client.get(path).status_code == (200 if path == "/sitemaps/topics-1.xml" else 404)
+
+
+def test_sitemap_files_are_streamed(client):
+    create_idm28()
+
+    response = client.get("/sitemaps/publications-1.xml")
+
+    assert (response.streaming, response["Content-Type"]) == (True, "application/xml")
 
 
 def test_robots_txt_points_at_the_sitemap(client):

@@ -194,6 +194,8 @@ def test_public_record_has_no_banner_no_noindex_and_no_private_cache_control(edi
 def _without_preview(html: str) -> str:
     html = re.sub(r'<section class="preview-banner".*?</section>', "", html, flags=re.DOTALL)
     html = html.replace('<meta name="robots" content="noindex">', "")
+    # A page not to be indexed has no hreflang alternates either.
+    html = re.sub(r'<link rel="alternate" hreflang="[^"]+" href="[^"]+">', "", html)
     return re.sub(r"\s+", " ", html)
 
 

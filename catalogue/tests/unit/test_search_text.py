@@ -15,6 +15,12 @@ from catalogue.search.text import fold, stem, stemmed, words
         ("ŒUVRE Straße Łódź", "oeuvre strasse lodz"),  # letters Unicode does not decompose, as unaccent folds them
         ("ﬁn ½", "fin 1⁄2"),  # compatibility forms
         ("", ""),
+        ("Plain ASCII, 2018!", "plain ascii, 2018!"),
+        ("Développement des capacités", "developpement des capacites"),
+        ("Ελλάδα και Κύπρος", "ελλαδα και κυπρος"),  # other scripts keep their letters, lose their accents
+        ("Ꭰ İstanbul Đakovo ı", "ꭰ istanbul dakovo i"),
+        ("Москва́ 北京 नमस्ते", "москва 北京 नमसते"),  # the Devanagari virama is a combining mark, its vowel sign is not
+        ("e\u0301te\u0301 E\u0301TE\u0301 ete", "ete ete ete"),  # accents already decomposed
     ],
 )
 def test_fold_lowercases_and_strips_accents(text, folded):
