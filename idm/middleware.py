@@ -27,7 +27,8 @@ class AdminRequestGuardMiddleware:
     - an action's selection (`_selected_action`) that is not row ids: Django's admin hands it to
       `filter(pk__in=…)`, which raises on a word (ValueError) or, on SQLite, on a number past 64 bits;
     - an empty `_to_field` (the field a pop-up returns): Django's admin skips its check of an empty name, then
-      looks the field "" up (FieldDoesNotExist) on change, delete and list pages.
+      looks the field "" up (FieldDoesNotExist) on change, delete and list pages;
+    - a NUL in the User-Agent or Accept header: django-axes records both with a failed login (PostgreSQL: a 500).
 
     The public pages and the API clean their own parameters, so only /admin/ is guarded."""
 
@@ -43,6 +44,7 @@ class AdminRequestGuardMiddleware:
 
 
 MAX_ADMIN_QUERY_VALUE = 10_000
+RECORDED_HEADERS = ("HTTP_USER_AGENT", "HTTP_ACCEPT")  # what django-axes stores of a failed login's headers
 _ROW_ID = re.compile(r"[0-9]{1,18}")  # every primary key of the project is an integer; 18 digits fit in 64 bits
 
 
@@ -59,6 +61,8 @@ def _admin_request_problem(request) -> str:
         return "an action's selection that is not row ids"
     if "" in (request.GET.get(TO_FIELD_VAR), posted.get(TO_FIELD_VAR)):
         return "an empty _to_field"
+    if any("\x00" in request.META.get(name, "") for name in RECORDED_HEADERS):
+        return "NUL in a header the login throttle records"
     return ""
 
 

@@ -5,6 +5,7 @@ and without DEBUG a secret key must be given.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "reversion",  # history of staff edits with revert (catalogue/editorial/history.py)
     "django_cleanup.apps.CleanupConfig",  # a replaced or deleted upload leaves storage once the change commits
+    "axes",  # login throttling (idm/throttle.py); its admin lists and lifts lockouts
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "idm.middleware.AdminRequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the throttle into the lockout page (idm/throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "idm.urls"
@@ -128,6 +132,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Staff log in through the admin: after a login whose `next` is missing or unsafe, the admin's index.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+# The throttle first: a locked-out login is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,15 +222,40 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# X-Forwarded-Proto and X-Forwarded-For are set by a proxy in front of the site only when it is configured.
+TRUSTED_PROXY = env_bool("DJANGO_TRUSTED_PROXY")
 # X-Forwarded-Proto says "https" only when a proxy in front of the site sets it on every request (overwriting what
 # a client sends); without such a proxy a client could claim https, so it is trusted only when configured.
-if env_bool("DJANGO_TRUSTED_PROXY"):
+if TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if env_bool("DJANGO_SECURE"):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+
+# Login throttling (django-axes, idm/throttle.py). Failures are counted per username and client IP together
+# (a mistyped password locks only that person, on that address) and per client IP alone with a higher limit
+# (one address trying many usernames is stopped too, before it costs a password hash per attempt).
+# A locked-out login is refused before authentication runs, with a 429 page saying when to try again;
+# attempts made during a lockout do not extend it. An administrator lifts a lockout by deleting its access
+# attempts in the admin (Axes → Access attempts).
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_IP_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "idm.throttle.ThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "idm.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "idm.throttle.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A refused login is answered after this many seconds, in at most this many threads of a process at once (keep it
+# below gunicorn's --threads): a client retrying as fast as it is answered then costs next to no CPU.
+LOGIN_LOCKOUT_DELAY = float(os.environ.get("DJANGO_LOGIN_LOCKOUT_DELAY", "1"))
+LOGIN_LOCKOUT_DELAY_THREADS = int(os.environ.get("DJANGO_LOGIN_LOCKOUT_DELAY_THREADS", "3"))
+# Access attempts are forgotten after the cool-off; the failure log keeps each counted failure (1,000 per username).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log names the username and address of each failure (never the password): what an operator acts on.
+AXES_SENSITIVE_PARAMETERS = []
 
 # Read-only JSON API under /api/ (catalogue/api/): anonymous, JSON only, described by OpenAPI 3.
 REST_FRAMEWORK = {
@@ -252,8 +287,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-    # pypdf logs what it repairs in a broken file; a refused upload is the editor's error message, not the log's.
-    "loggers": {"pypdf": {"level": "ERROR"}},
+    "loggers": {
+        # pypdf logs what it repairs in a broken file; a refused upload is the editor's error message, not the log's.
+        "pypdf": {"level": "ERROR"},
+        # Every failed admin login and every lockout (WARNING, with username and client IP), whatever the root level.
+        "axes": {"level": "WARNING"},
+    },
 }

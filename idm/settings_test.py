@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 
 # Hashing passwords slowly protects stored passwords, not test users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A refused login is answered at once (catalogue/tests/test_login_throttle.py tests the delay).
+LOGIN_LOCKOUT_DELAY = 0
