@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+from catalogue.public.pagination import DeferredJoinPaginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = DeferredJoinPaginator  # deep pages cost about what the first does
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

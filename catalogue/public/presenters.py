@@ -4,7 +4,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.core.paginator import Paginator
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext, npgettext
@@ -20,15 +19,7 @@ from catalogue.i18n import (
 )
 from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 
-PAGE_SIZE = 20
-
-
 # Pages and query strings ----------------------------------------------------------------------
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """A page of `queryset`; a malformed or out-of-range `?page=` gives the nearest page, not an error."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def shown_page_url(path: str, params, page) -> str:

@@ -15,7 +15,7 @@ from catalogue import search
 from catalogue.i18n import page_language
 from catalogue.models import Publication, Series, Topic, Workshop
 
-from . import presenters
+from . import pagination, presenters
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
 
@@ -48,7 +48,7 @@ class PublicationListView(TemplateView):
         filterset = PublicationFilter(
             self.request.GET, queryset=Publication.objects.published().for_listing(), language=language
         )
-        page = presenters.paginate(self.request, filterset.qs)
+        page = pagination.paginate(self.request, filterset.qs)
         query = filterset.query
         results = [
             presenters.SearchResult(publication, presenters.search_snippet(publication, query, language))
@@ -93,7 +93,7 @@ class WorkshopListView(TemplateView):
         workshops = Workshop.objects.published().order_by("-start_date", "-pk")
         return super().get_context_data(
             breadcrumbs=presenters.workshop_list_breadcrumbs(),
-            page_obj=presenters.paginate(self.request, workshops),
+            page_obj=pagination.paginate(self.request, workshops),
             **kwargs,
         )
 
@@ -133,7 +133,7 @@ class SeriesDetailView(DetailView):
         publications = Publication.objects.published().in_series(self.object).for_listing().order_by("-number", "pk")
         return super().get_context_data(
             breadcrumbs=presenters.series_breadcrumbs(self.object, page_language()),
-            page_obj=presenters.paginate(self.request, publications),
+            page_obj=pagination.paginate(self.request, publications),
             **kwargs,
         )
 
@@ -149,7 +149,7 @@ class TopicDetailView(DetailView):
         )
         return super().get_context_data(
             breadcrumbs=presenters.topic_breadcrumbs(self.object, page_language()),
-            page_obj=presenters.paginate(self.request, publications),
+            page_obj=pagination.paginate(self.request, publications),
             subtopics=list(self.object.children.all()),
             **kwargs,
         )

@@ -4,7 +4,7 @@ worth indexing, and `noindex` (without alternates) on search and filter results,
 import lxml.html
 import pytest
 
-from catalogue.public.presenters import PAGE_SIZE
+from catalogue.public.pagination import PAGE_SIZE
 from catalogue.tests.factories import PublicationFactory, create_idm28
 
 pytestmark = pytest.mark.django_db

@@ -709,17 +709,18 @@ def populate(size: int) -> None:
 QUERY_COUNTS = [
     # latest publications, their editions, series with counts, workshops
     ("/en/", 4),
-    # results count, results page, editions, then one query per facet (series, topic, year, language, format)
-    ("/en/publications/", 8),
-    ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 8),
+    # results count, the page's keys then its rows (DeferredJoinPaginator), editions, then one query per facet
+    # (series, topic, year, language, format)
+    ("/en/publications/", 9),
+    ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 9),
     # with a query, one more for the matching workshops
-    ("/en/publications/?q=publication&language=en", 9),
+    ("/en/publications/?q=publication&language=en", 10),
     ("/en/publications/pub-0/", 6),
-    ("/en/series/idm/", 5),
-    ("/en/topics/governance/", 5),
+    ("/en/series/idm/", 6),
+    ("/en/topics/governance/", 6),
     ("/en/workshops/workshop-0/", 3),
-    # count, page
-    ("/en/workshops/", 2),
+    # count, the page's keys, its rows
+    ("/en/workshops/", 3),
 ]
 
 
