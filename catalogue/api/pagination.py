@@ -12,11 +12,20 @@ from catalogue.public.pagination import DeferredJoinPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    django_paginator_class = DeferredJoinPaginator  # deep pages cost about what the first does
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
     last_page_strings = ()  # "last" is not a number: a 400 like any other word
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page's rows are read from the view's unfiltered, unsearched queryset (see DeferredJoinPaginator).
+        self.rows = view.get_queryset() if view is not None else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        """Called by DRF as `self.django_paginator_class(queryset, page_size)`: deep pages cost about what the
+        first does."""
+        return DeferredJoinPaginator(queryset, page_size, rows=self.rows)
 
     def get_page_size(self, request):
         if self.page_size_query_param not in request.query_params:

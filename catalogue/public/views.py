@@ -45,10 +45,9 @@ class PublicationListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         language = page_language()
-        filterset = PublicationFilter(
-            self.request.GET, queryset=Publication.objects.published().for_listing(), language=language
-        )
-        page = pagination.paginate(self.request, filterset.qs)
+        publications = Publication.objects.published().for_listing()
+        filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
+        page = pagination.paginate(self.request, filterset.qs, rows=publications)
         query = filterset.query
         results = [
             presenters.SearchResult(publication, presenters.search_snippet(publication, query, language))

@@ -41,13 +41,25 @@ def test_rows_of_a_page_come_with_their_related_rows_in_a_fixed_number_of_querie
     assert {languages[0] for _slug, languages in shown} == {"fr"}
 
 
-def test_a_search_results_page_keeps_its_order_and_leaves_drafts_out(catalogue):
-    matches = search.search_publications(Publication.objects.published(), "migration", language="en")
+@pytest.mark.parametrize("rows", ["the queryset", "the unsearched queryset"])
+def test_a_search_results_page_keeps_its_order_and_leaves_drafts_out(catalogue, rows):
+    published = Publication.objects.published().for_listing()
+    matches = search.search_publications(published, "migration", language="en")
     queryset = matches.order_by("-search_rank", "-year", "-number", "pk")
 
-    pages = DeferredJoinPaginator(queryset, 10)
+    pages = DeferredJoinPaginator(queryset, 10, rows=published if rows == "the unsearched queryset" else None)
     shown = [p.pk for number in pages.page_range for p in pages.page(number)]
 
     assert shown == list(queryset.values_list("pk", flat=True))
     assert len(shown) == 23
     assert Publication.objects.get(number=99).pk not in shown
+
+
+def test_a_key_whose_row_is_no_longer_among_the_rows_is_not_shown(catalogue):
+    """As when a record is unpublished between the two queries: the page shows one row fewer, never that one."""
+    queryset = Publication.objects.published().order_by("number")
+    gone = queryset.first()
+
+    page = DeferredJoinPaginator(queryset, 5, rows=queryset.exclude(pk=gone.pk)).page(1)
+
+    assert [publication.number for publication in page] == [2, 3, 4, 5]
