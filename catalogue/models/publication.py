@@ -280,6 +280,9 @@ class Edition(models.Model):
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
         ordering = ["publication", "position", "language", "format"]
+        indexes = [  # a search for an ISSN finds its editions through it (the ISBN has its unique index)
+            models.Index(fields=["issn"], condition=~Q(issn=""), name="edition_issn"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "language", "format"], name="unique_edition_language_format"

@@ -17,7 +17,7 @@ from django.db.models import Expression, F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from catalogue.i18n import requested_language
-from catalogue.models import SearchDocument
+from catalogue.models import Edition, Publication, SearchDocument, SeriesIssn
 
 from .query import ParsedQuery, parse_query
 from .schema import (
@@ -32,6 +32,9 @@ from .schema import (
 )
 from .text import stem, stemmed
 
+EDITION_TABLE = Edition._meta.db_table
+PUBLICATION_TABLE = Publication._meta.db_table
+SERIES_ISSN_TABLE = SeriesIssn._meta.db_table
 IDENTIFIER_RANK = 1000.0  # an ISBN/ISSN match outranks any text match
 PAGE_LANGUAGE_BOOST = 2.0
 # Relative weight of the title part (title, subtitle) against the body part.
@@ -54,9 +57,21 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
     if not parsed:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     backend = backend_for(queryset.db)
-    match_sql, match_params = backend.match_sql(kind, parsed)
+    # One list of ids, so that the database reads the rows through their primary key: those whose words match
+    # (the backend's text match) and those with an ISBN/ISSN of the query (through the identifiers' indexes).
+    selects, params = [], []
+    if parsed.terms:
+        sql, match_params = backend.match_sql(kind, parsed)
+        selects.append(sql)
+        params += match_params
+    if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
+        sql, identifier_params = _publications_with_identifiers(parsed)
+        selects.append(sql)
+        params += identifier_params
+    if not selects:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     rank_sql, rank_params = backend.rank_sql(kind, parsed, requested_language(language))
-    return queryset.filter(pk__in=RawSQL(match_sql, match_params)).annotate(
+    return queryset.filter(pk__in=RawSQL(" UNION ".join(selects), params)).annotate(
         search_rank=_DocumentRank(rank_sql, rank_params, F("pk"))
     )
 
@@ -83,6 +98,7 @@ class _DocumentRank(Expression):
 
 
 def _identifier_condition(parsed: ParsedQuery) -> tuple[str, list]:
+    """The document holds an identifier of the query (for ranking the few documents a search matched)."""
     if not parsed.identifiers:
         return "", []
     sql = " OR ".join("d.identifiers LIKE %s" for _ in parsed.identifiers)
@@ -96,15 +112,35 @@ def _identifier_rank(parsed: ParsedQuery) -> tuple[str, list]:
     return f"CASE WHEN {condition} THEN {IDENTIFIER_RANK} ELSE 0.0 END", params
 
 
-def _match_sql(kind: str, parsed: ParsedQuery, text_sql: str, text_params: list) -> tuple[str, list]:
-    """Ids of the documents of `kind` matching the text condition or an identifier in the query."""
-    conditions, params = ([text_sql], list(text_params)) if text_sql else ([], [])
-    identifier_sql, identifier_params = _identifier_condition(parsed)
-    if identifier_sql:
-        conditions.append(identifier_sql)
-        params += identifier_params
-    sql = f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND ({' OR '.join(conditions)})"
-    return sql, [kind, *params]
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _publications_with_identifiers(parsed: ParsedQuery) -> tuple[str, list]:
+    """Ids of the publications that have an ISBN or ISSN of the query, found through the identifier columns'
+    indexes (an edition's ISBN or ISSN, its series' ISSNs), not by reading every search document: an identifier
+    lookup costs the same at any size. The same identifiers as the documents' `identifiers` (documents.py)."""
+    selects, params = [], []
+    if parsed.isbns:
+        selects.append(
+            f"SELECT publication_id FROM {EDITION_TABLE} WHERE isbn IN ({_in(parsed.isbns)}) AND NOT (isbn = '')"
+        )
+        params += parsed.isbns
+    if parsed.issns:
+        selects.append(
+            f"SELECT publication_id FROM {EDITION_TABLE} WHERE issn IN ({_in(parsed.issns)}) AND NOT (issn = '')"
+        )
+        selects.append(
+            f"SELECT p.id FROM {PUBLICATION_TABLE} p JOIN {SERIES_ISSN_TABLE} s ON s.series_id = p.series_id "
+            f"WHERE s.issn IN ({_in(parsed.issns)})"
+        )
+        params += [*parsed.issns, *parsed.issns]
+    return " UNION ".join(selects), params
+
+
+def _match_sql(kind: str, text_sql: str, text_params: list) -> tuple[str, list]:
+    """Ids of the documents of `kind` matching the text condition."""
+    return f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {text_sql}", [kind, *text_params]
 
 
 def _rank_sql(score_sql: str, joins: str = "") -> str:
@@ -126,10 +162,9 @@ class _SQLite:
         return " AND ".join(clauses)
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
-        if not parsed.terms:
-            return _match_sql(kind, parsed, "", [])
+        """Ids of the documents of `kind` in which every term of `parsed` (it has some) matches."""
         text_sql = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-        return _match_sql(kind, parsed, text_sql, [self.fts_query(parsed)])
+        return _match_sql(kind, text_sql, [self.fts_query(parsed)])
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
         identifier_sql, params = _identifier_rank(parsed)
@@ -181,7 +216,7 @@ class _PostgreSQL:
             alternatives = [f"d.{VECTOR_COLUMNS[code]} @@ {self._tsquery(code)}" for code in LANGUAGES]
             clauses.append("(" + " OR ".join(alternatives) + ")")
             params += [term] * len(LANGUAGES)
-        return _match_sql(kind, parsed, "(" + " AND ".join(clauses) + ")" if clauses else "", params)
+        return _match_sql(kind, "(" + " AND ".join(clauses) + ")", params)
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
         identifier_sql, params = _identifier_rank(parsed)

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from catalogue.identifiers import compact_identifier, parse_identifier
+from catalogue.identifiers import Identifier, compact_identifier, parse_identifier
 
 from .text import words
 
@@ -18,7 +18,9 @@ _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[str, ...]  # folded words, each of which must match
-    identifiers: tuple[str, ...]  # compact ISBN-13s and ISSNs found in the query
+    identifiers: tuple[str, ...]  # compact ISBN-13s and ISSNs found in the query (as search documents hold them)
+    isbns: tuple[str, ...] = ()  # the ISBNs, as editions store them (13 digits)
+    issns: tuple[str, ...] = ()  # the ISSNs, as editions and series store them (NNNN-NNNC)
 
     def __bool__(self):
         return bool(self.terms or self.identifiers)
@@ -28,11 +30,17 @@ def parse_query(query: str) -> ParsedQuery:
     """Split a user's query into searchable words and ISBN/ISSN candidates; never fails."""
     query = _OPERATORS.sub(" ", str(query or "")[:MAX_QUERY_LENGTH])
     terms = tuple(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words(query)))[:MAX_TERMS]
-    return ParsedQuery(terms=terms, identifiers=_identifiers_in(query))
+    found = _identifiers_in(query)
+    return ParsedQuery(
+        terms=terms,
+        identifiers=tuple(dict.fromkeys(compact_identifier(identifier.value) for identifier in found)),
+        isbns=tuple(identifier.value for identifier in found if identifier.scheme == "isbn"),
+        issns=tuple(identifier.value for identifier in found if identifier.scheme == "issn"),
+    )
 
 
-def _identifiers_in(query: str) -> tuple[str, ...]:
+def _identifiers_in(query: str) -> list[Identifier]:
     # The whole query (an ISBN typed with spaces) and each of its first words.
     chunks = query.split()
     found = (parse_identifier(candidate) for candidate in ["".join(chunks), *chunks[:MAX_TERMS]])
-    return tuple(dict.fromkeys(compact_identifier(identifier.value) for identifier in found if identifier))
+    return list(dict.fromkeys(identifier for identifier in found if identifier))

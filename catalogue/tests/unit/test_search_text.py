@@ -54,9 +54,24 @@ def test_stemmed_folds_and_stems_every_word():
     [
         ("migration AND governance and NOT near", ParsedQuery(("migration", "governance", "and", "near"), ())),
         ("Migración migracion MIGRACION", ParsedQuery(("migracion",), ())),
-        ("ISBN 978-92-9068-780-1", ParsedQuery(("isbn", "978", "92", "9068", "780", "1"), ("9789290687801",))),
-        ("issn 1726 4030", ParsedQuery(("issn", "1726", "4030"), ("17264030",))),
-        ("92-9068-780-0 santé", ParsedQuery(("92", "9068", "780", "0", "sante"), ("9789290687801",))),
+        (
+            "ISBN 978-92-9068-780-1",
+            ParsedQuery(("isbn", "978", "92", "9068", "780", "1"), ("9789290687801",), isbns=("9789290687801",)),
+        ),
+        ("issn 1726 4030", ParsedQuery(("issn", "1726", "4030"), ("17264030",), issns=("1726-4030",))),
+        (
+            "9789290687801 1726-4030",
+            ParsedQuery(
+                ("9789290687801", "1726", "4030"),
+                ("9789290687801", "17264030"),
+                isbns=("9789290687801",),
+                issns=("1726-4030",),
+            ),
+        ),
+        (
+            "92-9068-780-0 santé",  # an ISBN-10, read as the ISBN-13 editions store
+            ParsedQuery(("92", "9068", "780", "0", "sante"), ("9789290687801",), isbns=("9789290687801",)),
+        ),
         ("978-92-9068-780-2", ParsedQuery(("978", "92", "9068", "780", "2"), ())),  # wrong check digit
         ('"; DROP TABLE x; --', ParsedQuery(("drop", "table", "x"), ())),
         (None, ParsedQuery((), ())),
