@@ -269,9 +269,13 @@ def generate_catalogue(
     publications: int, *, seed: int = 0, batch_size: int = 1000, progress: Callable[[int], None] | None = None
 ) -> Counts:
     """Add `publications` synthetic publications (and their editions, contents, topics and workshops), in one
-    transaction, then rebuild the search index. Refuses to run twice into the same database."""
-    if Series.objects.filter(slug="synthetic-1").exists():
-        raise ValueError("This database already holds a synthetic catalogue (series synthetic-1).")
+    transaction, then rebuild the search index. Only into a database without publications: synthetic records
+    never mix with real ones."""
+    if Publication.objects.exists():
+        raise ValueError(
+            "This database already holds publications: generate a synthetic catalogue into an empty database "
+            "(e.g. DATABASE_URL=sqlite:///var/synthetic.sqlite3, then migrate)."
+        )
     generator = Generator(seed)
     counts = Counts()
     with transaction.atomic():

@@ -8,7 +8,7 @@ from catalogue.dataio.generate import generate_catalogue
 class Command(BaseCommand):
     help = (
         "Add a synthetic catalogue of N publications (deterministic for a seed; series synthetic-*, slugs syn-*), "
-        "for benchmarks and load tests. Never into a database holding real records you care about."
+        "for benchmarks and load tests, into a database without publications (it refuses any other)."
     )
 
     def add_arguments(self, parser):

@@ -19,6 +19,7 @@ from catalogue.models import (
     Workshop,
 )
 from catalogue.search import search_publications
+from catalogue.tests.factories import create_idm28
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,19 @@ def test_generate_catalogue_is_deterministic_for_a_seed():
     assert snapshot() == first
 
 
-def test_generate_catalogue_command_refuses_to_run_twice():
+def test_generate_catalogue_command_refuses_a_database_with_publications():
     out = io.StringIO()
     call_command("generate_catalogue", publications=5, stdout=out)
 
-    with pytest.raises(CommandError, match="already holds a synthetic catalogue"):
+    with pytest.raises(CommandError, match="already holds publications"):
         call_command("generate_catalogue", publications=5, stdout=io.StringIO())
     assert "5 publications, 15 editions" in out.getvalue()
     assert Publication.objects.count() == 5
+
+
+def test_generate_catalogue_never_mixes_with_real_records():
+    create_idm28()
+
+    with pytest.raises(ValueError, match="already holds publications"):
+        generate_catalogue(5)
+    assert list(Publication.objects.values_list("slug", flat=True)) == ["idm-28"]
