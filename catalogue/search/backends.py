@@ -1,7 +1,8 @@
 """Running a search in SQL: the SQLite (FTS5) and PostgreSQL (tsvector) backends.
 
 Every query word must match, in some language's columns under that language's stem, or an ISBN/ISSN
-of the query must be among the document's identifiers; the page language only weighs in the ranking.
+of the query must be one of the publication's (looked up through the identifier columns' indexes); the page
+language only weighs in the ranking, and a document holding an identifier of the query ranks first.
 
 - SQLite: Python folds and stems (snowballstemmer) the text that goes into an FTS5 table and the query
   words; ranked with bm25().

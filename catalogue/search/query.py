@@ -18,12 +18,16 @@ _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[str, ...]  # folded words, each of which must match
-    identifiers: tuple[str, ...]  # compact ISBN-13s and ISSNs found in the query (as search documents hold them)
-    isbns: tuple[str, ...] = ()  # the ISBNs, as editions store them (13 digits)
-    issns: tuple[str, ...] = ()  # the ISSNs, as editions and series store them (NNNN-NNNC)
+    isbns: tuple[str, ...] = ()  # ISBNs found in the query, as editions store them (13 digits)
+    issns: tuple[str, ...] = ()  # ISSNs found in the query, as editions and series store them (NNNN-NNNC)
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The ISBNs and ISSNs in their compact form, as search documents hold them."""
+        return tuple(compact_identifier(value) for value in (*self.isbns, *self.issns))
 
     def __bool__(self):
-        return bool(self.terms or self.identifiers)
+        return bool(self.terms or self.isbns or self.issns)
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -33,7 +37,6 @@ def parse_query(query: str) -> ParsedQuery:
     found = _identifiers_in(query)
     return ParsedQuery(
         terms=terms,
-        identifiers=tuple(dict.fromkeys(compact_identifier(identifier.value) for identifier in found)),
         isbns=tuple(identifier.value for identifier in found if identifier.scheme == "isbn"),
         issns=tuple(identifier.value for identifier in found if identifier.scheme == "issn"),
     )

@@ -52,33 +52,47 @@ def test_stemmed_folds_and_stems_every_word():
 @pytest.mark.parametrize(
     ("query", "parsed"),
     [
-        ("migration AND governance and NOT near", ParsedQuery(("migration", "governance", "and", "near"), ())),
-        ("Migración migracion MIGRACION", ParsedQuery(("migracion",), ())),
+        ("migration AND governance and NOT near", ParsedQuery(("migration", "governance", "and", "near"))),
+        ("Migración migracion MIGRACION", ParsedQuery(("migracion",))),
         (
             "ISBN 978-92-9068-780-1",
-            ParsedQuery(("isbn", "978", "92", "9068", "780", "1"), ("9789290687801",), isbns=("9789290687801",)),
+            ParsedQuery(("isbn", "978", "92", "9068", "780", "1"), isbns=("9789290687801",)),
         ),
-        ("issn 1726 4030", ParsedQuery(("issn", "1726", "4030"), ("17264030",), issns=("1726-4030",))),
+        ("issn 1726 4030", ParsedQuery(("issn", "1726", "4030"), issns=("1726-4030",))),
         (
             "9789290687801 1726-4030",
-            ParsedQuery(
-                ("9789290687801", "1726", "4030"),
-                ("9789290687801", "17264030"),
-                isbns=("9789290687801",),
-                issns=("1726-4030",),
-            ),
+            ParsedQuery(("9789290687801", "1726", "4030"), isbns=("9789290687801",), issns=("1726-4030",)),
         ),
         (
             "92-9068-780-0 santé",  # an ISBN-10, read as the ISBN-13 editions store
-            ParsedQuery(("92", "9068", "780", "0", "sante"), ("9789290687801",), isbns=("9789290687801",)),
+            ParsedQuery(("92", "9068", "780", "0", "sante"), isbns=("9789290687801",)),
         ),
-        ("978-92-9068-780-2", ParsedQuery(("978", "92", "9068", "780", "2"), ())),  # wrong check digit
-        ('"; DROP TABLE x; --', ParsedQuery(("drop", "table", "x"), ())),
-        (None, ParsedQuery((), ())),
+        ("978-92-9068-780-2", ParsedQuery(("978", "92", "9068", "780", "2"))),  # wrong check digit
+        ('"; DROP TABLE x; --', ParsedQuery(("drop", "table", "x"))),
+        (None, ParsedQuery(())),
     ],
 )
 def test_parse_query_splits_words_and_identifiers(query, parsed):
     assert parse_query(query) == parsed
+
+
+@pytest.mark.parametrize(
+    ("query", "identifiers"),
+    [
+        ("ISBN 978-92-9068-780-1", ("9789290687801",)),
+        ("92-9068-780-0 santé", ("9789290687801",)),
+        ("issn 1726 4030", ("17264030",)),
+        ("9789290687801 1726-4030", ("9789290687801", "17264030")),
+        ("978-92-9068-780-2", ()),
+    ],
+)
+def test_parsed_identifiers_are_compact_as_search_documents_hold_them(query, identifiers):
+    assert parse_query(query).identifiers == identifiers
+
+
+def test_a_query_of_an_identifier_alone_is_something_to_search():
+    assert bool(ParsedQuery((), issns=("1726-4030",))) is True
+    assert bool(ParsedQuery(())) is False
 
 
 def test_parse_query_caps_the_number_and_length_of_terms():
