@@ -35,6 +35,7 @@ from lxml import etree
 from catalogue.search import rebuild_index
 from catalogue.tests.factories import create_idm28
 from catalogue.tests.interop.test_output_escaping import CALENDAR_PROPERTIES, ICAL_LINE, _content_lines
+from catalogue.tests.text_columns import free_text_fields
 from catalogue.tests.upload_files import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -62,20 +63,6 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 LANGUAGES = ["en", "fr", "es"]
 
 
-def payload_fields(model) -> list[models.Field]:
-    """The free-text columns of `model`: every CharField and TextField (URLs included, translations included),
-    but slugs (they are URLs' paths, validated by the URL converters), codes from a list of choices and the
-    ISBN/ISSN columns, which the outputs compute with."""
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField)
-        and not isinstance(field, models.SlugField)
-        and not field.choices
-        and field.name not in {"isbn", "issn"}
-    ]
-
-
 def payload_for(field: models.Field) -> str:
     text = JAVASCRIPT_URL if isinstance(field, models.URLField) else PAYLOAD
     if connection.vendor != "postgresql":  # PostgreSQL refuses NUL in text
@@ -95,7 +82,7 @@ def stored_payload(settings, tmp_path):
     for model in apps.get_app_config("catalogue").get_models():
         if model.__name__ in NOT_PUBLIC:
             continue
-        fields = payload_fields(model)
+        fields = free_text_fields(model)
         if fields:
             model.objects.update(**{field.attname: payload_for(field) for field in fields})
             written[model.__name__] = {field.attname for field in fields}

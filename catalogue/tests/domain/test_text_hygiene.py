@@ -11,11 +11,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import translation
 
-from catalogue.identifiers import IsbnField, IssnField
 from catalogue.models import AgendaItem, Publication, Speaker, Topic, Workshop
 from catalogue.models.text import validate_multiline_text, validate_single_line_text
 from catalogue.tests.admin_forms import publication_form
 from catalogue.tests.factories import SeriesFactory, TopicFactory, create_idm28
+from catalogue.tests.text_columns import free_text_fields
 
 VT_MESSAGE = (
     "Remove the control character U+000B (line tabulation) at position {}: it is invisible, often pasted "
@@ -32,14 +32,9 @@ def english():
 def _free_text_fields():
     """(model, field) for every CharField and TextField people type into (language columns included)."""
     for model in apps.get_app_config("catalogue").get_models():
-        if model._meta.model_name == "searchdocument":  # the search index, written by code only
-            continue
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, models.CharField | models.TextField):
-                continue
-            if field.choices or isinstance(field, models.SlugField | IsbnField | IssnField):
-                continue  # their own rules admit no control character
-            yield model, field
+        if model._meta.model_name != "searchdocument":  # the search index, written by code only
+            for field in free_text_fields(model):
+                yield model, field
 
 
 def test_every_text_field_carries_its_hygiene_validator():

@@ -18,6 +18,7 @@ from catalogue import models as catalogue_models
 from catalogue.interop.common import header_filename, ical_text, xml_text
 from catalogue.tests.factories import create_idm28
 from catalogue.tests.interop.test_sitemap import SITEMAP_NS, sitemap
+from catalogue.tests.text_columns import free_text_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,6 @@ pytestmark = pytest.mark.django_db
 # characters with a meaning in TeX, RIS and iCalendar. (No NUL: PostgreSQL text cannot hold one.)
 PAYLOAD = 'x\x0by\x0cz\x01\x1b\x1f\x7f\nTY  - JOUR\rX-INJECTED:1\r\n<b>&amp;</b> "q" {\\} %;,'
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _text_fields(model) -> list[models.Field]:
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField)
-        and not isinstance(field, models.SlugField)
-        and not field.choices
-        and field.name not in {"isbn", "issn", "currency"}
-    ]
 
 
 def _poisoned(field: models.Field):
@@ -57,7 +47,7 @@ def poisoned():
         catalogue_models.Workshop,
         catalogue_models.AgendaItem,
     ):
-        fields = _text_fields(model)
+        fields = free_text_fields(model)
         assert fields, model
         model.objects.update(**{field.attname: _poisoned(field) for field in fields})
     return catalogue_models.Publication.objects.get()
