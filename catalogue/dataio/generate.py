@@ -17,7 +17,7 @@ import datetime
 import itertools
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -106,7 +106,6 @@ class Counts:
     toc_entries: int = 0
     workshops: int = 0
     agenda_items: int = 0
-    by_model: dict = field(default_factory=dict)
 
 
 class Generator:
@@ -118,9 +117,9 @@ class Generator:
     def text(self, length: int) -> dict[str, str]:
         return {code: self.vocabulary[code].text(self.rng, length) for code in LANGUAGES}
 
-    def translated(self, name: str, length: int, prefix: str = "") -> dict[str, str]:
+    def translated(self, name: str, length: int) -> dict[str, str]:
         texts = self.text(length)
-        return {f"{name}_{code}": (prefix + text).capitalize() for code, text in texts.items()}
+        return {f"{name}_{code}": text.capitalize() for code, text in texts.items()}
 
     def taxonomy(self) -> tuple[list[Series], list[Topic], list[Speaker]]:
         series = Series.objects.bulk_create(
