@@ -93,7 +93,7 @@ class PublicationAdmin(
                     ("status", "publish_date"),
                     "original_language",
                     "topics",
-                    "publisher",
+                    ("publisher", "place"),
                     "corporate_author",
                     "reference_number",
                 ]

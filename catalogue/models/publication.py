@@ -1,5 +1,6 @@
 """Publications: the work and its editions (one per language and format); its table of contents is in contents.py."""
 
+import uuid
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_choices, language_name, number_label
@@ -77,6 +79,10 @@ class PublicationQuerySet(models.QuerySet):
             )
         return queryset
 
+    def mark_changed(self) -> int:
+        """Move the content-changed time of these publications to now (a part of their record changed)."""
+        return self.update(content_changed_at=timezone.now())
+
     def for_citation(self):
         """What a citation record reads: series, its ISSNs and the editions."""
         return self.select_related("series").prefetch_related("series__issns", "editions")
@@ -132,7 +138,18 @@ class Publication(WorkflowMixin, models.Model):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="publications")
     publisher = models.CharField(_("publisher"), max_length=300, blank=True, validators=[validate_single_line_text])
     corporate_author = models.CharField(
-        _("corporate author"), max_length=300, blank=True, validators=[validate_single_line_text]
+        _("corporate author"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("Who is responsible for the content, when not the publisher."),
+    )
+    place = models.CharField(
+        _("place of publication"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("The city where the publisher issued it, e.g. Geneva."),
     )
     reference_number = models.CharField(
         _("reference number"),
@@ -170,8 +187,15 @@ class Publication(WorkflowMixin, models.Model):
         help_text=_("Describes the cover for people who cannot see it."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    # The publication's identity for machines (OAI-PMH identifiers, calendar UIDs): never changes, even when
+    # the slug does, and travels with the record through exports and imports.
+    uuid = models.UUIDField(_("persistent identifier"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When any part of the record last changed: the publication, its editions, contents, topics or workshops
+    # (moved by the search index signals, which know which rows feed which record). Drives OAI datestamps,
+    # sitemap lastmod, feeds and Last-Modified.
+    content_changed_at = models.DateTimeField(_("content changed"), default=timezone.now, editable=False)
 
     objects = SlugNaturalKeyManager.from_queryset(PublicationQuerySet)()
 
@@ -182,6 +206,7 @@ class Publication(WorkflowMixin, models.Model):
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
         indexes = [  # published() counted from the index alone, the newest first read in its order (home, feeds)
             models.Index(fields=["publish_date", "status"], name="publication_recent"),
+            models.Index(fields=["content_changed_at"], name="publication_changed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
