@@ -14,7 +14,8 @@ from catalogue.models import Edition, Publication, Workshop
 
 from .calendars import calendar_filename
 from .citations import FORMATS, formatted_citation
-from .record import citation_key, citation_record
+from .citation_record import citation_record
+from .record import citation_key
 
 
 @dataclass(frozen=True)

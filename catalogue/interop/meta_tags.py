@@ -12,7 +12,7 @@ from catalogue.models import Publication, Workshop
 
 from .common import absolute_url_in, sorted_editions
 from .jsonld import json_ld_script, publication_json_ld, workshop_json_ld
-from .record import CitationRecord, citation_record
+from .citation_record import CitationRecord, citation_record
 
 # OpenGraph wants language_TERRITORY.
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}

@@ -11,7 +11,7 @@ from catalogue.models import AgendaItem, Publication, Workshop
 from .calendars import agenda_item_calendar, calendar_filename, workshop_calendar
 from .citations import FORMATS
 from .common import header_filename
-from .record import citation_record
+from .citation_record import citation_record
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:

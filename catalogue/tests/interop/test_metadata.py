@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from catalogue.interop.meta_tags import publication_metadata, workshop_metadata
-from catalogue.interop.record import citation_record
+from catalogue.interop.citation_record import citation_record
 from catalogue.public.views import PublicationDetailView, WorkshopDetailView
 from catalogue.tests.factories import IDM28_TITLE_EN as TITLE_EN
 from catalogue.tests.factories import IDM28_TITLE_FR as TITLE_FR
