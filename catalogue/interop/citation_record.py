@@ -48,26 +48,30 @@ class CitationRecord:
     abstract_language: str
 
 
-def cite(record: PublicationRecord, *, language: str, edition: EditionRecord | None = None) -> CitationRecord:
+def cite(
+    record: PublicationRecord, *, language: str, edition: EditionRecord | None = None, per_field: bool = False
+) -> CitationRecord:
     """`record` cited as read in the page's `language`, or one of its `edition`s cited in its own language.
 
-    A publication is cited in the language of its title on that page, with the identifiers of its
-    edition in that language (else none); an edition is cited in its own language: its title when
-    written in it, else the fallback title (and the citation then says the title's language).
+    A publication is cited in one language, its title's on that page (a citation file cannot say that
+    a field is in another language), with the identifiers of its edition in that language (else none).
+    With `per_field` (a reference on a page, which marks each part's language), every text is read in
+    the page's language with its own fallback. An edition is cited in its own language: its title when
+    written in it, else the fallback title, the only one there is.
     """
     if edition is None:
         title = record.title(language)
         edition = record.preferred_edition(title.language)
         cited_language = title.language
         key, url = record.key, record.page_url(language)
-        citation_language = title.language
+        citation_language = language if per_field else title.language
     else:
         citation_language = edition.language
         title = record.title(citation_language)
         cited_language = edition.language
         key = edition.key
         url = record.page_url(edition.language if edition.language in settings.MODELTRANSLATION_LANGUAGES else language)
-    full_title = record.full_title(citation_language)
+    full_title = record.full_title(title.language)
     abstract = record.summary(citation_language)
     author = record.creator(citation_language)
     publisher = record.publisher(citation_language)
@@ -106,8 +110,10 @@ def cite(record: PublicationRecord, *, language: str, edition: EditionRecord | N
     )
 
 
-def citation_record(publication: Publication, *, request, language: str, edition: Edition | None = None):
+def citation_record(
+    publication: Publication, *, request, language: str, edition: Edition | None = None, per_field: bool = False
+) -> CitationRecord:
     """The citation of `publication` read in `language`, or of its `edition` (see `cite`)."""
     record = publication_record(publication, request=request)
     edition_record = record.edition(edition.language, edition.format) if edition else None
-    return cite(record, language=language, edition=edition_record)
+    return cite(record, language=language, edition=edition_record, per_field=per_field)

@@ -2,7 +2,7 @@
 
 Each takes a `citation_record.CitationRecord`, so a publication and each of its editions
 are cited the same way. The date every format cites is the catalogue publication year (BibTeX `year`,
-RIS `PY`, CSL `issued`); CSL-JSON adds the day it went online as `available-date`.
+RIS `PY`, CSL `issued`), never an edition's date nor the day it went online.
 """
 
 import json
@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from catalogue.i18n import number_label
 from catalogue.identifiers import format_isbn
 
-from .common import one_line
 from .citation_record import CitationRecord
+from .common import one_line
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
 _BIBTEX_ESCAPES = str.maketrans(
@@ -127,9 +127,6 @@ def to_csl_data(record: CitationRecord) -> dict:
     }
     if record.author:
         item["author"] = [{"literal": record.author}]
-    if record.online_date:
-        online = record.online_date
-        item["available-date"] = {"date-parts": [[online.year, online.month, online.day]]}
     if record.publisher:
         item["publisher"] = record.publisher
     if record.place:

@@ -13,8 +13,8 @@ from catalogue.i18n import language_name, translated
 from catalogue.models import Edition, Publication, Workshop
 
 from .calendars import calendar_filename
-from .citations import FORMATS, formatted_citation
 from .citation_record import citation_record
+from .citations import FORMATS, formatted_citation
 from .record import citation_key
 
 
@@ -55,7 +55,7 @@ def _citation_links(url_name: str, key: str, **kwargs) -> list[DownloadLink]:
 
 def publication_exports(publication: Publication, *, request, language: str) -> PublicationExports:
     """The formatted citation and citation downloads of a publication page in `language`."""
-    record = citation_record(publication, request=request, language=language)
+    record = citation_record(publication, request=request, language=language, per_field=True)
     editions = [
         EditionCitation(
             edition=edition,

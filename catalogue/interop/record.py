@@ -16,6 +16,7 @@ Building a record reads only the rows `Publication.objects.for_citation()` loads
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -99,6 +100,9 @@ class EditionRecord:
     title: Text | None  # its title only when written in its language (a fallback is not its name)
     subtitle: str
     is_original: bool
+    availability: str  # "" when not stated
+    price: Decimal | None
+    currency: str
 
     @property
     def language_bibliographic(self) -> str:
@@ -280,6 +284,9 @@ def publication_record(publication: Publication, *, request) -> PublicationRecor
             title=Text(titles[edition.language], edition.language) if edition.language in titles else None,
             subtitle=subtitles.get(edition.language, ""),
             is_original=edition.language == publication.original_language,
+            availability=edition.availability,
+            price=edition.price,
+            currency=edition.currency,
         )
         for edition in publication.editions.all()
     )
