@@ -97,6 +97,9 @@ ALL_VERBS = [
     {"verb": "ListRecords", "metadataPrefix": "oai_dc"},
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2000-01-01", "until": "2100-01-01"},
     {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-28"},
+    {"verb": "ListIdentifiers", "metadataPrefix": "marc21"},
+    {"verb": "ListRecords", "metadataPrefix": "marc21"},
+    {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
 ]
 
 
@@ -302,14 +305,14 @@ ERRORS = [
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc"}, "badArgument", {}),
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "no scheme"}, "badArgument", {}),
     (
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
         "cannotDisseminateFormat",
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
     ),
     (
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
         "cannotDisseminateFormat",
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
     ),
     (
         {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-99"},
