@@ -13,10 +13,11 @@ from catalogue.i18n import language_name, translated
 from catalogue.models import Edition, Publication, Workshop
 
 from .calendars import calendar_filename
+from .citation_record import citation_record
 from .citations import FORMATS, formatted_citation
 from .marc import CONTENT_TYPE as MARC_CONTENT_TYPE
 from .marc import marc_filename
-from .record import citation_key, citation_record
+from .record import citation_key
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _citation_links(url_name: str, key: str, **kwargs) -> list[DownloadLink]:
 
 def publication_exports(publication: Publication, *, request, language: str) -> PublicationExports:
     """The formatted citation and citation downloads of a publication page in `language`."""
-    record = citation_record(publication, request=request, language=language)
+    record = citation_record(publication, request=request, language=language, per_field=True)
     editions = [
         EditionCitation(
             edition=edition,

@@ -9,11 +9,11 @@ from django.views import View
 from catalogue.models import AgendaItem, Publication, Workshop
 
 from .calendars import agenda_item_calendar, calendar_filename, workshop_calendar
+from .citation_record import citation_record
 from .citations import FORMATS
 from .common import header_filename
 from .marc import CONTENT_TYPE as MARC_CONTENT_TYPE
 from .marc import marc_filename, marc_record, marcxml_document
-from .record import citation_record
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:

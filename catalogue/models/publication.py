@@ -84,8 +84,8 @@ class PublicationQuerySet(models.QuerySet):
         return self.update(content_changed_at=timezone.now())
 
     def for_citation(self):
-        """What a citation record reads: series, its ISSNs and the editions."""
-        return self.select_related("series").prefetch_related("series__issns", "editions")
+        """What a publication record reads: series, its ISSNs, the editions and topics."""
+        return self.select_related("series").prefetch_related("series__issns", "editions", "topics")
 
     def for_feed(self):
         """What a feed entry shows: series label and topics."""

@@ -5,9 +5,10 @@ import json
 import lxml.html
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
+from catalogue.interop.citation_record import citation_record
 from catalogue.interop.meta_tags import publication_metadata, workshop_metadata
-from catalogue.interop.record import citation_record
 from catalogue.public.views import PublicationDetailView, WorkshopDetailView
 from catalogue.tests.factories import IDM28_TITLE_EN as TITLE_EN
 from catalogue.tests.factories import IDM28_TITLE_FR as TITLE_FR
@@ -40,6 +41,11 @@ def meta(tree, prefix: str) -> list[tuple[str, str, str | None]]:
         for element in tree.xpath("//head/meta[@name]")
         if element.get("name").startswith(prefix)
     ]
+
+
+def online_date(publication) -> str:
+    """The day the publication went online (the factories publish it a day ago), as citation_online_date."""
+    return timezone.localdate(publication.publish_date).strftime("%Y/%m/%d")
 
 
 def open_graph(tree) -> list[tuple[str, str]]:
@@ -111,8 +117,8 @@ def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(
     [
         ("en", TITLE_EN, "en", "International Dialogue on Migration"),
         ("fr", TITLE_FR, "fr", "Dialogue international sur la migration"),
-        # No Spanish title: the English one, said to be English.
-        ("es", TITLE_EN, "en", "Diálogo Internacional sobre la Migración"),
+        # No Spanish title: the English one, said to be English, and the Book all in English (its series too).
+        ("es", TITLE_EN, "en", "International Dialogue on Migration"),
     ],
 )
 def test_publication_json_ld_name_and_series_follow_page_language(
@@ -179,27 +185,32 @@ def test_citation_meta_tags_for_idm28_in_french(client, idm28_by_iom):
 
     assert meta(tree, "citation_") == [
         ("citation_title", TITLE_FR, "fr"),
-        ("citation_author", IOM["fr"], None),
+        ("citation_author", IOM["fr"], "fr"),
         ("citation_isbn", "9789290687801", None),
+        ("citation_isbn", "9789290687740", None),
         ("citation_issn", "1726-4030", None),
         ("citation_series_title", "Dialogue international sur la migration", "fr"),
         ("citation_publication_date", "2018", None),
+        ("citation_online_date", online_date(idm28_by_iom), None),
         ("citation_language", "fr", None),
-        ("citation_publisher", IOM["fr"], None),
+        ("citation_publisher", IOM["fr"], "fr"),
         ("citation_pdf_url", "https://publications.example.org/idm-28-fr.pdf", None),
         ("citation_abstract_html_url", PAGE.format("fr"), None),
     ]
 
 
-def test_citation_meta_tags_for_idm28_in_english_carry_the_upload_date(client, idm28_by_iom):
+def test_citation_meta_tags_for_idm28_in_english_carry_the_year_and_the_online_date(client, idm28_by_iom):
     tree = parse(client.get("/en/publications/idm-28/"))
 
-    tags = {name: content for name, content, _lang in meta(tree, "citation_")}
+    tags = {}
+    for name, content, _lang in meta(tree, "citation_"):
+        tags.setdefault(name, content)  # the first of each: the cited edition's ISBN comes first
     assert (tags["citation_isbn"], tags["citation_issn"], tags["citation_publication_date"]) == (
         "9789290687740",
         "1726-2224",
-        "2018/11/16",
+        "2018",
     )
+    assert tags["citation_online_date"] == online_date(idm28_by_iom)
     assert tags["citation_pdf_url"] == "https://publications.example.org/idm-28-en.pdf"
 
 
@@ -226,8 +237,8 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28_by_iom):
         ("DC.language", "fr", None),
         ("DC.language", "es", None),
         ("DC.date", "2018", None),
-        ("DC.publisher", IOM["fr"], None),
-        ("DC.creator", IOM["fr"], None),
+        ("DC.publisher", IOM["fr"], "fr"),
+        ("DC.creator", IOM["fr"], "fr"),
         ("DC.type", "Text", None),
     ]
     assert tree.xpath('//head/link[@rel="schema.DC"]/@href') == ["http://purl.org/dc/elements/1.1/"]
@@ -236,7 +247,7 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28_by_iom):
 def test_open_graph_for_idm28_in_spanish(client, idm28_by_iom):
     tree = parse(client.get("/es/publications/idm-28/"))
 
-    # No Spanish title or summary: both fall back to English; the Spanish edition has no ISBN or date.
+    # No Spanish title or summary: both fall back to English, and the page cites the English edition.
     assert open_graph(tree) == [
         ("og:title", TITLE_EN),
         ("og:type", "book"),
@@ -246,6 +257,8 @@ def test_open_graph_for_idm28_in_spanish(client, idm28_by_iom):
         ("og:locale:alternate", "fr_FR"),
         ("og:site_name", "Catálogo de publicaciones IDM"),
         ("og:description", "A record of the 2018 Dialogue on partnerships for migration governance."),
+        ("book:isbn", "9789290687740"),
+        ("book:release_date", "2018"),
     ]
 
 
