@@ -6,22 +6,24 @@ qualifiers, ISSNs, languages (ISO 639-2/B), responsibility, titles in every lang
 date, extent, series, contents, summary, topics, the workshops it reports on (meetings) and its links.
 ISBD punctuation is omitted (leader/18 "c"): every subfield holds its value only.
 
-Reads a publication loaded with `Publication.objects.for_detail()`, so building a record runs no queries.
+Renders the publication record (`record.publication_record`: its year, languages, responsibility, place,
+ISBN qualifiers), adding what only MARC carries: the table of contents and the workshops. Reads a publication
+loaded with `Publication.objects.for_detail()`, so building a record runs no queries.
 """
 
 import datetime
 
-import pycountry
 import pymarc
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from lxml import etree
 from pymarc import Field, Indicators, Subfield
 
-from catalogue.i18n import language_name, number_label, translated, translations
-from catalogue.models import Edition, Publication, TocEntry, Workshop
+from catalogue.i18n import bibliographic_language_code, language_name, number_label, translated
+from catalogue.models import Edition, Publication, Workshop
 
-from .common import MEDIA_TYPES, absolute_url_in, one_line, workshop_location
+from .common import MEDIA_TYPES, one_line, workshop_location
+from .record import EditionRecord, PublicationRecord, publication_record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -41,7 +43,7 @@ _ARTICLES = {
 
 def marc_record(publication: Publication, *, request, language: str) -> pymarc.Record:
     """The MARC 21 record of `publication` with its editions, catalogued in `language` (notes, labels)."""
-    source = _Source(publication, request=request, language=language)
+    source = _Source(publication, publication_record(publication, request=request), language=language)
     record = pymarc.Record(leader=LEADER, force_utf8=True)
     record.add_field(*source.control_fields(), *source.data_fields())
     return record
@@ -76,57 +78,65 @@ def marc_filename(publication: Publication) -> str:
     return f"{publication.slug}.{EXTENSION}"
 
 
-def _field(tag: str, indicators: str, *subfields: tuple[str, str]) -> Field:
+def _field(tag: str, indicators: str, *subfields: tuple[str, object]) -> Field:
     """A data field of the subfields that have a value, each made one line of text XML can carry."""
-    kept = [Subfield(code, one_line(str(value))) for code, value in subfields if value not in (None, "")]
+    kept = [Subfield(code, one_line(str(value))) for code, value in subfields if value]
     return Field(tag=tag, indicators=Indicators(*indicators), subfields=[s for s in kept if s.value])
 
 
 class _Source:
-    """What the record says, read from the publication and its prefetched rows."""
+    """The fields of a publication's MARC record. Transcribed elements (titles, responsibility, place,
+    publisher, series, contents) are in the language of the title proper, the original's; the cataloguer's
+    notes (extent, summary, subjects, meetings, labels) in the cataloguing `language`."""
 
-    def __init__(self, publication: Publication, *, request, language: str):
+    def __init__(self, publication: Publication, record: PublicationRecord, *, language: str):
         self.publication = publication
-        self.request = request
+        self.record = record
         self.language = language
-        self.editions = list(publication.editions.all())
+        self.title = record.title(record.original_language)  # the title proper, and its language
+
+    @property
+    def transcribed_language(self) -> str:
+        return self.title.language
+
+    @property
+    def workshops(self) -> list[Workshop]:
+        return list(self.publication.workshops.all())
 
     # Control fields
 
     def control_fields(self) -> list[Field]:
-        publication = self.publication
-        changed = publication.content_changed_at.astimezone(datetime.UTC)
+        changed = self.publication.content_changed_at.astimezone(datetime.UTC)
         fields = [
-            Field(tag="001", data=str(publication.uuid)),
+            Field(tag="001", data=self.record.uuid),
             Field(tag="005", data=changed.strftime("%Y%m%d%H%M%S.0")),
         ]
-        if self.electronic:
+        if any(edition.media_type for edition in self.record.editions):
             # Electronic resource (c), remote (r), the remaining characteristics not coded.
             fields.append(Field(tag="007", data="cr |||||||||||"))
         fields.append(Field(tag="008", data=self.fixed_length_data()))
         return fields
 
     def fixed_length_data(self) -> str:
-        """008 for books: entered, single known date, place unknown, form, conference, language."""
-        publication = self.publication
-        entered = publication.created_at.astimezone(datetime.UTC).strftime("%y%m%d")
-        online_only = bool(self.editions) and all(edition.format in MEDIA_TYPES for edition in self.editions)
-        form = "o" if online_only else " "  # 23: online, else regular print
-        conference = "1" if self.workshops else "0"  # 29
+        """008 for books: entered, single known date (the record's year), place unknown, form, conference,
+        language of the original."""
+        entered = self.publication.created_at.astimezone(datetime.UTC).strftime("%y%m%d")
+        editions = self.record.editions
+        online_only = bool(editions) and all(edition.media_type for edition in editions)
         data = "".join(
             [
-                f"{entered}s{publication.year:04d}    xx ",  # 00-05 entered, 06-14 one known date, 15-17 place
+                f"{entered}s{self.record.year:04d}    xx ",  # 00-05 entered, 06-14 one known date, 15-17 place
                 "     ",  # 18-21 illustrations, 22 target audience: not coded
-                form,  # 23
+                "o" if online_only else " ",  # 23 form of item: online, else regular print
                 "    ",  # 24-27 nature of contents: none coded
                 "|",  # 28 government publication: not coded
-                conference,  # 29
+                "1" if self.workshops else "0",  # 29 conference publication: it reports on workshops
                 "0",  # 30 not a festschrift
                 "|",  # 31 index: not coded
                 " ",  # 32 undefined
                 "0",  # 33 not fiction
                 " ",  # 34 no biographical material
-                marc_language(publication.original_language),  # 35-37
+                bibliographic_language_code(self.record.original_language),  # 35-37
                 " d",  # 38 not modified, 39 cataloguing source: other
             ]
         )
@@ -138,113 +148,95 @@ class _Source:
     def data_fields(self) -> list[Field]:
         fields = [
             *self.identifiers(),
-            *self.responsibility_heading(),
             *self.titles(),
+            *self.responsibility(),
             *self.publication_statement(),
             *self.extent(),
             *self.series_statement(),
             *self.notes(),
             *self.subjects(),
-            *self.added_entries(),
+            *[_meeting(workshop, self.language) for workshop in self.workshops],
             *self.links(),
         ]
-        return sorted((field for field in fields if field.control_field or field.subfields), key=_tag_order)
-
-    @property
-    def electronic(self) -> bool:
-        return any(edition.format in MEDIA_TYPES for edition in self.editions)
-
-    @property
-    def workshops(self) -> list[Workshop]:
-        return list(self.publication.workshops.all())
+        return sorted((field for field in fields if field.subfields), key=lambda field: field.tag)
 
     def identifiers(self) -> list[Field]:
-        publication = self.publication
+        record = self.record
         fields = [
-            _field("020", "  ", ("a", edition.isbn), *[("q", q) for q in self.isbn_qualifiers(edition)])
-            for edition in self.editions
+            _field("020", "  ", ("a", edition.isbn), *[("q", q) for q in self.qualifiers(edition)])
+            for edition in record.editions
             if edition.isbn
         ]
-        issns = dict.fromkeys(publication.issn_for(language) for language in self.languages)
-        fields += [_field("022", "  ", ("a", issn)) for issn in issns if issn]
-        fields.append(_field("024", "7 ", ("a", str(publication.uuid)), ("2", "uuid")))
-        fields.append(_field("040", "  ", ("b", marc_language(self.language)), ("e", "rda")))
-        fields.append(_field("041", "0 ", *[("a", marc_language(language)) for language in self.languages]))
-        fields.append(_field("088", "  ", ("a", publication.reference_number)))
+        fields += [_field("022", "  ", ("a", issn)) for issn in record.issns()]
+        fields.append(_field("024", "7 ", ("a", record.uuid), ("2", "uuid")))
+        fields.append(_field("040", "  ", ("b", bibliographic_language_code(self.language)), ("e", "rda")))
+        fields.append(_field("041", "0 ", *[("a", code) for code in record.languages_bibliographic]))
+        fields.append(_field("088", "  ", ("a", record.reference_number)))
         return fields
 
-    @property
-    def languages(self) -> list[str]:
-        return self.publication.available_languages or [self.publication.original_language]
+    def qualifiers(self, edition: EditionRecord) -> list[str]:
+        """What an edition's ISBN identifies (020 $q): its format as the record qualifies it, and its language."""
+        return [edition.isbn_qualifier(self.language), language_name(edition.language, self.language)]
 
-    def isbn_qualifiers(self, edition) -> list[str]:
-        """020 $q: the edition's language and format, named in the cataloguing language."""
-        with translation.override(self.language):
-            return [language_name(edition.language, self.language), str(edition.get_format_display())]
+    def edition_label(self, edition: EditionRecord) -> str:
+        """'English, PDF': which edition a 300 or 856 field is about ($3), in the cataloguing language."""
+        return f"{language_name(edition.language, self.language)}, {edition.isbn_qualifier(self.language)}"
 
-    # Transcribed from the publication, in the language of its title
-
-    @property
-    def title_language(self) -> str:
-        return translated(self.publication, "title", self.publication.original_language).language
-
-    def text(self, instance, field: str) -> str:
-        return translated(instance, field, self.title_language).value
-
-    def responsibility_heading(self) -> list[Field]:
-        author = self.text(self.publication, "corporate_author")
-        return [_field("110", "2 ", ("a", author), ("e", "author"))] if author else []
+    # Transcribed, in the language of the title proper
 
     def titles(self) -> list[Field]:
-        publication, language = self.publication, self.title_language
-        title = self.text(publication, "title")
-        subtitle = getattr(publication, f"subtitle_{language}", "") or ""
-        author = self.text(publication, "corporate_author")
+        record, title = self.record, self.title
+        author = record.corporate_author(title.language)
         fields = [
             _field(
                 "245",
-                f"{1 if author else 0}{nonfiling_characters(title, language)}",
+                f"{1 if author else 0}{nonfiling_characters(title.value, title.language)}",
                 ("a", title),
-                ("b", subtitle),
+                ("b", record.subtitle(title.language)),
                 ("c", author),
             )
         ]
-        for other, other_title in _translations(publication, "title").items():
-            if other != language and other_title != title:
-                other_subtitle = getattr(publication, f"subtitle_{other}", "") or ""
-                fields.append(_field("246", "31", ("a", other_title), ("b", other_subtitle)))
+        for code, other in record.titles.items():
+            if code != title.language:
+                fields.append(_field("246", "31", ("a", other), ("b", record.subtitle(code))))
+        return fields
+
+    def responsibility(self) -> list[Field]:
+        """110 for the body responsible for the content as stated; 710 for the publisher when it is another."""
+        author = self.record.corporate_author(self.transcribed_language)
+        publisher = self.record.publisher(self.transcribed_language)
+        fields = [_field("110", "2 ", ("a", author), ("e", "author"))] if author else []
+        if publisher.value != author.value:
+            fields.append(_field("710", "2 ", ("a", publisher), ("e", "publisher")))
         return fields
 
     def publication_statement(self) -> list[Field]:
-        publication = self.publication
-        publisher = self.text(publication, "publisher") or self.text(publication, "corporate_author")
-        place = self.text(publication, "place")
-        return [_field("264", " 1", ("a", place), ("b", publisher), ("c", str(publication.year)))]
+        language = self.transcribed_language
+        record = self.record
+        return [
+            _field("264", " 1", ("a", record.place(language)), ("b", record.publisher(language)), ("c", record.year))
+        ]
 
     def series_statement(self) -> list[Field]:
-        publication = self.publication
-        name = self.text(publication.series, "name")
-        issn = publication.issn_for(self.title_language)
-        number = number_label(publication.number, self.title_language)
+        name = self.record.series_name(self.transcribed_language)
+        issn = self.record.issn(name.language)
+        number = number_label(self.record.number, name.language)
         return [
             _field("490", "1 ", ("a", name), ("x", issn), ("v", number)),
             _field("830", " 0", ("a", name), ("x", issn), ("v", number)),
         ]
 
-    def contents(self) -> list[TocEntry]:
-        return list(self.publication.toc_entries.all())
-
     # Described by the catalogue, in the cataloguing language
 
     def extent(self) -> list[Field]:
         fields = []
-        for edition in self.editions:
+        for edition in self.record.editions:
             if edition.pages:
                 with translation.override(self.language):
                     pages = ngettext("%(count)d page", "%(count)d pages", edition.pages) % {"count": edition.pages}
                 fields.append(_field("300", "  ", ("3", self.edition_label(edition)), ("a", pages)))
         fields.append(_field("336", "  ", ("b", "txt"), ("2", "rdacontent")))
-        formats = {edition.format for edition in self.editions}
+        formats = {edition.format for edition in self.record.editions}
         if formats & set(MEDIA_TYPES):
             fields.append(_field("337", "  ", ("b", "c"), ("2", "rdamedia")))
             fields.append(_field("338", "  ", ("b", "cr"), ("2", "rdacarrier")))
@@ -253,74 +245,39 @@ class _Source:
             fields.append(_field("338", "  ", ("b", "nc"), ("2", "rdacarrier")))
         return fields
 
-    def edition_label(self, edition: Edition) -> str:
-        """'English, PDF' in the cataloguing language."""
-        return ", ".join(self.isbn_qualifiers(edition))
-
     def notes(self) -> list[Field]:
-        entries = [translated(entry, "title", self.title_language).value for entry in self.contents()]
-        summary = translated(self.publication, "summary", self.language).value
+        """505 the table of contents (in the language of the title proper), 520 the summary."""
+        entries = [
+            translated(entry, "title", self.transcribed_language).value for entry in self.publication.toc_entries.all()
+        ]
         return [
-            _field("505", "0 ", ("a", " -- ".join(entry for entry in entries if entry))),
-            _field("520", "  ", ("a", summary)),
+            _field("505", "0 ", ("a", " -- ".join(one_line(entry) for entry in entries if one_line(entry)))),
+            _field("520", "  ", ("a", self.record.summary(self.language))),
         ]
 
     def subjects(self) -> list[Field]:
-        topics = sorted(self.publication.topics.all(), key=lambda topic: topic.slug)
-        return [_field("650", " 4", ("a", translated(topic, "name", self.language).value)) for topic in topics]
-
-    def added_entries(self) -> list[Field]:
-        publication = self.publication
-        fields = [_meeting(workshop, self.language) for workshop in self.workshops]
-        publisher = self.text(publication, "publisher")
-        if publisher and publisher != self.text(publication, "corporate_author"):
-            fields.append(_field("710", "2 ", ("a", publisher), ("e", "publisher")))
-        return fields
+        return [_field("650", " 4", ("a", name)) for name in self.record.topic_names(self.language)]
 
     def links(self) -> list[Field]:
-        fields = []
-        for edition in self.editions:
-            if edition.download_url:
-                fields.append(
-                    _field(
-                        "856",
-                        "40",
-                        ("3", self.edition_label(edition)),
-                        ("u", self.request.build_absolute_uri(edition.download_url)),
-                        ("q", MEDIA_TYPES.get(edition.format, "")),
-                    )
-                )
-        page = absolute_url_in(self.request, self.publication, self.language)
+        fields = [
+            _field("856", "40", ("3", self.edition_label(edition)), ("u", edition.url), ("q", edition.media_type))
+            for edition in self.record.editions
+            if edition.url
+        ]
         with translation.override(self.language):
             label = gettext("Catalogue page")
-        fields.append(_field("856", "42", ("3", label), ("u", page)))
+        fields.append(_field("856", "42", ("3", label), ("u", self.record.page_url(self.language))))
         return fields
 
 
 def _meeting(workshop: Workshop, language: str) -> Field:
-    """711: a workshop the publication reports on, as a meeting: name, place and dates."""
+    """711: a workshop the publication reports on, as a meeting: its name, dates (ISO 8601) and place."""
     location = workshop_location(workshop, language)
     place = ", ".join(part for part in (location["city"], location["country_name"]) if part)
     dates = workshop.start_date.isoformat()
     if workshop.end_date != workshop.start_date:
         dates = f"{dates}/{workshop.end_date.isoformat()}"
     return _field("711", "2 ", ("a", translated(workshop, "title", language).value), ("d", dates), ("c", place))
-
-
-def _translations(instance, field: str) -> dict[str, str]:
-    return {language: value for language, value in translations(instance, field).items() if one_line(value)}
-
-
-def _tag_order(field: Field) -> str:
-    return field.tag
-
-
-def marc_language(code: str) -> str:
-    """The MARC (ISO 639-2/B) code of the ISO 639-1 language `code`."""
-    language = pycountry.languages.get(alpha_2=code)
-    if language is None:
-        return "und"
-    return getattr(language, "bibliographic", language.alpha_3)
 
 
 def nonfiling_characters(title: str, language: str) -> int:
