@@ -309,3 +309,51 @@ def test_marc21_list_records_query_count(client, django_assert_num_queries, size
     with django_assert_num_queries(6):
         content = harvest(client, {"verb": "ListRecords", "metadataPrefix": "marc21"})
     assert len(read_marc(content)) == size
+
+
+def test_marc_record_of_a_sparse_print_publication_states_only_what_is_known(client, marc_schema):
+    """No corporate author, place, contents, topics or workshops; a publisher of its own; the original (French)
+    has no title of its own, so the title proper falls back to the English one."""
+    publication = PublicationFactory(
+        slug="sparse",
+        number=7,
+        year=2003,
+        original_language="fr",
+        title_en="The Bare Minimum",
+        title_fr=None,
+        title_es=None,
+        subtitle_en="A test",
+        publisher_en="Some Press",
+    )
+    EditionFactory(publication=publication, language="fr", format="print", isbn="9789290687801", pages=1)
+
+    response = client.get("/en/publications/sparse/cite.marcxml")
+    assert_valid(marc_schema, etree.fromstring(response.content))
+    (record,) = read_marc(response.content)
+
+    assert record["008"].data[6:18] == "s2003    xx "
+    assert record["008"].data[23] == " "  # regular print
+    assert record["008"].data[29] == "0"  # reports on no workshop
+    assert record["008"].data[35:38] == "fre"
+    assert record.get("007") is None
+    datafields = [
+        (field.tag, field.indicator1 + field.indicator2, [(sub.code, sub.value) for sub in field.subfields])
+        for field in record.get_fields()
+        if not field.control_field
+    ]
+    assert datafields == [
+        ("020", "  ", [("a", "9789290687801"), ("q", "print"), ("q", "French")]),
+        ("024", "7 ", [("a", str(publication.uuid)), ("2", "uuid")]),
+        ("040", "  ", [("b", "eng"), ("e", "rda")]),
+        ("041", "0 ", [("a", "fre")]),
+        ("245", "04", [("a", "The Bare Minimum"), ("b", "A test")]),
+        ("264", " 1", [("b", "Some Press"), ("c", "2003")]),
+        ("300", "  ", [("3", "French, print"), ("a", "1 page")]),
+        ("336", "  ", [("b", "txt"), ("2", "rdacontent")]),
+        ("337", "  ", [("b", "n"), ("2", "rdamedia")]),
+        ("338", "  ", [("b", "nc"), ("2", "rdacarrier")]),
+        ("490", "1 ", [("a", "International Dialogue on Migration"), ("v", "No. 7")]),
+        ("710", "2 ", [("a", "Some Press"), ("e", "publisher")]),
+        ("830", " 0", [("a", "International Dialogue on Migration"), ("v", "No. 7")]),
+        ("856", "42", [("3", "Catalogue page"), ("u", "http://testserver/en/publications/sparse/")]),
+    ]
