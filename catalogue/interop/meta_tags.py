@@ -11,7 +11,8 @@ from catalogue.i18n import page_language, translated, translations
 from catalogue.models import Publication, Workshop
 
 from .common import absolute_url_in, sorted_editions
-from .jsonld import json_ld_script, publication_json_ld, workshop_json_ld
+from .events import workshop_json_ld
+from .jsonld import json_ld_script, publication_json_ld
 from .record import CitationRecord, citation_record
 
 # OpenGraph wants language_TERRITORY.
