@@ -1,93 +1,141 @@
-"""schema.org JSON-LD for workshop pages: an Event with its place, organiser, the report that records it and
-its sessions as sub-events, read from the object the detail view already fetched, so it runs no queries."""
+"""schema.org JSON-LD for workshop pages: an Event with its organiser, place, the report that records it and
+its sessions as sub-events with their performers, read from the object the detail view already fetched, so it
+runs no queries.
+
+Languages: each Event (the workshop, each session) says with `inLanguage` the language its `name` is written
+in; a plain string inside it is in that language, and any text in another one (a fallback, or a translation
+the name lacks) is a JSON-LD language-tagged value, `{"@value": text, "@language": code}`. So a French page
+showing the English description says `en` for it, whatever language the title is in.
+"""
 
 import datetime
 
-from catalogue.i18n import translated
-from catalogue.models import Workshop
+from django.utils import translation
 
-from .common import absolute_url_in, workshop_location, workshop_span
+from catalogue.i18n import TranslatedValue, translated
+from catalogue.models import AgendaItem, Workshop
+
+from .common import absolute_url_in, organisation_name, workshop_span
 from .jsonld import SCHEMA_ORG
+
+SCHEDULED = "https://schema.org/EventScheduled"
+# Workshops are held in a room; the model records no online participation.
+OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
+
+
+def workshop_json_ld(workshop: Workshop, *, request, language: str) -> dict:
+    """A schema.org Event: the workshop in the page `language` (each text tagged with its own), its sessions
+    as sub-events."""
+    page_url = absolute_url_in(request, workshop, language)
+    title = translated(workshop, "title", language)
+    start, end = workshop_span(workshop)
+    data = {
+        "@context": SCHEMA_ORG,
+        "@type": "Event",
+        "@id": f"{page_url}#event",
+        "identifier": workshop.uuid.urn,
+        "url": page_url,
+        "name": title.value,
+        "inLanguage": title.language,
+        "startDate": start.isoformat(),
+        "endDate": end.isoformat(),
+        "eventStatus": SCHEDULED,
+        "eventAttendanceMode": OFFLINE,
+        "location": _place(workshop, language, title.language),
+        "organizer": _organizer(workshop, language, title.language),
+    }
+    description = translated(workshop, "description", language)
+    if description:
+        data["description"] = _text(description, title.language)
+    report = workshop.publication
+    if report is not None and report.is_public:
+        report_url = absolute_url_in(request, report, language)
+        report_title = translated(report, "title", language)
+        data["recordedIn"] = {
+            "@type": "Book",
+            "@id": f"{report_url}#work",
+            "name": _text(report_title, title.language),
+            "url": report_url,
+        }
+    items = list(workshop.agenda_items.all())
+    if items:
+        data["subEvent"] = [_session(workshop, item, page_url=page_url, language=language) for item in items]
+    return data
+
+
+def _text(text: TranslatedValue, node_language: str) -> str | dict:
+    """`text` as a plain string when it is in the language of the Event it belongs to, else tagged."""
+    if text.language == node_language:
+        return text.value
+    return {"@value": text.value, "@language": text.language}
+
+
+def _organizer(workshop: Workshop, language: str, node_language: str) -> dict:
+    """The organisation holding the workshop: its report's corporate author, else the report's publisher, else
+    the catalogue's organisation."""
+    report = workshop.publication
+    names = [translated(report, field, language) for field in ("corporate_author", "publisher")] if report else []
+    name = next((name for name in names if name), None)
+    if name is None:
+        name = TranslatedValue(organisation_name(language), language, language)
+    return {"@type": "Organization", "name": _text(name, node_language)}
+
+
+def _place(workshop: Workshop, language: str, node_language: str) -> dict:
+    """The venue (else the city) with its postal address: the city as written in `language`, the ISO country."""
+    venue = translated(workshop, "venue", language)
+    city = translated(workshop, "city", language)
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": _text(city, node_language),
+        "addressCountry": workshop.country.code or "",
+    }
+    return {"@type": "Place", "name": _text(venue if venue else city, node_language), "address": address}
+
+
+def _session(workshop: Workshop, item: AgendaItem, *, page_url: str, language: str) -> dict:
+    """A session as a sub-event: its times in the workshop's time zone (with their offset), its people."""
+    title = translated(item, "title", language)
+    data = {
+        "@type": "Event",
+        "@id": f"{page_url}#session-{item.position}",
+        "name": title.value,
+        "inLanguage": title.language,
+        "startDate": _iso(item.starts_at or item.date),
+    }
+    if item.ends_at is not None:
+        data["endDate"] = _iso(item.ends_at)
+    description = translated(item, "description", language)
+    if description:
+        data["description"] = _text(description, title.language)
+    data["location"] = _place(workshop, language, title.language)
+    performers = [_performer(participation, language, title.language) for participation in item.participations.all()]
+    if performers:
+        data["performer"] = performers
+    return data
 
 
 def _iso(value: datetime.date | datetime.datetime) -> str:
     return value.isoformat()
 
 
-def workshop_json_ld(workshop: Workshop, *, request, language: str) -> dict:
-    """A schema.org Event with its place, the report that records it and its sessions as sub-events."""
-    page_url = absolute_url_in(request, workshop, language)
-    title, title_language = translated(workshop, "title", language)
-    description, description_language = translated(workshop, "description", language)
-    start, end = workshop_span(workshop)
-    place = _place_json_ld(workshop, language)
-    data = {
-        "@context": SCHEMA_ORG,
-        "@type": "Event",
-        "@id": f"{page_url}#event",
-        "url": page_url,
-        "name": title,
-        "inLanguage": title_language,
-        "startDate": _iso(start),
-        "endDate": _iso(end),
-        "eventStatus": "https://schema.org/EventScheduled",
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": place,
+def _performer(participation, language: str, node_language: str) -> dict:
+    """A person in a session, in a schema.org Role naming what they do there (chair, speaker…)."""
+    with translation.override(language):
+        role = TranslatedValue(str(participation.get_role_display()), language, language)
+    return {
+        "@type": "Role",
+        "roleName": _text(role, node_language),
+        "performer": _person(participation.speaker, language, node_language),
     }
-    if description and description_language == title_language:
-        data["description"] = description
-    report = workshop.publication
-    if report is not None and report.is_public:
-        report_title, _ = translated(report, "title", language)
-        data["recordedIn"] = {
-            "@type": "Book",
-            "@id": f"{absolute_url_in(request, report, language)}#work",
-            "name": report_title,
-            "url": absolute_url_in(request, report, language),
-        }
-    items = list(workshop.agenda_items.all())
-    if items:
-        data["subEvent"] = [
-            _agenda_item_json_ld(item, page_url=page_url, place=place, language=language) for item in items
-        ]
-    return data
 
 
-def _place_json_ld(workshop: Workshop, language: str) -> dict:
-    location = workshop_location(workshop, language)
-    address = {"@type": "PostalAddress", "addressLocality": location["city"], "addressCountry": location["country"]}
-    place = {"@type": "Place", "address": address}
-    place["name"] = location["venue"] or location["city"]
-    return place
-
-
-def _agenda_item_json_ld(item, *, page_url: str, place: dict, language: str) -> dict:
-    title, _ = translated(item, "title", language)
-    data = {
-        "@type": "Event",
-        "@id": f"{page_url}#session-{item.position}",
-        "name": title,
-        "startDate": _iso(item.starts_at or item.date),
-        "location": place,
-    }
-    if item.ends_at is not None:
-        data["endDate"] = _iso(item.ends_at)
-    description, _ = translated(item, "description", language)
-    if description:
-        data["description"] = description
-    speakers = {participation.speaker_id: participation.speaker for participation in item.participations.all()}
-    performers = [_person_json_ld(speaker, language) for speaker in speakers.values()]
-    if performers:
-        data["performer"] = performers
-    return data
-
-
-def _person_json_ld(speaker, language: str) -> dict:
+def _person(speaker, language: str, node_language: str) -> dict:
     data = {"@type": "Person", "name": speaker.name}
-    position, _ = translated(speaker, "position", language)
+    position = translated(speaker, "position", language)
     if position:
-        data["jobTitle"] = position
-    affiliation, _ = translated(speaker, "affiliation", language)
+        data["jobTitle"] = _text(position, node_language)
+    affiliation = translated(speaker, "affiliation", language)
     if affiliation:
-        data["affiliation"] = {"@type": "Organization", "name": affiliation}
+        data["affiliation"] = {"@type": "Organization", "name": _text(affiliation, node_language)}
     return data
