@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "catalogue.i18n.language_choices",
         "CountPrecisionEnum": "catalogue.models.CountPrecision",
     },
+    # The default hook, then the links from list results to detail operations.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "catalogue.api.schema.add_links"],
 }
 
 LOGGING = {

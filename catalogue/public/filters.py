@@ -2,8 +2,9 @@
 
 On the pages every input is lenient: malformed or unknown values are dropped
 or match nothing, so any link, however old or hostile, still gives a page.
-The API uses the same FilterSet with `strict=True`: a malformed facet value
-is then an error naming its parameter (a 400) instead of being dropped.
+The API uses the same FilterSet with `strict=True`: a malformed value of any
+parameter (one given empty included) is then an error naming it (a 400)
+instead of being dropped.
 """
 
 import re
@@ -80,8 +81,40 @@ class FacetFilter(django_filters.Filter):
     field_class = LenientMultipleChoiceField
 
 
+class YearField(forms.IntegerField):
+    """A year; when `strict`, only ASCII digits (not "2018.0", "+2018" or other scripts' digits), and a
+    parameter given empty is malformed too."""
+
+    def __init__(self, *, strict: bool = False, **kwargs):
+        self.strict = strict
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if self.strict and value is not None and not (value.isascii() and value.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class SortField(django_filters.fields.ChoiceField):
+    """An order; when `strict`, a parameter given empty is malformed (a page's form sends it empty)."""
+
+    def __init__(self, *args, strict: bool = False, **kwargs):
+        self.strict = strict
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if self.strict and value == "":
+            message = LenientMultipleChoiceField.default_error_messages["malformed"]
+            raise forms.ValidationError(message, "malformed", {"values": "''"})
+        return super().clean(value)
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = SortField
+
+
 class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = YearField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1000)
@@ -156,7 +189,7 @@ class PublicationFilter(django_filters.FilterSet):
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     language = FacetFilter(method="filter_language", label=_("Available in"), pattern=LANGUAGE_RE)
     format = FacetFilter(method="filter_format", label=_("Format"), pattern=FORMAT_RE)
-    sort = django_filters.ChoiceFilter(method="filter_nothing", choices=Sort.choices, label=_("Sort by"))
+    sort = SortFilter(method="filter_nothing", choices=Sort.choices, label=_("Sort by"))
 
     class Meta:
         model = Publication
@@ -165,7 +198,7 @@ class PublicationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, language: str, strict: bool = False, **kwargs):
         self.language = language
         super().__init__(data, queryset, **kwargs)
-        for name in self.FACETS:
+        for name in (*self.FACETS, "year_from", "year_to", "sort"):
             self.filters[name].extra["strict"] = strict
 
     # Filters -------------------------------------------------------------------------------------
