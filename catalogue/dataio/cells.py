@@ -5,6 +5,7 @@ text hygiene), so an import refuses what the admin refuses, with the same transl
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.i18n import content_languages
+from catalogue.identifiers import IsbnField, IssnField
 from catalogue.models import TocEntry
 
 from .tabular import NESTING
 
 EMPTY = (None, "")
+IDENTIFIER_PREFIX = re.compile(r"^IS[BS]N(?:-1[03])?\s*:?\s*", re.IGNORECASE)
 
 
 class CellError(Exception):
@@ -50,6 +53,8 @@ def field_value(field: models.Field, raw, column: str):
         return None if field.null else ""
     if isinstance(field, models.CharField | models.TextField) or not isinstance(raw, int | float | datetime.date):
         value = text_of(raw)  # surrounding spaces dropped, as the admin's forms drop them
+        if isinstance(field, IsbnField | IssnField):
+            value = IDENTIFIER_PREFIX.sub("", value)  # "ISBN 92-9068-778-X", "ISSN: 1726-2224"
     else:
         value = raw  # a number or a date read from a spreadsheet cell
     try:

@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import json
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -118,7 +119,7 @@ def read_table(handle, name: str) -> Table:
             header, rows = _read_json(handle)
     except FileError:
         raise
-    except (ValueError, KeyError, OSError, csv.Error, UnicodeDecodeError) as error:
+    except (ValueError, KeyError, OSError, csv.Error, UnicodeDecodeError, zipfile.BadZipFile) as error:
         raise FileError(
             _("The file cannot be read as %(format)s: %(error)s") % {"format": kind.upper(), "error": error}
         ) from error
@@ -152,11 +153,15 @@ def _checked(header: list, rows: Iterable[tuple[int, list]]) -> Table:
 
 def _read_csv(handle) -> tuple[list, Iterator]:
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    header = next(reader, None)
+    try:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        rows = list(_csv_rows(reader))
+    finally:
+        text.detach()  # the caller closes its file
     if header is None:
         raise FileError(_("The file is empty."))
-    return header, _csv_rows(reader)
+    return header, rows
 
 
 def _csv_rows(reader) -> Iterator[tuple[int, list]]:

@@ -11,7 +11,8 @@ from catalogue.i18n import content_languages
 from catalogue.models import Edition, Publication, TocEntry
 from catalogue.search import index_publications, indexing_deferred
 
-from .importing import BATCH_SIZE, ImportPlan, PublicationPlan, RowError, import_plan
+from .importing import BATCH_SIZE, import_plan
+from .plan import ImportPlan, PublicationPlan, RowError
 from .tabular import EDITION_FIELDS, Table
 
 INDEX_BATCH_SIZE = 500
@@ -62,11 +63,15 @@ def catalogue_import(
             return ImportResult(plan, written=False)
         changed = [publication for publication in plan.valid if publication.has_changes]
         with indexing_deferred(using):
+            if progress:
+                progress("writing", 0, len(changed))
             for start in range(0, len(changed), BATCH_SIZE):
                 write_batch(changed[start : start + BATCH_SIZE], using=using)
                 if progress:
                     progress("writing", min(start + BATCH_SIZE, len(changed)), len(changed))
             pks = [publication.instance.pk for publication in changed] if index else []
+            if progress and pks:
+                progress("indexing", 0, len(pks))
             for start in range(0, len(pks), INDEX_BATCH_SIZE):
                 index_publications(pks[start : start + INDEX_BATCH_SIZE], using=using)
                 if progress:
