@@ -119,5 +119,5 @@ def test_export_then_import_into_an_empty_catalogue_gives_identical_records(kind
 
 
 def test_export_catalogue_in_the_layout_needs_an_output_file():
-    with pytest.raises(CommandError, match="--format csv writes a file: give it with --output FILE."):
+    with pytest.raises(CommandError, match=r"--format csv writes a file: give it with --output FILE\."):
         call_command("export_catalogue", format="csv")
