@@ -68,13 +68,13 @@ class ImportExportMixin:
     change_list_template = "admin/catalogue/publication/change_list.html"
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info),
+            path("import/", self.admin_site.admin_view(self.import_view), name=f"{prefix}_import"),
             path(
                 "import/template.<str:kind>",
                 self.admin_site.admin_view(self.import_template_view),
-                name="%s_%s_import_template" % info,
+                name=f"{prefix}_import_template",
             ),
             *super().get_urls(),
         ]
