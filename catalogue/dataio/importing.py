@@ -6,8 +6,10 @@ spreadsheet numbers it and the column). The command's --dry-run and the admin's 
 `catalogue_import()` (upsert.py) writes it.
 
 Identity: a publication is its series and number; an edition its ISBN, else its language and format within the
-publication. A column absent from the file leaves its field as it is; an empty cell empties it (except
-`publish_date`, which a published record keeps). Later rows of a publication may leave the publication's columns
+publication. A column absent from the file leaves its field as it is; an empty cell empties it, except
+`publish_date` (a published record keeps its date), `slug` (kept; a new publication's is made from the series
+and number) and the fields with a default (`status`, `original_language`, `edition_format`: the default for a
+new record, else kept). Later rows of a publication may leave the publication's columns
 empty or repeat them; a different value is refused.
 """
 
@@ -155,6 +157,8 @@ class _Planner:
             raw = values.get(column)
             if column == "publish_date" and is_empty(raw) and publication.publish_date is not None:
                 continue  # a published record keeps the date it became public
+            if column == "slug" and is_empty(raw):
+                continue  # kept, or made from the series and number for a new publication
             if is_empty(raw) and model_field.has_default() and not model_field.blank:
                 if not plan.created:
                     continue
@@ -233,13 +237,14 @@ class _Planner:
             values = self.rows[row]
             if all(values.get(column) in EMPTY for column in self.edition_columns):
                 continue  # a publication's row without an edition
-            parsed = {}
+            parsed, defaulted = {}, set()
             for column in self.edition_columns:
                 model_field = self.edition_fields[EDITION_FIELDS[column]]
                 raw = values.get(column)
                 try:
                     if is_empty(raw) and model_field.has_default() and not model_field.blank:
                         parsed[column] = model_field.get_default()
+                        defaulted.add(column)  # for a new edition; a stored one keeps its value
                     else:
                         parsed[column] = field_value(model_field, raw, column)
                 except CellError as error:
@@ -256,6 +261,8 @@ class _Planner:
             changed = []
             for column, value in parsed.items():
                 attname = EDITION_FIELDS[column]
+                if not created and column in defaulted:
+                    continue
                 if created or not same_value(getattr(edition, attname), value):
                     setattr(edition, attname, value)
                     changed.append(column)
