@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from catalogue.i18n import content_languages
 from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Publication, Series, Status, Topic
-from catalogue.models.common import CountPrecision
 
 from .cells import EMPTY, CellError, field_value, headings, is_empty, same_value, stored_headings, text_of
 from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError
@@ -196,8 +195,9 @@ class _Planner:
             if (count is None) != (precision == ""):
                 self.error(
                     plan, row, f"{prefix}_precision",
-                    _("Give a number of people together with its precision (%(choices)s), or neither.")
-                    % {"choices": ", ".join(CountPrecision.values)},
+                    _(
+                        "Give a number of people together with its precision (exactly, more than or about), or neither."
+                    ),
                 )  # fmt: skip
         if publication.status == Status.WITHDRAWN and publication.publish_date is None:
             self.error(plan, row, "publish_date", _("A published publication needs a publish date."))
