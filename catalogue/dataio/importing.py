@@ -22,7 +22,7 @@ from catalogue.i18n import content_languages
 from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Publication, Series, Status, Topic
 
-from .cells import EMPTY, CellError, field_value, headings, is_empty, same_value, stored_headings, text_of
+from .cells import EMPTY, CellError, field_value, headings, is_empty, new_instance, same_value, stored_headings, text_of
 from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError
 from .tabular import EDITION_FIELDS, LIST_SEPARATOR, Table, publication_columns
 
@@ -101,7 +101,7 @@ class _Planner:
                 if key in groups:
                     groups[key].rows.append(row)
                     continue
-                plan.instance = Publication(series=series, number=number)
+                plan.instance = new_instance(Publication, series=series, number=number)
             groups[key] = plan
         return list(groups.values())
 
@@ -308,7 +308,7 @@ class _Planner:
         if "edition_language" not in parsed or not language:
             self.error(plan, row, "edition_language", _("A new edition needs a language."))
             return None
-        return Edition(publication=plan.instance)
+        return new_instance(Edition, publication=plan.instance)
 
     def check_across_batches(self, plans: list[PublicationPlan]) -> None:
         """What one batch cannot see: two publications of the file with the same ISBN or slug."""
