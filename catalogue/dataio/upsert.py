@@ -88,7 +88,8 @@ def write_batch(plans: list[PublicationPlan], *, using: str) -> None:
     publications = Publication.objects.using(using)
     publications.bulk_create([plan.instance for plan in plans if plan.created])
     now = timezone.now()
-    updated = [plan for plan in plans if not plan.created and plan.changed]
+    # A change to its editions, topics or contents is a change of the publication too (sitemaps, caches).
+    updated = [plan for plan in plans if not plan.created and plan.has_changes]
     for plan in updated:
         plan.instance.updated_at = now
     if updated:

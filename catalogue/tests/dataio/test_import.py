@@ -114,6 +114,7 @@ def test_importing_twice_changes_nothing():
 
 def test_import_updates_by_series_number_and_isbn_naming_the_changed_columns():
     catalogue_import(table=csv_table(TWO_EDITIONS))
+    first_saved = Publication.objects.get().updated_at
     publication = {
         "title_fr": "Migrations et santé",
         "contents": "front-matter\npart 5",
@@ -143,12 +144,24 @@ def test_import_updates_by_series_number_and_isbn_naming_the_changed_columns():
     ]
     publication = Publication.objects.get()
     assert publication.title_fr == "Migrations et santé"
+    assert publication.updated_at > first_saved
     assert Edition.objects.get(isbn="9789290687801").pages == 150
     assert list(publication.editions.order_by("position").values_list("language", "position")) == [
         ("en", 1), ("fr", 2), ("es", 3)
     ]  # fmt: skip
     assert TocEntry.objects.filter(publication=publication).count() == 2
     assert list(search_publications(Publication.objects.all(), "migrations", language="fr")) == [publication]
+
+
+def test_a_change_to_an_edition_alone_marks_its_publication_updated():
+    catalogue_import(table=csv_table(TWO_EDITIONS))
+    first_saved = Publication.objects.get().updated_at
+
+    result = catalogue_import(table=csv_table([TWO_EDITIONS[0] | {"pages": "150"}]))
+
+    assert [(entry.action, entry.changes) for entry in result.plan.rows()] == [("update", ["pages"])]
+    assert result.counts == {"create": 0, "update": 1, "unchanged": 0, "refuse": 0}
+    assert Publication.objects.get().updated_at > first_saved
 
 
 def test_absent_columns_leave_fields_as_they_are():
