@@ -11,6 +11,7 @@ from catalogue.i18n import content_languages
 from catalogue.models import Edition, Publication, TocEntry
 from catalogue.search import index_publications, indexing_deferred
 
+from .cells import new_instance
 from .importing import BATCH_SIZE, import_plan
 from .plan import ImportPlan, PublicationPlan, RowError
 from .tabular import EDITION_FIELDS, Table
@@ -131,7 +132,8 @@ def _write_contents(plans: list[PublicationPlan], using: str) -> None:
                 del stack[heading.level :]
                 if heading.level == level:
                     parent = parents[(plan_index, stack[-1])] if stack else None
-                    entry = TocEntry(
+                    entry = new_instance(
+                        TocEntry,
                         publication_id=plan.instance.pk,
                         parent=parent,
                         position=index + 1,
