@@ -8,7 +8,7 @@ import copy
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,7 +61,7 @@ def field_value(field: models.Field, raw, column: str):
     else:
         value = raw  # a number or a date read from a spreadsheet cell
     try:
-        value = field.to_python(value)
+        value = _identifier(field, value) if isinstance(field, IsbnField | IssnField) else field.to_python(value)
         if isinstance(value, datetime.datetime) and timezone.is_naive(value):
             value = timezone.make_aware(value)
         if field.choices and str(value) not in choice_values(field):
@@ -70,6 +70,12 @@ def field_value(field: models.Field, raw, column: str):
     except ValidationError as error:
         raise CellError(column, " ".join(error.messages)) from None
     return value
+
+
+@lru_cache(maxsize=65536)
+def _identifier(field: models.Field, value: str) -> str:
+    # Each ISBN is read twice (to find the stored editions first, then as the row's value): parsed once.
+    return field.to_python(value)
 
 
 @cache

@@ -15,11 +15,9 @@ empty or repeat them; a different value is refused.
 
 from contextlib import suppress
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalogue.i18n import content_languages
-from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Publication, Series, Status, Topic
 
 from .cells import EMPTY, CellError, field_value, headings, is_empty, new_instance, same_value, stored_headings, text_of
@@ -121,8 +119,8 @@ class _Planner:
             for row in plan.rows:
                 raw = self.rows[row].get("isbn")
                 if not is_empty(raw):
-                    with suppress(ValidationError):  # reported with its row below
-                        isbns.add(normalize_isbn(text_of(raw)))
+                    with suppress(CellError):  # reported with its row below
+                        isbns.add(field_value(self.edition_fields["isbn"], raw, "isbn"))
         self.editions_by_isbn = {
             edition.isbn: edition
             for edition in Edition.objects.using(self.using).filter(isbn__in=isbns).select_related("publication")
