@@ -282,6 +282,15 @@ class _Planner:
             plan.editions.append(EditionPlan(row, edition, created, changed))
             if not created:
                 plan.columns_changed.setdefault(row, []).extend(changed)
+        # A stored edition the file leaves alone keeps its language and format: no row may take them.
+        planned = {edition.instance.pk for edition in plan.editions}
+        kept = {(edition.language, edition.format) for edition in stored if edition.pk not in planned}
+        for edition in plan.editions:
+            if (edition.instance.language, edition.instance.format) in kept:
+                self.error(
+                    plan, edition.row, "edition_format",
+                    _("Another edition of this publication already has this language and format."),
+                )  # fmt: skip
 
     def find_edition(self, plan: PublicationPlan, row: int, parsed: dict, stored: list[Edition]) -> Edition | None:
         """The stored edition the row updates (by ISBN, else language and format), or a new one."""

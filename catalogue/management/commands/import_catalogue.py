@@ -1,6 +1,7 @@
 """Import publications with their editions from a CSV, XLSX or JSON file in the template's columns."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from catalogue.dataio.tabular import FileError, read_table
 from catalogue.dataio.upsert import ImportRefused, catalogue_import
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             self.end_progress()
             raise CommandError(self.refusal(file, refused.errors)) from None
+        except DatabaseError as error:  # e.g. another session wrote the same ISBN meanwhile: nothing was kept
+            self.end_progress()
+            raise CommandError(f"{file}: nothing imported, the database refused it: {error}") from None
         self.end_progress()
         plan = result.plan
         if dry_run and self.verbosity >= 1:

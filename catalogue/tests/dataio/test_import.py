@@ -331,3 +331,15 @@ def test_command_valid_only_and_missing_file(tmp_path):
     assert "Left out: Row 3, column “year” (C)" in err.getvalue()
     with pytest.raises(CommandError, match=r"Cannot read .*missing\.csv: No such file or directory\."):
         call_command("import_catalogue", str(tmp_path / "missing.csv"))
+
+
+def test_an_edition_cannot_take_the_language_and_format_of_a_stored_one_the_file_leaves_alone():
+    catalogue_import(table=csv_table(TWO_EDITIONS))
+    moved = TWO_EDITIONS[0] | {"edition_language": "fr", "edition_format": "print"}  # found by its ISBN
+
+    with pytest.raises(ImportRefused) as refused:
+        catalogue_import(table=csv_table([moved]))
+
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column “edition_format” (N): Another edition of this publication already has this language and format."
+    ]
