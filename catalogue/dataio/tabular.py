@@ -220,7 +220,7 @@ def write_table(rows: Iterable[dict[str, object]], kind: str, handle) -> None:
     """Write `rows` (dicts keyed by column) under the layout's header row to the binary file `handle`."""
     header = columns()
     if kind == "csv":
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
         writer = csv.writer(text)
         writer.writerow(header)
         for row in rows:
