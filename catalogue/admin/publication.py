@@ -11,6 +11,7 @@ from catalogue.models import Edition, Publication, TocEntry
 from .concurrency import ConcurrencyMixin
 from .filters import DateHierarchyMixin, EditionLanguageFilter
 from .history import HistoryMixin
+from .importing import ImportExportMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
 from .ordering import NestedInlineFormSet, OrderedInlineMixin, TocEntryInlineForm
 from .roles import TranslatorRulesMixin
@@ -46,6 +47,7 @@ class TocEntryInline(TranslatorRulesMixin, OrderedInlineMixin, TranslationTabula
 
 @admin.register(Publication)
 class PublicationAdmin(
+    ImportExportMixin,
     ConcurrencyMixin,
     HistoryMixin,
     WorkflowAdminMixin,
