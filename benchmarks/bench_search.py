@@ -123,7 +123,13 @@ def measure_http(env: dict, repeat: int, directory: Path) -> dict:
 
     (directory / "bench_floor_wsgi.py").write_text(FLOOR_APP)
     port = free_port()
-    command = [str(Path(PYTHON).parent / "gunicorn"), "bench_floor_wsgi", f"--bind=127.0.0.1:{port}", "--workers=1"]
+    command = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "bench_floor_wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=1",
+        "--timeout=900",
+    ]
     env = {**env, "PYTHONPATH": f"{directory}{os.pathsep}{ROOT}"}
     log = (directory / "gunicorn.log").open("w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

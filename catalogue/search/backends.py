@@ -242,16 +242,31 @@ class _PostgreSQL:
     def _tsquery(code: str) -> str:
         return f"plainto_tsquery('{CONFIGURATIONS[code]}', %s)"
 
-    def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
+    def _text_match(self, parsed: ParsedQuery, *, titles_only: bool = False, languages=LANGUAGES) -> tuple[str, list]:
+        """Every term in one of `languages`' vectors (only its title part, weighted A, if `titles_only`)."""
         clauses, params = [], []
         for term in parsed.terms:
-            alternatives = [f"d.{VECTOR_COLUMNS[code]} @@ {self._tsquery(code)}" for code in LANGUAGES]
+            alternatives = []
+            for code in languages:
+                vector = f"d.{VECTOR_COLUMNS[code]}"
+                if titles_only:  # the index finds the word, ts_filter() keeps the documents with it in a title
+                    alternatives.append(
+                        f"({vector} @@ {self._tsquery(code)} AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)})"
+                    )
+                    params += [term, term]
+                else:
+                    alternatives.append(f"{vector} @@ {self._tsquery(code)}")
+                    params.append(term)
             clauses.append("(" + " OR ".join(alternatives) + ")")
-            params += [term] * len(LANGUAGES)
-        return _match_sql(kind, "(" + " AND ".join(clauses) + ")", params)
+        return "(" + " AND ".join(clauses) + ")", params
+
+    def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
+        return _match_sql(kind, *self._text_match(parsed))
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
-        """ts_rank() of the row's document, in every language, the page language's counting double."""
+        """ts_rank() of the row's document in every language, the page language's counting double; beyond
+        RANKED_MATCHES matches, the same three tiers as SQLite (see RANKED_MATCHES), so that no rank is computed
+        per match."""
         if not parsed.terms:
             return [("0.0", [])]
         ranks, params = [], []
@@ -260,8 +275,24 @@ class _PostgreSQL:
             boost = PAGE_LANGUAGE_BOOST if code == language else 1.0
             ranks.append(f"ts_rank({POSTGRESQL_WEIGHTS}, d.{VECTOR_COLUMNS[code]}, {any_term}) * {boost}")
             params += list(parsed.terms)
-        sql = f"(SELECT {' + '.join(ranks)} FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND d.object_id = "
-        return [(sql, [*params, kind]), _PK, (")", [])]
+        exact = f"(SELECT {' + '.join(ranks)} FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND d.object_id = "
+        match, match_params = self._text_match(parsed)
+        many = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {match} "
+            f"LIMIT {RANKED_MATCHES + 1}) s) > {RANKED_MATCHES}"
+        )
+        parts = [(f"CASE WHEN {many} THEN CASE", [kind, *match_params])]
+        tiers = [(SQLITE_TITLE_WEIGHT, LANGUAGES)]
+        if language in LANGUAGES:
+            tiers.insert(0, (SQLITE_TITLE_WEIGHT * PAGE_LANGUAGE_BOOST, [language]))
+        for weight, languages in tiers:
+            titles, titles_params = self._text_match(parsed, titles_only=True, languages=languages)
+            newest = (
+                f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {titles} "
+                f"ORDER BY d.id DESC LIMIT {RANKED_MATCHES}"
+            )
+            parts += [(" WHEN ", []), _PK, (f" IN ({newest}) THEN {weight}", [kind, *titles_params])]
+        return [*parts, (f" ELSE {SQLITE_BODY_WEIGHT} END ELSE {exact}", [*params, kind]), _PK, (") END", [])]
 
     def write(self, cursor, documents, replaced_ids) -> None:
         """Nothing to do: the tsvector columns are generated from the document's columns."""
