@@ -154,11 +154,16 @@ class _SQLite:
         """An FTS5 query: every term, in any of `languages`' columns (or title columns) under that language's stem."""
         clauses = []
         for term in parsed.terms:
-            alternatives = []
+            # Languages whose stems agree ("migrat" in English and French) share one phrase over their columns:
+            # the same matches, each doclist read once.
+            columns_by_stem = {}
             for code in languages:
-                quoted = stem(term, code).replace('"', '""')
-                columns = TITLE_FIELDS[code] if titles_only else f"{TITLE_FIELDS[code]} {BODY_FIELDS[code]}"
-                alternatives.append(f'{{{columns}}} : "{quoted}"')
+                columns = [TITLE_FIELDS[code]] if titles_only else [TITLE_FIELDS[code], BODY_FIELDS[code]]
+                columns_by_stem.setdefault(stem(term, code), []).extend(columns)
+            alternatives = []
+            for stemmed_term, columns in columns_by_stem.items():
+                quoted = stemmed_term.replace('"', '""')
+                alternatives.append(f'{{{" ".join(columns)}}} : "{quoted}"')
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses)
 
