@@ -37,11 +37,12 @@ EDITION_TABLE = Edition._meta.db_table
 PUBLICATION_TABLE = Publication._meta.db_table
 SERIES_ISSN_TABLE = SeriesIssn._meta.db_table
 IDENTIFIER_RANK = 1000.0  # an ISBN/ISSN match outranks any text match
-# SQLite: a search matching more documents than this is not ranked with bm25(), whose cost grows with the matches
-# (~250 ms for a word in nearly every record at 100,000 publications), but in three tiers: the page language's
-# title holds every word, some title does, the rest; each tier newest first. The title tiers look at the last
-# indexed RANKED_MATCHES title matches only, so that their cost is bounded too. bm25() gives such a word almost no
-# weight anyway (FTS5 floors the idf of a word in more than half the documents at 1e-6).
+# A search matching more documents than this is not ranked with bm25()/ts_rank() per match, whose cost grows with
+# the matches (SQLite's bm25() reads every match of each word for its idf: ~250 ms for a word in nearly every
+# record at 100,000 publications), but in three tiers: the page language's title holds every word, some title
+# does, the rest; each tier then newest first (the views' tie-break). The title tiers look at the last indexed
+# RANKED_MATCHES title matches only, so that their cost is bounded too. bm25() gives such words almost no weight
+# anyway (FTS5 floors the idf of a word in more than half the documents at 1e-6).
 RANKED_MATCHES = 2000
 PAGE_LANGUAGE_BOOST = 2.0
 # Relative weight of the title part (title, subtitle) against the body part.
@@ -168,12 +169,12 @@ class _SQLite:
         return " AND ".join(clauses)
 
     @staticmethod
-    def _documents(select: str, where: str = "", tail: str = "") -> str:
+    def _documents(select: str, tail: str = "") -> str:
         """`select` over the documents of a kind matching an FTS query, driven from the FTS index (CROSS JOIN
         keeps that order), so that the cost follows the matches, not the number of documents."""
         return (
             f"SELECT {select} FROM {FTS_TABLE} CROSS JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s{where}{tail}"
+            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s{tail}"
         )
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
