@@ -242,7 +242,7 @@ def main() -> None:
             rows.update(measure_http(env, options.repeat, directory))
         columns[label] = rows
 
-    labels = list(columns)
+    labels = sorted(columns, key=lambda label: columns[label]["public publications"][0])  # smallest first
     names = list(dict.fromkeys(name for rows in columns.values() for name in rows))
     engines = {"PostgreSQL" if value.startswith("postgres") else "SQLite" for _, value in databases}
     print(

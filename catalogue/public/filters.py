@@ -265,6 +265,8 @@ class PublicationFilter(django_filters.FilterSet):
                 )
         publications, editions = Publication._meta.db_table, Edition._meta.db_table
         links = Publication.topics.through._meta.db_table
+        # CROSS JOIN: SQLite reads the matched set first and the facet's table through its index (it would
+        # otherwise scan the whole table, even for a search without matches); PostgreSQL reads it as a JOIN.
         groupings = {  # facet: (joined table and its alias, grouped column, what is counted)
             "series": (f"{publications} x ON x.id = m.id", "x.series_id", "COUNT(*)"),
             "topic": (f"{links} x ON x.publication_id = m.id", "x.topic_id", "COUNT(*)"),
@@ -272,17 +274,19 @@ class PublicationFilter(django_filters.FilterSet):
             "language": (f"{editions} x ON x.publication_id = m.id", "x.language", "COUNT(DISTINCT x.publication_id)"),
             "format": (f"{editions} x ON x.publication_id = m.id", "x.format", "COUNT(DISTINCT x.publication_id)"),
         }
+        connection = connections[self.queryset.db]
+        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
         selects = []
         for name, (joined, column, counted) in groupings.items():
             others = [(sql, selection_params) for other, (sql, selection_params) in selections.items() if other != name]
             where = " AND ".join(f"m.id IN ({sql})" for sql, _ in others) or "1 = 1"
             selects.append(
-                f"SELECT '{name}', CAST({column} AS TEXT), {counted} FROM m JOIN {joined} WHERE {where} GROUP BY {column}"
+                f"SELECT '{name}', CAST({column} AS TEXT), {counted} FROM m {join} {joined} WHERE {where} GROUP BY {column}"
             )
             params += [param for _, selection_params in others for param in selection_params]
         counts = {name: {} for name in groupings}
         sql = f"WITH m (id) AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(selects)
-        with connections[self.queryset.db].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for name, value, count in cursor.fetchall():
                 counts[name][value] = count
