@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -212,18 +213,25 @@ def main() -> None:
         return
 
     directory = Path(tempfile.mkdtemp(prefix="idm-bench-search-"))
-    databases = [tuple(value.split("=", 1)) for value in options.database]
-    for count in options.build:
-        url = database_url(str(directory / f"{count}.sqlite3"))
-        if options.postgres:
-            url = create_postgres_database(os.environ["DATABASE_URL"], f"idm_bench_{count}")
-        env = environment(url, directory)
-        manage(env, "migrate", "--noinput")
-        manage(env, "generate_catalogue", "--publications", str(count))
-        databases.append((f"{count // 1000}k" if count >= 1000 else str(count), url))
-    if not databases:
-        parser.error("give at least one --database or --build")
+    try:
+        databases = [tuple(value.split("=", 1)) for value in options.database]
+        for count in options.build:
+            url = database_url(str(directory / f"{count}.sqlite3"))
+            if options.postgres:
+                url = create_postgres_database(os.environ["DATABASE_URL"], f"idm_bench_{count}")
+            env = environment(url, directory)
+            manage(env, "migrate", "--noinput")
+            manage(env, "generate_catalogue", "--publications", str(count))
+            databases.append((f"{count // 1000}k" if count >= 1000 else str(count), url))
+        if not databases:
+            parser.error("give at least one --database or --build")
+        columns = measure_all(databases, options, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    print_table(columns, databases, options.repeat)
 
+
+def measure_all(databases, options, directory: Path) -> dict:
     columns = {}
     for label, value in databases:
         env = environment(database_url(value), directory)
@@ -241,12 +249,15 @@ def main() -> None:
             manage(env, "collectstatic", "--noinput")
             rows.update(measure_http(env, options.repeat, directory))
         columns[label] = rows
+    return columns
 
+
+def print_table(columns: dict, databases, repeat: int) -> None:
     labels = sorted(columns, key=lambda label: columns[label]["public publications"][0])  # smallest first
     names = list(dict.fromkeys(name for rows in columns.values() for name in rows))
     engines = {"PostgreSQL" if value.startswith("postgres") else "SQLite" for _, value in databases}
     print(
-        f"{' and '.join(sorted(engines))}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; p50 / p95 in ms, {options.repeat} runs"
+        f"{' and '.join(sorted(engines))}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; p50 / p95 in ms, {repeat} runs"
     )
     header = f"{'':62}" + "".join(f"{label:>18}" for label in labels)
     growth = len(labels) > 1
