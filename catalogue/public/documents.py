@@ -20,10 +20,10 @@ class EditionAction:
 
 
 def edition_actions(publication: Publication, language: str) -> list[EditionAction]:
-    """One action per edition, those in the page language first, then in edition order."""
-    editions = sorted(publication.editions.all(), key=lambda edition: edition.language != language)
+    """One action per edition: those in the page language first, then downloads, links out and editions with
+    neither, each in edition order."""
     actions = []
-    for edition in editions:
+    for edition in publication.editions.all():
         if edition.file:
             size = filesizeformat(edition.file_size) if edition.file_size else ""
             actions.append(EditionAction(edition, "download", edition.file.url, size))
@@ -31,7 +31,8 @@ def edition_actions(publication: Publication, language: str) -> list[EditionActi
             actions.append(EditionAction(edition, "read", edition.download_url))
         else:
             actions.append(EditionAction(edition, "none"))
-    return actions
+    order = {"download": 0, "read": 1, "none": 2}
+    return sorted(actions, key=lambda action: (action.edition.language != language, order[action.kind]))
 
 
 @dataclass
