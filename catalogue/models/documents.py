@@ -4,6 +4,8 @@ Extraction (pypdf) reads the text layer of each page; a scanned PDF has none. Th
 (an FTS5 table on SQLite, a generated tsvector column on PostgreSQL) belongs to catalogue/search/documents_text.py.
 """
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
@@ -39,6 +41,11 @@ class DocumentPage(models.Model):
         return f"{self.edition_id} p. {self.number}"
 
 
+def _clean(text: str) -> str:
+    # Control characters (NUL included, which PostgreSQL cannot store) become spaces; whitespace is collapsed.
+    return " ".join("".join(" " if unicodedata.category(char)[0] == "C" else char for char in text).split())
+
+
 def page_texts(file) -> list[str]:
     """The text of each page of the PDF `file`, whitespace collapsed ('' for a page without text); pypdf's
     errors pass through."""
@@ -47,6 +54,6 @@ def page_texts(file) -> list[str]:
         reader = PdfReader(file)
         if reader.is_encrypted:
             reader.decrypt("")
-        return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+        return [_clean(page.extract_text() or "") for page in reader.pages]
     finally:
         file.seek(0)

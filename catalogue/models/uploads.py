@@ -231,6 +231,8 @@ def stored_media_type(name: str, head: bytes) -> str | None:
 class EditionFieldFile(FieldFile):
     def save(self, name, content, save=True):
         pdf_page_count(content)  # whatever stores a file, only a readable PDF is stored
+        # What a new PDF gives (size, first page, text) is derived once the edition is saved (search.documents_text).
+        self.instance._new_file_stored = True
         super().save(edition_file_name(self.instance), content, save)
 
 

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete
 
 from catalogue.models import DocumentPage, Edition, TextState
 from catalogue.models.covers import first_page_cover, renditions, save_renditions
@@ -50,20 +50,14 @@ def page_configuration_sql(languages=LANGUAGES) -> str:
 
 def connect() -> None:
     """Connect the receivers that derive what an edition's stored PDF gives (from search.connect_signals)."""
-    pre_save.connect(_remember_new_file, sender=Edition, dispatch_uid="documents-pre-save")
     post_save.connect(_edition_saved, sender=Edition, dispatch_uid="documents-post-save")
     pre_delete.connect(_edition_deleted, sender=Edition, dispatch_uid="documents-pre-delete")
-
-
-def _remember_new_file(sender, instance, raw, **kwargs):
-    # A file not yet stored is an upload: FileField.pre_save stores it after this receiver.
-    instance._documents_new_file = not raw and bool(instance.file) and not instance.file._committed
 
 
 def _edition_saved(sender, instance, raw, using, **kwargs):
     if raw:
         return  # loaddata: `extract_documents` or `rebuild_search_index` derive what stored files give
-    if instance.__dict__.pop("_documents_new_file", False):
+    if instance.__dict__.pop("_new_file_stored", False) and instance.file:  # set by EditionFieldFile.save
         edition_process(instance, using=using)
     elif not instance.file and (instance.text_state or instance.first_page or instance.file_size):
         _derived_clear(instance, using=using)
@@ -255,7 +249,12 @@ def document_hits(publications, query: str, *, using: str) -> dict[int, list[Pag
 def page_hits(publications, parsed: ParsedQuery, *, using: str) -> dict[int, list[PageHit]]:
     """The first pages (HITS_PER_EDITION at most per edition) of `publications`' PDFs holding every word of
     `parsed`, by publication id; one query. The publications' editions are prefetched."""
-    editions = {edition.pk: edition for publication in publications for edition in publication.editions.all()}
+    editions = {
+        edition.pk: edition
+        for publication in publications
+        for edition in publication.editions.all()
+        if edition.text_state == TextState.DONE  # none: no query
+    }
     if not parsed.terms or not editions:
         return {}
     match, params = page_match_sql(connections[using].vendor, parsed)

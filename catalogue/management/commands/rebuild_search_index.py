@@ -1,7 +1,6 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
-
-from django.core.management import call_command
 
 from catalogue.search import rebuild_index, rebuild_page_index
 

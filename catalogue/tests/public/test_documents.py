@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from catalogue.models import Edition, Publication
 from catalogue.models.covers import renditions
-from catalogue.tests.factories import EditionFactory, PublicationFactory, SeriesFactory
 from catalogue.tests.admin_forms import publication_form
+from catalogue.tests.factories import EditionFactory, PublicationFactory, SeriesFactory
 from catalogue.tests.upload_files import add_publication, image_bytes, stored_files, text_pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_uploaded_pdf_and_cover_are_shown_downloaded_and_searched_with_debug_off
 
     assert edition.pages == 4  # read from the PDF
     assert edition.text_state == "done"
-    assert {name: value for name, value in page.xpath("//img[@class='publication__cover']")[0].items()} == {
+    assert dict(page.xpath("//img[@class='publication__cover']")[0].items()) == {
         "class": "publication__cover",
         "src": f"/media/{cover}-200w.webp",
         "srcset": f"/media/{cover}-100w.webp 100w, /media/{cover}-200w.webp 200w, /media/{cover}-400w.webp 400w, "
@@ -109,7 +109,9 @@ def test_new_cover_without_a_text_alternative_is_refused(admin_client, media_roo
     response = admin_client.post(reverse("admin:catalogue_publication_add"), data)
 
     assert response.context["adminform"].form.errors == {
-        "cover_alt_en": ["Describe the cover for people who cannot see it: a cover needs this text in one language at least."]
+        "cover_alt_en": [
+            "Describe the cover for people who cannot see it: a cover needs this text in one language at least."
+        ]
     }
     assert (Publication.objects.count(), stored_files(media_root)) == (0, [])
 
