@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_save, pre_delete
 
 from catalogue.models import DocumentPage, Edition, TextState
@@ -144,9 +145,14 @@ def _replace_pages(edition, pages: list[DocumentPage], *, using: str) -> None:
 
 
 def editions_to_extract(using: str | None = None, *, everything: bool = False):
-    """Editions with a PDF whose text is pending (or, with `everything`, every edition with a PDF)."""
-    editions = Edition.objects.using(using or router.db_for_write(Edition)).exclude(file="")
-    return editions if everything else editions.exclude(text_state__in=[TextState.DONE, TextState.NO_TEXT])
+    """Editions with a PDF whose text is not in the index: pending, failed, never extracted (loaded by `loaddata`)
+    or said done without its pages (a fixture); with `everything`, every edition with a PDF."""
+    using = using or router.db_for_write(Edition)
+    editions = Edition.objects.using(using).exclude(file="")
+    if everything:
+        return editions
+    indexed = DocumentPage.objects.using(using).filter(edition=OuterRef("pk"))
+    return editions.exclude(text_state=TextState.NO_TEXT).exclude(Q(text_state=TextState.DONE) & Exists(indexed))
 
 
 # The index -------------------------------------------------------------------------------------

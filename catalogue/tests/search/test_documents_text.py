@@ -144,6 +144,16 @@ def test_rebuild_search_index_remakes_the_page_index_and_extracts_what_is_pendin
     assert rebuild_index() == 1
 
 
+def test_rebuild_extracts_a_pdf_loaded_without_its_pages(publication):
+    edition = add_pdf(publication, "en", ["Seafarers"])
+    DocumentPage.objects.all().delete()  # as `loaddata` leaves an exported edition: "done", no pages
+
+    call_command("rebuild_search_index", stdout=StringIO())
+
+    assert Edition.objects.get(pk=edition.pk).text_state == "done"
+    assert found("seafarers") == ["idm-28"]
+
+
 def test_admin_shows_where_search_stands_with_each_pdf(admin_client, publication, settings):
     settings.IDM_DOCUMENT_TEXT_INLINE_PAGES = 1
     add_pdf(publication, "en", ["One", "Two"])
