@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from catalogue.i18n import requested_language
 from catalogue.models import Edition, Publication, SearchDocument, SeriesIssn
 
+from .documents_text import publications_matching_pages
 from .query import ParsedQuery, parse_query
 from .schema import (
     BODY_FIELDS,
@@ -72,6 +73,10 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
         sql, match_params = backend.match_sql(kind, parsed)
         selects.append(sql)
         params += match_params
+    if kind == SearchDocument.Kind.PUBLICATION and parsed.terms:  # the text inside the editions' PDFs
+        sql, page_params = publications_matching_pages(connections[queryset.db].vendor, parsed)
+        selects.append(sql)
+        params += page_params
     if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
         sql, identifier_params = _publications_with_identifiers(parsed)
         selects.append(sql)

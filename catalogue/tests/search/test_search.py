@@ -490,7 +490,9 @@ def test_rebuild_search_index_command_reports_the_count(idm28):
     SearchDocument.objects.all().delete()
     output = StringIO()
     call_command("rebuild_search_index", stdout=output)
-    assert output.getvalue() == "Indexed 5 search documents.\n"
+    assert output.getvalue() == (
+        "Indexed 5 search documents.\nIndexed 0 pages of edition PDFs.\nEdition PDFs: nothing to extract.\n"
+    )
     assert search("partenariat", "fr") == ["idm-27", "idm-28"]
     assert search_events("gobernanza migracion", "es") == ["idm-2018-new-york"]
 
