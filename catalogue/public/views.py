@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from catalogue import search
 from catalogue.i18n import page_language
+from catalogue.interop.record import isbn_qualifier
 from catalogue.models import Publication, Series, Topic, Workshop
 
 from . import pagination, presenters
@@ -113,6 +114,11 @@ class PublicationDetailView(PreviewableDetailMixin, DetailView):
             breadcrumbs=presenters.publication_breadcrumbs(publication, language),
             issns=presenters.header_issns(publication, language),
             page_edition=next((e for e in publication.editions.all() if e.language == language), None),
+            page_isbns=[  # (qualifier, edition): "ISBN (print)", "ISBN (PDF)"
+                (isbn_qualifier(e.format, language), e)
+                for e in publication.editions.all()
+                if e.language == language and e.isbn
+            ],
             format_labels=format_labels,
             edition_rows=edition_rows,
             also_available=presenters.also_available(publication, language),
