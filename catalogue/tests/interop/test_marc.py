@@ -14,9 +14,10 @@ from lxml import etree
 from pymarc.marcxml import parse_xml_to_array
 
 from catalogue.dataio.demo import load_demo
-from catalogue.i18n import bibliographic_language_code
+from catalogue.i18n import bibliographic_language_code, number_label, translated, translations
 from catalogue.interop.marc import nonfiling_characters
 from catalogue.interop.oai.protocol import OAI_NS
+from catalogue.interop.record import join_title
 from catalogue.models import Publication, Status
 from catalogue.tests.factories import (
     IDM28_TITLE_EN,
@@ -25,6 +26,7 @@ from catalogue.tests.factories import (
     PublicationFactory,
     create_idm28,
 )
+from catalogue.tests.interop.test_one_record import catalogue, full_title, isbns, languages  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +359,37 @@ def test_marc_record_of_a_sparse_print_publication_states_only_what_is_known(cli
         ("830", " 0", [("a", "International Dialogue on Migration"), ("v", "No. 7")]),
         ("856", "42", [("3", "Catalogue page"), ("u", "http://testserver/en/publications/sparse/")]),
     ]
+
+
+def test_marc_gives_the_titles_year_isbns_issns_series_languages_and_place_every_output_gives(
+    client,
+    catalogue,  # noqa: F811 (the fixture)
+):
+    """The cross-output consistency check (test_one_record.py) for MARC, over the demo data and the publications
+    with gaps: the title proper and the other titles, the year, every ISBN, the ISSNs, series and number, the
+    languages (ISO 639-2/B) and the place, as the models and every other output give them."""
+    for publication in catalogue:
+        (record,) = read_marc(client.get(f"/en/publications/{publication.slug}/cite.marcxml").content)
+        title, title_language = full_title(publication, publication.original_language)
+        series_name, series_language = translated(publication.series, "name", title_language)
+        issns = {publication.issn_for(code) for code in languages(publication)} - {""}
+        other_titles = {
+            (other, getattr(publication, f"subtitle_{code}") or None)
+            for code, other in translations(publication, "title").items()
+            if code != title_language
+        }
+
+        assert join_title(record["245"]["a"], record["245"].get("b", ""), title_language) == title, publication.slug
+        assert {(field["a"], field.get("b")) for field in record.get_fields("246")} == other_titles, publication.slug
+        assert (record["264"]["c"], record["008"].data[7:11]) == (str(publication.year),) * 2
+        assert record["264"].get("a") == (translated(publication, "place", title_language).value or None)
+        assert {field["a"] for field in record.get_fields("020")} == isbns(publication)
+        assert {field["a"] for field in record.get_fields("022")} == issns
+        assert (record["490"]["a"], record["490"]["v"], record["490"].get("x")) == (
+            series_name,
+            number_label(publication.number, series_language),
+            publication.issn_for(series_language) or None,
+        ), publication.slug
+        assert record["041"].get_subfields("a") == [
+            bibliographic_language_code(code) for code in languages(publication)
+        ]

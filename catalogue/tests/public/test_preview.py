@@ -196,6 +196,8 @@ def _without_preview(html: str) -> str:
     html = html.replace('<meta name="robots" content="noindex">', "")
     # A page not to be indexed has no hreflang alternates either.
     html = re.sub(r'<link rel="alternate" hreflang="[^"]+" href="[^"]+">', "", html)
+    # A draft has not gone online: no online date (the published page has one).
+    html = re.sub(r'<meta name="citation_online_date" content="[^"]+">', "", html)
     return re.sub(r"\s+", " ", html)
 
 
