@@ -5,7 +5,10 @@ ending before it starts, a session outside its workshop). The catalogue's `loadd
 each record through `validate_record()` before saving it.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+import json
+
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.db import models
 from django.utils import timezone
@@ -54,8 +57,14 @@ def describe_invalid(instance: models.Model, error: ValidationError, fixture_fil
     return "\n".join(lines)
 
 
-def describe_deserialization_error(error: DeserializationError, fixture_file: str, record_number: int) -> str:
+def describe_deserialization_error(
+    error: DeserializationError, fixture_file: str, record_number: int, using: str = "default"
+) -> str:
     """The operator's message for a record that could not even be built: its number, model and field."""
+    if isinstance(error.__context__, ObjectDoesNotExist):
+        found = record_references(fixture_file, record_number, using)
+        if found is not None:
+            return describe_unknown_references(found[0], "", found[1], fixture_file, record_number)
     cause = error.__context__
     while cause is not None and not isinstance(cause, FieldValueError):
         cause = cause.__context__
@@ -75,3 +84,65 @@ def identify(instance: models.Model) -> str:
         except models.ObjectDoesNotExist:
             pass  # a related record it names is missing; fall back to the pk
     return f"pk={instance.pk!r}"
+
+
+# Unknown references: a record naming, by natural key, a record that is neither in the database nor in the fixture.
+
+
+def unknown_references(model: type[models.Model], fields: dict, using: str) -> list[tuple[str, str, list]]:
+    """(field, model label, natural key) of each natural key in a record's `fields` that names no stored record."""
+    found = []
+    for name, value in fields.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not field.is_relation or not value:
+            continue
+        related = field.remote_field.model
+        manager = related._default_manager.db_manager(using)
+        if not hasattr(manager, "get_by_natural_key"):
+            continue
+        for key in value if field.many_to_many else [value]:
+            if isinstance(key, list | tuple):
+                try:
+                    manager.get_by_natural_key(*key)
+                except ObjectDoesNotExist:
+                    found.append((field.name, related._meta.label, list(key)))
+    return found
+
+
+def describe_unknown_references(
+    label: str, identity: str, references: list[tuple[str, str, list]], fixture_file: str, record_number: int
+) -> str:
+    """The operator's message for a record naming records that do not exist: each field and the key it gave."""
+    lines = [f"Problem installing fixture '{fixture_file}': record {record_number} ({label}{identity}) is invalid:"]
+    lines += [
+        f"  {field}: no {related} has the natural key {json.dumps(key, ensure_ascii=False)}."
+        for field, related, key in references
+    ]
+    return "\n".join(lines)
+
+
+def deferred_references(obj: DeserializedObject, using: str, *, required_only: bool) -> list[tuple[str, str, list]]:
+    """The unknown references among a deserialized record's deferred fields (those Django could not resolve
+    yet); with `required_only`, only those the record cannot be saved without (a NOT NULL foreign key)."""
+    fields = {
+        field.name: value
+        for field, value in obj.deferred_fields.items()
+        if not required_only or (field.many_to_one and not field.null)
+    }
+    return unknown_references(type(obj.object), fields, using)
+
+
+def record_references(fixture_file: str, record_number: int, using: str) -> tuple[str, list] | None:
+    """The model label and unknown references of record `record_number` of a JSON fixture, read again from the
+    file: for a record Django could not even build (its own natural key names a missing record)."""
+    try:
+        with open(fixture_file, encoding="utf-8") as handle:
+            record = json.load(handle)[record_number - 1]
+        model = apps.get_model(record["model"])
+    except (OSError, ValueError, IndexError, KeyError, LookupError, TypeError):
+        return None
+    references = unknown_references(model, record.get("fields", {}), using)
+    return (model._meta.label, references) if references else None

@@ -8,8 +8,9 @@ costs realistic. Everything is marked synthetic: it sits in series named "Synthe
 
 Per publication, as in the measured catalogue: three editions (en/fr/es; PDF, print or EPUB; ISBN-13s on most),
 about six table-of-contents entries on two levels, three topics, and a workshop for every second publication,
-with four agenda items and their speakers. Rows are written with bulk_create, a batch of publications at a
-time, with the search index rebuilt once at the end.
+with four agenda items and their speakers. Publications are written through the import's fast path (rows in
+the spreadsheet layout, a batch at a time), workshops with bulk_create, and the search index rebuilt once at
+the end.
 """
 
 import bisect
@@ -34,11 +35,13 @@ from catalogue.models import (
     SeriesIssn,
     Speaker,
     Status,
-    TocEntry,
     Topic,
     Workshop,
 )
 from catalogue.search import rebuild_index
+
+from .tabular import Table, columns
+from .upsert import catalogue_import
 
 LANGUAGES = ("en", "fr", "es")
 TOPICAL = {
@@ -144,79 +147,55 @@ class Generator:
         )
         return series, topics, speakers
 
-    def publications(self, start: int, count: int, series: list[Series]) -> list[Publication]:
-        rows = []
+    def rows(self, start: int, count: int, series: list[Series], topics: list[Topic]) -> list[dict[str, object]]:
+        """The publications numbered from `start` in the import layout (tabular.py): a row per edition."""
+        rng, rows = self.rng, []
         for n in range(start, start + count):
-            year = 1995 + n % 31
             status = Status.DRAFT if n % 20 == 19 else Status.PUBLISHED
-            rows.append(
-                Publication(
-                    series=series[n % len(series)],
-                    number=n // len(series) + 1,
-                    year=year,
-                    slug=f"syn-{n}",
-                    status=status,
-                    publish_date=None if status == Status.DRAFT else self.now - datetime.timedelta(days=n % 9000),
-                    original_language=LANGUAGES[n % 3],
-                    **self.translated("title", self.rng.randint(5, 12)),
-                    **self.translated("summary", self.rng.randint(40, 120)),
-                )
-            )
-        return Publication.objects.bulk_create(rows)
-
-    def details(
-        self, start: int, publications: list[Publication], topics: list[Topic], speakers: list[Speaker], counts: Counts
-    ):
-        """Everything of the publications numbered from `start`: a workshop for each even-numbered one."""
-        rng = self.rng
-        Publication.topics.through.objects.bulk_create(
-            Publication.topics.through(publication=publication, topic=topic)
-            for publication in publications
-            for topic in rng.sample(topics, 3)
-        )
-        editions = []
-        for publication in publications:
+            publication = {
+                "series": series[n % len(series)].slug,
+                "number": n // len(series) + 1,
+                "year": 1995 + n % 31,
+                "slug": f"syn-{n}",
+                "status": status,
+                "publish_date": None if status == Status.DRAFT else self.now - datetime.timedelta(days=n % 9000),
+                "original_language": LANGUAGES[n % 3],
+                "topics": ";".join(topic.slug for topic in rng.sample(topics, 3)),
+                **self.translated("title", rng.randint(5, 12)),
+                **self.translated("summary", rng.randint(40, 120)),
+                **self.contents(),
+            }
             for position, code in enumerate(LANGUAGES):
                 edition_format = rng.choice(
                     (Edition.Format.PDF, Edition.Format.PDF, Edition.Format.PRINT, Edition.Format.EPUB)
                 )
                 print_price = edition_format == Edition.Format.PRINT
-                editions.append(
-                    Edition(
-                        publication=publication,
-                        language=code,
-                        format=edition_format,
-                        isbn=isbn13(publication.pk * 3 + position) if rng.random() < 0.8 else "",
-                        pages=rng.randint(40, 400),
-                        price=Decimal(rng.randint(10, 60)) if print_price else None,
-                        currency="USD" if print_price else "",
-                        position=position,
-                    )
+                rows.append(
+                    {
+                        **publication,
+                        "edition_language": code,
+                        "edition_format": edition_format,
+                        "isbn": isbn13(n * 3 + position) if rng.random() < 0.8 else "",
+                        "pages": rng.randint(40, 400),
+                        "price": Decimal(rng.randint(10, 60)) if print_price else None,
+                        "currency": "USD" if print_price else "",
+                    }
                 )
-        Edition.objects.bulk_create(editions)
-        chapters = TocEntry.objects.bulk_create(
-            TocEntry(
-                publication=publication,
-                position=position * 10,
-                kind=TocEntry.Kind.CHAPTER,
-                page=position * 20,
-                **self.translated("title", rng.randint(3, 8)),
-            )
-            for publication in publications
-            for position in range(1, 4)
-        )
-        sections = TocEntry.objects.bulk_create(
-            TocEntry(
-                publication_id=chapter.publication_id,
-                parent=chapter,
-                position=chapter.position + 1,
-                kind=TocEntry.Kind.SECTION,
-                **self.translated("title", rng.randint(3, 8)),
-            )
-            for chapter in chapters
-        )
+        return rows
+
+    def contents(self) -> dict[str, str]:
+        """Three chapters with a section each, in the layout's `contents` cells."""
+        lines = [line for page in (20, 40, 60) for line in (f"chapter {page}", "> section")]
+        titles = [self.translated("contents_title", self.rng.randint(3, 8)) for _line in lines]
+        return {"contents": "\n".join(lines)} | {
+            column: "\n".join(title[column] for title in titles) for column in titles[0]
+        }
+
+    def workshops(self, publications: list[Publication], speakers: list[Speaker], counts: Counts) -> None:
+        """A workshop for every second publication, with four agenda items and two speakers each."""
+        rng = self.rng
         workshops = Workshop.objects.bulk_create(
-            self.workshop(publication) for publication in publications[start % 2 :: 2]
+            self.workshop(publication) for publication in publications if int(publication.slug[4:]) % 2 == 0
         )
         items = AgendaItem.objects.bulk_create(
             AgendaItem(
@@ -237,9 +216,6 @@ class Generator:
             for item in items
             for position, speaker in enumerate(rng.sample(speakers, 2), start=1)
         )
-        counts.publications += len(publications)
-        counts.editions += len(editions)
-        counts.toc_entries += len(chapters) + len(sections)
         counts.workshops += len(workshops)
         counts.agenda_items += len(items)
 
@@ -269,7 +245,7 @@ def generate_catalogue(
 ) -> Counts:
     """Add `publications` synthetic publications (and their editions, contents, topics and workshops), in one
     transaction, then rebuild the search index. Only into a database without publications: synthetic records
-    never mix with real ones."""
+    never mix with real ones. Publications go through the import's fast path (upsert.py), `batch_size` at a time."""
     if Publication.objects.exists():
         raise ValueError(
             "This database already holds publications: generate a synthetic catalogue into an empty database "
@@ -280,8 +256,13 @@ def generate_catalogue(
     with transaction.atomic():
         series, topics, speakers = generator.taxonomy()
         for start in range(0, publications, batch_size):
-            batch = generator.publications(start, min(batch_size, publications - start), series)
-            generator.details(start, batch, topics, speakers, counts)
+            rows = generator.rows(start, min(batch_size, publications - start), series, topics)
+            result = catalogue_import(table=Table(columns(), list(enumerate(rows, start=2))), index=False)
+            created = [plan.instance for plan in result.plan.publications]
+            counts.publications += len(created)
+            counts.editions += sum(len(plan.editions) for plan in result.plan.publications)
+            counts.toc_entries += sum(len(plan.contents) for plan in result.plan.publications)
+            generator.workshops(created, speakers, counts)
             if progress:
                 progress(counts.publications)
     rebuild_index()

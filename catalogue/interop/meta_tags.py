@@ -12,7 +12,8 @@ from catalogue.models import Publication, Workshop
 
 from .citation_record import CitationRecord, cite
 from .common import absolute_url_in
-from .jsonld import json_ld_script, publication_json_ld, workshop_json_ld
+from .events import workshop_json_ld
+from .jsonld import json_ld_script, publication_json_ld
 from .record import PublicationRecord, publication_record
 
 # OpenGraph wants language_TERRITORY.

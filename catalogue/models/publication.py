@@ -27,9 +27,10 @@ from .common import (
     withdrawn_q,
 )
 from .contents import TocEntry
+from .documents import TextState
 from .taxonomy import Series, Topic
 from .text import validate_multiline_text, validate_single_line_text
-from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
+from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf, require_cover_alt
 from .workshop import Workshop
 
 # What an external edition URL may start with: the schemes Django's URLField accepts.
@@ -226,6 +227,10 @@ class Publication(WorkflowMixin, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def clean(self):
+        super().clean()
+        require_cover_alt(self)
+
     def validate_constraints(self, exclude=None):
         try:
             super().validate_constraints(exclude=exclude)
@@ -298,6 +303,13 @@ class Edition(models.Model):
         help_text=_("ISO 4217 code, e.g. USD."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Derived from the file when it is stored (catalogue/search/documents_text.py): its size, its first page drawn
+    # as a cover (named with its size, models/covers.py) and where the search index stands with its text.
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True, editable=False)
+    first_page = models.FileField(_("first page"), upload_to="covers/", max_length=200, blank=True, editable=False)
+    text_state = models.CharField(
+        _("text for search"), max_length=10, choices=TextState.choices, blank=True, default="", editable=False
+    )
 
     objects = EditionManager()
 

@@ -16,7 +16,7 @@ from catalogue.i18n import page_language
 from catalogue.interop.record import isbn_qualifier
 from catalogue.models import Publication, Series, Topic, Workshop
 
-from . import pagination, presenters
+from . import documents, pagination, presenters
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
 
@@ -50,8 +50,13 @@ class PublicationListView(TemplateView):
         filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
         page = pagination.paginate(self.request, filterset.qs, rows=publications)
         query = filterset.query
+        pages_found = documents.page_matches(page, query, language, using=publications.db)
         results = [
-            presenters.SearchResult(publication, presenters.search_snippet(publication, query, language))
+            presenters.SearchResult(
+                publication,
+                presenters.search_snippet(publication, query, language),
+                pages_found.get(publication.pk, []),
+            )
             for publication in page
         ]
         facets = filterset.facets()
@@ -119,6 +124,7 @@ class PublicationDetailView(PreviewableDetailMixin, DetailView):
                 for e in publication.editions.all()
                 if e.language == language and e.isbn
             ],
+            edition_actions=documents.edition_actions(publication, language),
             format_labels=format_labels,
             edition_rows=edition_rows,
             also_available=presenters.also_available(publication, language),

@@ -27,7 +27,7 @@ ALLOWED = {
     "interop": {DOMAIN, "search", "interop"},
     "public": {DOMAIN, "search", "interop", "public"},
     "api": {DOMAIN, "search", "public", "api"},
-    "admin": {DOMAIN, "search", "editorial", "admin"},
+    "admin": {DOMAIN, "search", "editorial", "dataio", "admin"},
     "editorial": {DOMAIN, "search", "editorial"},
     "dataio": {DOMAIN, "search", "dataio"},
 }

@@ -2,12 +2,14 @@
 description, and the element builders the verbs share. Built as trees, never by string formatting,
 so they stay well-formed whatever the content."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from lxml import etree
 
 from catalogue.i18n import content_languages
 from catalogue.models import Publication
 
+from ..marc import MARC_NS, MARC_SCHEMA, marc_element, marc_record
 from ..record import PublicationRecord, publication_record
 from .protocol import (
     DC_NS,
@@ -41,11 +43,21 @@ def header(publication: Publication) -> etree._Element:
     return element
 
 
-def record(publication: Publication, request: HttpRequest) -> etree._Element:
+def record(publication: Publication, request: HttpRequest, metadata_prefix: str = "oai_dc") -> etree._Element:
+    """A record with its metadata in `metadata_prefix` (oai_dc or marc21)."""
     element = oai_element("record")
     element.append(header(publication))
     if not publication.is_withdrawn:  # a deleted record has a header only
-        oai_child(element, "metadata").append(oai_dc(publication, request))
+        metadata = marc21(publication, request) if metadata_prefix == "marc21" else oai_dc(publication, request)
+        oai_child(element, "metadata").append(metadata)
+    return element
+
+
+def marc21(publication: Publication, request: HttpRequest) -> etree._Element:
+    """The publication's MARC 21 record (MARCXML), catalogued in the site's default language; the publication
+    comes with what `Publication.objects.for_detail()` loads."""
+    element = marc_element(marc_record(publication, request=request, language=settings.LANGUAGE_CODE))
+    element.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     return element
 
 

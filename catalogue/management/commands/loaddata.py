@@ -10,7 +10,14 @@ from django.core.serializers.base import DeserializationError, DeserializedObjec
 from django.db import models, router
 from modeltranslation.management.commands.loaddata import Command as TranslationLoadDataCommand
 
-from catalogue.dataio.fixtures import InvalidRecord, describe_deserialization_error, validate_record
+from catalogue.dataio.fixtures import (
+    InvalidRecord,
+    deferred_references,
+    describe_deserialization_error,
+    describe_unknown_references,
+    identify,
+    validate_record,
+)
 from catalogue.search import indexing_deferred
 
 
@@ -31,17 +38,40 @@ class Command(TranslationLoadDataCommand):
                 super().load_label(fixture_file)
             except DeserializationError as error:
                 raise CommandError(
-                    describe_deserialization_error(error, self.fixture_file, self.record_number + 1)
-                ) from error
+                    describe_deserialization_error(error, self.fixture_file, self.record_number + 1, self.using)
+                ) from None
 
     def save_obj(self, obj: DeserializedObject) -> bool:
         self.record_number += 1
         if self._will_save(obj.object):
+            self._check_references(obj)
             try:
                 validate_record(obj, using=self.using, fixture_file=self.fixture_file, record_number=self.record_number)
             except InvalidRecord as error:
                 raise CommandError(str(error)) from error
         return super().save_obj(obj)
+
+    def _check_references(self, obj: DeserializedObject) -> None:
+        """Unknown natural keys named as the other record errors are, never as a traceback: a required one now
+        (the row cannot be saved without it), the others when Django resolves them after the whole load (they
+        may name a record further on)."""
+        where = (self.fixture_file, self.record_number)
+        references = deferred_references(obj, self.using, required_only=True)
+        if references:
+            identity = identify(obj.object)
+            identity = f", {identity}" if identity.startswith("natural key") else ""
+            raise CommandError(describe_unknown_references(obj.object._meta.label, identity, references, *where))
+        if obj.deferred_fields:
+            save_deferred_fields = obj.save_deferred_fields
+
+            def checked(using=None):
+                references = deferred_references(obj, using, required_only=False)
+                if references:
+                    label, identity = obj.object._meta.label, f", {identify(obj.object)}"
+                    raise CommandError(describe_unknown_references(label, identity, references, *where))
+                save_deferred_fields(using=using)
+
+            obj.save_deferred_fields = checked
 
     def _will_save(self, instance: models.Model) -> bool:
         model = type(instance)

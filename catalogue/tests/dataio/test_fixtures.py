@@ -485,3 +485,61 @@ def test_broken_fixture_on_an_empty_database_leaves_it_empty(tmp_path):
         load(*FIXTURES, str(broken))
 
     assert counts() == before
+
+
+# Unknown references: named like the other record errors, with the natural key the fixture wrote.
+
+UNKNOWN_REFERENCES = {
+    "series": (
+        {"model": "catalogue.publication", "fields": {"slug": "idm-99", "series": ["nope"], "number": 99,
+                                                      "year": 2018, "title_en": "X"}},
+        "record 1 (catalogue.Publication, natural key ('idm-99',)) is invalid:\n"
+        "  series: no catalogue.Series has the natural key [\"nope\"].",
+    ),
+    "topic": (
+        {"model": "catalogue.publication", "fields": {"slug": "idm-99", "series": ["idm"], "number": 99,
+                                                      "year": 2018, "title_en": "X", "topics": [["no-such-topic"]]}},
+        "record 1 (catalogue.Publication, natural key ('idm-99',)) is invalid:\n"
+        "  topics: no catalogue.Topic has the natural key [\"no-such-topic\"].",
+    ),
+    "edition-of-an-unknown-publication": (
+        {"model": "catalogue.edition", "fields": {"publication": ["idm-99"], "language": "fr", "format": "print"}},
+        "record 1 (catalogue.Edition) is invalid:\n"
+        "  publication: no catalogue.Publication has the natural key [\"idm-99\"].",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("case", list(UNKNOWN_REFERENCES))
+def test_unknown_reference_names_record_field_and_natural_key_and_changes_nothing(case, tmp_path):
+    load(FIXTURES[0], FIXTURES[1])
+    before = counts()
+    record, expected = UNKNOWN_REFERENCES[case]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps([record]))
+
+    with pytest.raises(CommandError) as caught:
+        load(str(broken))
+
+    assert str(caught.value) == f"Problem installing fixture '{broken}': {expected}"
+    assert caught.value.__cause__ is None
+    assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reference_to_a_record_further_in_the_fixture_loads(tmp_path):
+    load(FIXTURES[0], FIXTURES[1])
+    fixture = tmp_path / "forward.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {"model": "catalogue.topic", "fields": {"slug": "child", "name_en": "Child", "parent": ["later"]}},
+                {"model": "catalogue.topic", "fields": {"slug": "later", "name_en": "Later"}},
+            ]
+        )
+    )
+
+    load(str(fixture))
+
+    assert Topic.objects.get(slug="child").parent.slug == "later"

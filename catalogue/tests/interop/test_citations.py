@@ -392,6 +392,7 @@ def test_publication_page_links_every_citation_download(client, idm28_by_iom):
         ("/fr/publications/idm-28/cite.bib", "idm-28.bib"),
         ("/fr/publications/idm-28/cite.ris", "idm-28.ris"),
         ("/fr/publications/idm-28/cite.json", "idm-28.json"),
+        ("/fr/publications/idm-28/cite.marcxml", "idm-28.marcxml"),
     ] + [
         (f"/fr/publications/idm-28/editions/{code}-pdf/cite.{extension}", f"idm-28-{code}-pdf.{extension}")
         for code in ("en", "fr", "es")

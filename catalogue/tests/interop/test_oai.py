@@ -97,12 +97,15 @@ ALL_VERBS = [
     {"verb": "ListRecords", "metadataPrefix": "oai_dc"},
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2000-01-01", "until": "2100-01-01"},
     {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-28"},
+    {"verb": "ListIdentifiers", "metadataPrefix": "marc21"},
+    {"verb": "ListRecords", "metadataPrefix": "marc21"},
+    {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
 ]
 
 
 @pytest.mark.parametrize("arguments", ALL_VERBS, ids=lambda arguments: "-".join(arguments.values()))
 def test_oai_verb_response_is_schema_valid(client, oai_schema, idm28, arguments):
-    PublicationFactory(slug="markup", title_en='<&> "</dc:title>" \x0b', summary_en="]]><script>")
+    PublicationFactory(slug="markup", number=900, title_en='<&> "</dc:title>" \x0b', summary_en="]]><script>")
 
     assert_valid(oai_schema, harvest(client, arguments))
 
@@ -310,14 +313,14 @@ ERRORS = [
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc"}, "badArgument", {}),
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "no scheme"}, "badArgument", {}),
     (
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
         "cannotDisseminateFormat",
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
     ),
     (
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
         "cannotDisseminateFormat",
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
     ),
     (
         {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-99"},

@@ -1,0 +1,172 @@
+"""Import and export benchmark on a throw-away SQLite database.
+
+    .venv/bin/python benchmarks/bench_import.py [--publications 10000] [--format csv]
+    bin/with-postgres .venv/bin/python benchmarks/bench_import.py     # on PostgreSQL (an empty DATABASE_URL)
+
+Writes a file of N synthetic publications (three editions each, six table-of-contents headings, three topics:
+generate_catalogue's rows) in the import layout, then measures in the same run:
+- `import_catalogue`'s path (read the file, check every row, write in batches, write the search index) into an
+  empty catalogue, with the time of each stage;
+- a bare bulk_create of the same publications, editions, contents and topic links (no reading, no checks, no
+  index; rolled back), before the import: the floor; the ratio import / floor says what the checks and the index cost;
+- the same file imported a second time (nothing changes);
+- export of the catalogue in the same layout.
+Figures only, no pass/fail: they depend on the machine.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bare_bulk_create(rows: list[dict]) -> float:
+    """Seconds to bulk_create the rows' records without any check, in a transaction rolled back."""
+    from django.db import transaction
+    from django.utils.dateparse import parse_datetime
+
+    from catalogue.models import Edition, Publication, Series, TocEntry, Topic
+
+    series = dict(Series.objects.values_list("slug", "pk"))
+    topics = dict(Topic.objects.values_list("slug", "pk"))
+    start = time.perf_counter()
+    with transaction.atomic():
+        publications, editions, contents, links = {}, [], [], []
+        for row in rows:
+            key = (row["series"], row["number"])
+            if key not in publications:
+                publications[key] = Publication(
+                    series_id=series[row["series"]],
+                    number=row["number"],
+                    year=row["year"],
+                    slug=row["slug"],
+                    status=row["status"],
+                    publish_date=parse_datetime(row["publish_date"]) if row["publish_date"] else None,
+                    original_language=row["original_language"],
+                    **{name: row[name] for name in row if name.startswith(("title_", "summary_"))},
+                )
+                contents.append((publications[key], row))
+                links += [(publications[key], topics[slug]) for slug in row["topics"].split(";")]
+            editions.append(
+                Edition(
+                    publication=publications[key],
+                    language=row["edition_language"],
+                    format=row["edition_format"],
+                    isbn=row["isbn"],
+                    pages=row["pages"],
+                    price=row["price"] or None,
+                    currency=row["currency"],
+                )
+            )
+        Publication.objects.bulk_create(publications.values(), batch_size=1000)
+        Edition.objects.bulk_create(editions, batch_size=1000)
+        Publication.topics.through.objects.bulk_create(
+            (Publication.topics.through(publication=one, topic_id=topic) for one, topic in links), batch_size=1000
+        )
+        chapters, sections = [], []
+        for publication, row in contents:
+            titles = {code: row[f"contents_title_{code}"].splitlines() for code in ("en", "fr", "es")}
+            for index, line in enumerate(row["contents"].splitlines()):
+                entry = TocEntry(
+                    publication=publication,
+                    position=index + 1,
+                    kind=line.lstrip("> ").split()[0],
+                    **{f"title_{code}": titles[code][index] for code in titles},
+                )
+                (sections if line.startswith(">") else chapters).append(entry)
+                if not line.startswith(">"):
+                    parent = entry
+                else:
+                    entry.parent = parent
+        TocEntry.objects.bulk_create(chapters, batch_size=1000)
+        TocEntry.objects.bulk_create(sections, batch_size=1000)
+        elapsed = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--publications", type=int, default=10_000)
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    options = parser.parse_args()
+    directory = tempfile.TemporaryDirectory(prefix="bench-import-")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(directory.name) / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "idm.settings"
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: no secret key needed for a throw-away run
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from catalogue.dataio.export import catalogue_export_table
+    from catalogue.dataio.generate import Generator
+    from catalogue.dataio.tabular import read_table, write_table
+    from catalogue.dataio.upsert import catalogue_import
+    from catalogue.models import Edition, Publication, SearchDocument, TocEntry
+
+    call_command("migrate", verbosity=0)
+    generator = Generator(0)
+    series, topics, _speakers = generator.taxonomy()
+    rows = generator.rows(0, options.publications, series, topics)
+    path = Path(directory.name) / f"catalogue.{options.format}"
+    with open(path, "wb") as handle:
+        write_table(rows, options.format, handle)
+    text_rows = read_table(open(path, "rb"), path.name).rows  # noqa: SIM115  (the floor reads what the file holds)
+    print(f"{options.publications:,} publications, {len(rows):,} rows, {path.stat().st_size / 1e6:.1f} MB "
+          f"{options.format.upper()}, {connection.vendor}, {datetime.date.today()}")  # fmt: skip
+
+    # The floor first, into the same empty catalogue, rolled back.
+    floor = bare_bulk_create([dict(row) for _number, row in text_rows])
+
+    stages = {}
+
+    def progress(stage, done, total):
+        stages.setdefault(stage, time.perf_counter())
+
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        table = read_table(handle, path.name)
+    import_start, read = start, time.perf_counter() - start
+    result = catalogue_import(table=table, progress=progress)
+    end = time.perf_counter()
+    elapsed = end - import_start
+    counts = (Publication.objects.count(), Edition.objects.count(), TocEntry.objects.count())
+    assert result.counts["create"] == options.publications, result.counts
+    assert SearchDocument.objects.count() == options.publications
+
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        again = catalogue_import(table=read_table(handle, path.name))
+    twice = time.perf_counter() - start
+    assert again.counts["unchanged"] == options.publications, again.counts
+
+    start = time.perf_counter()
+    with open(Path(directory.name) / f"export.{options.format}", "wb") as handle:
+        catalogue_export_table(publications=Publication.objects.all(), kind=options.format, handle=handle)
+    exported = time.perf_counter() - start
+
+    rate = options.publications / elapsed
+    floor_rate = options.publications / floor
+    writing, indexing = stages.get("writing", end), stages.get("indexing", end)
+    print(f"records imported: {counts[0]:,} publications, {counts[1]:,} editions, {counts[2]:,} contents entries")
+    print(f"import (read, check, write, index): {elapsed:6.2f} s  {rate:8,.0f} publications/s")
+    print(f"  read {read:.2f} s, check {writing - import_start - read:.2f} s, write {indexing - writing:.2f} s, "
+          f"index {end - indexing:.2f} s")  # fmt: skip
+    print(f"bare bulk_create of the same rows:  {floor:6.2f} s  {floor_rate:8,.0f} publications/s")
+    print(f"ratio import / bare bulk_create:    {rate / floor_rate:6.2f}")
+    print(f"import again (nothing changes):     {twice:6.2f} s  {options.publications / twice:8,.0f} publications/s")
+    print(f"export ({options.format}):                       {exported:6.2f} s  "
+          f"{options.publications / exported:8,.0f} publications/s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""An import's plan: per publication what it creates or changes, per row what the preview shows (importing.py
+makes it, upsert.py writes it)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalogue.models import Edition, Publication
+
+from .cells import Heading
+
+ACTION_LABELS = {
+    "create": gettext_lazy("create"),
+    "update": gettext_lazy("update"),
+    "unchanged": gettext_lazy("unchanged"),
+    "refuse": gettext_lazy("refuse"),
+}
+
+
+@dataclass
+class RowError:
+    """Why a row is refused: its number as the spreadsheet shows it, the column and the reason."""
+
+    row: int
+    column: str
+    letter: str
+    message: str
+
+    def __str__(self):
+        if not self.column:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Row %(row)s, column “%(column)s” (%(letter)s): %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "letter": self.letter,
+            "message": self.message,
+        }
+
+
+@dataclass
+class EditionPlan:
+    row: int
+    instance: Edition
+    created: bool
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublicationPlan:
+    rows: list[int]
+    instance: Publication | None = None
+    created: bool = False
+    changed: list[str] = field(default_factory=list)  # model fields
+    topics: list[int] | None = None  # topic ids, None: the column is absent
+    topics_changed: bool = False
+    contents: list[Heading] | None = None
+    contents_changed: bool = False
+    editions: list[EditionPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns_changed: dict[int, list[str]] = field(default_factory=dict)  # per row, the columns it changes
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.created
+            or self.changed
+            or self.topics_changed
+            or self.contents_changed
+            or any(edition.created or edition.changed for edition in self.editions)
+        )
+
+
+@dataclass
+class RowPlan:
+    """What the import does with one row, for the preview."""
+
+    row: int
+    action: str  # a key of ACTION_LABELS
+    record: str
+    changes: list[str]
+    errors: list[RowError]
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS[self.action])
+
+
+@dataclass
+class ImportPlan:
+    publications: list[PublicationPlan]
+
+    @property
+    def errors(self) -> list[RowError]:
+        return sorted((error for plan in self.publications for error in plan.errors), key=lambda error: error.row)
+
+    @property
+    def valid(self) -> list[PublicationPlan]:
+        return [plan for plan in self.publications if not plan.errors]
+
+    def rows(self) -> list[RowPlan]:
+        """One entry per row of the file, in the file's order."""
+        result = []
+        for plan in self.publications:
+            for row in plan.rows:
+                errors = [error for error in plan.errors if error.row == row]
+                if plan.errors:
+                    action = "refuse"
+                elif (plan.created and row == plan.rows[0]) or any(
+                    edition.row == row and edition.created for edition in plan.editions
+                ):
+                    action = "create"
+                else:
+                    action = "update" if plan.columns_changed.get(row) else "unchanged"
+                record = str(plan.instance) if plan.instance is not None and plan.instance.series_id else ""
+                result.append(RowPlan(row, action, record, plan.columns_changed.get(row, []), errors))
+        return sorted(result, key=lambda entry: entry.row)
+
+    def counts(self) -> dict[str, int]:
+        """Publications to create, update, leave unchanged and refuse."""
+        counts = dict.fromkeys(("create", "update", "unchanged", "refuse"), 0)
+        for plan in self.publications:
+            if plan.errors:
+                counts["refuse"] += 1
+            elif plan.created:
+                counts["create"] += 1
+            else:
+                counts["update" if plan.has_changes else "unchanged"] += 1
+        return counts
