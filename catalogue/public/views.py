@@ -75,6 +75,7 @@ class PublicationListView(TemplateView):
             year_from=year_range["year_from"],
             year_to=year_range["year_to"],
             sort=filterset.sort_order,
+            default_sort=Sort.RELEVANCE if query else Sort.NEWEST,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
             # Nothing found: somewhere to go on from (the topics, the whole catalogue).
             onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)

@@ -22,10 +22,13 @@
     }
   }
 
+  // The form's address without empty fields, nor the sort order when it is the default one.
   function formUrl() {
     var params = new URLSearchParams();
+    var sort = form.querySelector("select[name=sort]");
+    var defaultSort = sort && sort.selectedOptions[0] && sort.selectedOptions[0].hasAttribute("data-default");
     new FormData(form).forEach(function (value, name) {
-      if (value !== "") {
+      if (value !== "" && !(name === "sort" && defaultSort)) {
         params.append(name, value);
       }
     });
