@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from catalogue.tests.factories import PublicationFactory, WorkshopFactory, create_idm28
 
@@ -132,7 +133,7 @@ def page_types(publication) -> dict[str, str]:
 def test_every_page_type_is_accessible_under_the_policy(
     page, catalogue, width, screenshot, axe_violations, csp_violations, external_requests
 ):
-    soon = datetime.date.today() + datetime.timedelta(30)
+    soon = timezone.localdate() + datetime.timedelta(30)
     WorkshopFactory(slug="next", title_en="Next workshop", start_date=soon, end_date=soon)
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     violations, refused = {}, {}

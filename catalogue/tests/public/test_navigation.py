@@ -5,6 +5,7 @@ import datetime
 
 import lxml.html
 import pytest
+from django.utils import timezone
 
 from catalogue.models import Publication
 from catalogue.public.pagination import PAGE_SIZE
@@ -115,7 +116,7 @@ def test_index_pages_are_in_the_sitemap(client):
 
 @pytest.fixture
 def workshops():
-    today = datetime.date.today()
+    today = timezone.localdate()
     report = PublicationFactory(number=31)
     WorkshopFactory(slug="geneva-2018", title_en="Geneva 2018", city_en="Geneva", city_fr="Genève", publication=report)
     WorkshopFactory(
@@ -155,7 +156,7 @@ def test_workshop_list_filters_by_year_and_city_named_in_the_page_language(clien
     assert texts(tree, "//select[@name='city']/option") == ["All cities", "Genève (2)", "New York (1)"]
     assert tree.xpath("//select[@name='city']/option[@selected]/@value") == ["Geneva"]
     assert texts(tree, "//h3/a") == ["Soon", "Geneva 2018"]
-    soon = datetime.date.today() + datetime.timedelta(days=10)
+    soon = timezone.localdate() + datetime.timedelta(days=10)
     assert texts(tree, "//select[@name='year']/option") == ["All years", f"{soon.year} (1)", "2018 (1)"]
 
     assert texts(page(client, "/es/workshops/?year=2018"), "//select[@name='city']/option") == [
