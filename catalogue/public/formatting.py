@@ -18,44 +18,60 @@ from django.utils.safestring import SafeString, mark_safe
 NBSP = "\u00a0"  # no-break space
 NNBSP = "\u202f"  # narrow no-break space
 
-_SPACES = "[ \u00a0\u202f]"
-# Tags, and the elements whose text is not prose (left as they are).
-_TAG_RE = re.compile(r"(<[^>]*>)")
-_RAW_OPEN_RE = re.compile(r"<(script|style|textarea|pre|code)\b", re.IGNORECASE)
-_FRENCH_RULES = [
-    (re.compile(f"{_SPACES}+(?=:)"), NBSP),
-    (re.compile(f"{_SPACES}+(?=[;!?])"), NNBSP),
-    (re.compile(f"«{_SPACES}*"), "«" + NNBSP),
-    (re.compile(f"{_SPACES}*»"), NNBSP + "»"),
-]
+_SPACES = " \u00a0\u202f"
+# The elements whose text is not prose: left as they are.
+_RAW_RE = re.compile(r"(<(script|style|textarea|pre|code)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_PUNCTUATION_RE = re.compile("[:;!?«»]")
 # "No. 28", "n° 28", "n.º 28", "núm. 28": the sign and the number stay on one line.
-_NUMBER_SIGN_RE = re.compile(r"(?<![\w.])(No\.|no\.|N°|n°|Nº|nº|N\.º|n\.º|Núm\.|núm\.) +(?=\d)")
+_NUMBER_SIGN_RE = re.compile(r"([Nn](?:o\.|°|º|\.º|úm\.)) +(?=\d)")
 
 
-def _prose(text: str, language: str) -> str:
-    text = _NUMBER_SIGN_RE.sub(lambda match: match.group(1) + NBSP, text)
-    if language == "fr":
-        for pattern, replacement in _FRENCH_RULES:
-            text = pattern.sub(replacement, text)
-    return text
+def _inside_tag(html: str, index: int) -> bool:
+    return html.rfind("<", 0, index) > html.rfind(">", 0, index)  # text escapes ">" and "<"
+
+
+def _french(html: str) -> str:
+    """A no-break space before ":", a narrow one before ";", "!", "?" and inside « », where French writes a
+    space (none is added before ":;!?" where none was typed: addresses, times)."""
+    pieces, last = [], 0
+    for match in _PUNCTUATION_RE.finditer(html):
+        mark, index = match.group(), match.start()
+        if index < last or _inside_tag(html, index):
+            continue
+        if mark == "«":
+            after = index + 1
+            while after < len(html) and html[after] in _SPACES:
+                after += 1
+            pieces += [html[last:index], "«" + NNBSP]
+            last = after
+            continue
+        before = index
+        while before > last and html[before - 1] in _SPACES:
+            before -= 1
+        if before == index and mark != "»":
+            continue
+        pieces += [html[last:before], (NBSP if mark == ":" else NNBSP) + mark]
+        last = index + 1
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _prose(html: str, language: str) -> str:
+    html = _NUMBER_SIGN_RE.sub(
+        lambda match: match.group() if _inside_tag(html, match.start()) else match.group(1) + NBSP, html
+    )
+    return _french(html) if language == "fr" else html
 
 
 def typography(value, language: str) -> SafeString:
     """`value` (text, or HTML when marked safe) with the spacing `language` writes; tags, attributes and the text
     of script, style, textarea, pre and code elements are left as they are."""
     html = str(value) if isinstance(value, SafeString) else escape(value)
-    parts = _TAG_RE.split(html)
-    raw_until = None  # the closing tag that ends an element left as it is
-    for index, part in enumerate(parts):
-        if index % 2:  # a tag
-            if raw_until is None:
-                opening = _RAW_OPEN_RE.match(part)
-                raw_until = f"</{opening.group(1).lower()}" if opening else None
-            elif part.lower().startswith(raw_until):
-                raw_until = None
-        elif raw_until is None and part:
-            parts[index] = _prose(part, language)
-    return mark_safe("".join(parts))
+    parts = _RAW_RE.split(html) if "<" in html else [html]
+    # split() gives [prose, raw element, its tag name, prose, …]
+    for index in range(0, len(parts), 3):
+        parts[index] = _prose(parts[index], language)
+    return mark_safe("".join(part for index, part in enumerate(parts) if index % 3 != 2))
 
 
 # Dates and times ------------------------------------------------------------------------------------------
