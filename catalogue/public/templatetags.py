@@ -108,6 +108,12 @@ def typography(value) -> SafeString:
 
 
 @register.filter
+def nowrap(value) -> SafeString:
+    """`value` kept on one line (an ISBN or ISSN breaks at its hyphens otherwise)."""
+    return format_html('<span class="nowrap">{}</span>', value)
+
+
+@register.filter
 def edition_formats(publication) -> list[str]:
     """The formats of a publication's (prefetched) editions, named, in the formats' order."""
     present = {edition.format for edition in publication.editions.all()}
