@@ -211,3 +211,37 @@ def test_french_pages_space_their_punctuation_and_keep_numbers_and_isbns_whole(c
     assert set(tree.xpath("//dt[text()='ISBN']/following-sibling::dd[1]/@class")) == {"nowrap"}
     summary = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
     assert f"<title>{summary} · Catalogue IDM · IOM</title>" in html
+
+
+# The empty result page -----------------------------------------------------------------------------------
+
+
+def test_an_empty_search_hides_empty_facets_and_the_sort_menu_and_offers_topics(client):
+    create_idm28()
+
+    tree = page(client, "/en/publications/?q=zzzzqqq")
+
+    assert tree.xpath("//fieldset[@class='facet']") == []
+    assert tree.xpath("//select[@name='sort']") == []
+    assert texts(tree, "//div[@class='no-results']/p") == [
+        "No publications match your search. Try other words.",
+        "Browse all publications",
+    ]
+    assert tree.xpath("//ul[@class='topic-links']//a/@href") == ["/en/topics/migration-governance/"]
+
+
+def test_an_empty_filtered_result_keeps_the_selected_values_and_says_a_filter_can_go(client):
+    create_idm28()
+
+    tree = page(client, "/en/publications/?year=1999&year_from=2000")
+
+    assert [legend.text for legend in tree.xpath("//fieldset[@class='facet']/legend")] == ["Year"]
+    assert tree.xpath("//input[@name='year']/@value") == ["2018", "1999"]  # 2018 still has one from 2000 on
+    assert texts(tree, "//summary[@class='filters__toggle']") == ["Filter (2)"]
+    assert texts(tree, "//div[@class='active-filters']//li/a") == [
+        "Remove filter Year: 1999",
+        "Remove filter From year: 2000",
+    ]
+    assert texts(tree, "//div[@class='no-results']/p")[0] == (
+        "No publications match your search. Try other words or remove a filter."
+    )
