@@ -96,10 +96,11 @@ class WorkshopSection(Section):
 
 
 class PageSection(Section):
-    """The pages of no single record: home, catalogue and workshop list, changed with the newest publication."""
+    """The pages of no single record: home, catalogue, series and topic indexes and workshop list, changed with the
+    newest publication."""
 
     changefreq = "weekly"
-    url_names = ("home", "publication-list", "workshop-list")
+    url_names = ("home", "publication-list", "series-list", "topic-list", "workshop-list")
 
     def __init__(self):
         super().__init__("")

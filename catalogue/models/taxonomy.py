@@ -18,6 +18,10 @@ class TopicQuerySet(models.QuerySet):
         """Topics that at least one public publication has."""
         return self.filter(published_q("publications__")).distinct()
 
+    def with_publication_count(self):
+        """Each topic annotated with `publication_count`, its number of public publications."""
+        return self.annotate(publication_count=Count("publications", filter=published_q("publications__")))
+
     def for_detail(self):
         """What a topic page shows of the topic itself: its broader topic."""
         return self.select_related("parent")

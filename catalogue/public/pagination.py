@@ -1,6 +1,7 @@
 """Pagination shared by the public pages and the API."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 
 
 class DeferredJoinPaginator(Paginator):
@@ -32,6 +33,15 @@ PAGE_SIZE = 20
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE, *, rows=None):
-    """A page of `queryset` (its rows read from `rows`, see DeferredJoinPaginator); a malformed or out-of-range
-    `?page=` gives the nearest page, not an error."""
-    return DeferredJoinPaginator(queryset, per_page, rows=rows).get_page(request.GET.get("page"))
+    """A page of `queryset` (its rows read from `rows`, see DeferredJoinPaginator).
+
+    A `?page=` that is not a whole number gives the first page (an old or mangled link still lands somewhere);
+    a whole number outside the pages (0, or past the last) is a 404, as in the API: there is no such page.
+    """
+    paginator = DeferredJoinPaginator(queryset, per_page, rows=rows)
+    value = request.GET.get("page", "")
+    number = int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else 1
+    try:
+        return paginator.page(number)
+    except InvalidPage as error:
+        raise Http404(str(error)) from None

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.translation import gettext, npgettext
+from django.utils.translation import gettext, npgettext, pgettext
 
 from catalogue import search
 from catalogue.i18n import (
@@ -85,6 +85,11 @@ def workshop_list_breadcrumbs() -> list[Crumb]:
     return [_home(), Crumb(gettext("Workshops"))]
 
 
+def index_breadcrumbs(label: str) -> list[Crumb]:
+    """Home, then an index page (series, topics)."""
+    return [_home(), Crumb(label)]
+
+
 def publication_breadcrumbs(publication: Publication, language: str) -> list[Crumb]:
     series = publication.series
     return [
@@ -96,14 +101,23 @@ def publication_breadcrumbs(publication: Publication, language: str) -> list[Cru
 
 
 def series_breadcrumbs(series: Series, language: str) -> list[Crumb]:
-    return [_home(), Crumb(translated(series, "name", language))]
+    return [
+        _home(),
+        Crumb(pgettext("heading of the list of all series", "Series"), reverse("catalogue:series-list")),
+        Crumb(translated(series, "name", language)),
+    ]
 
 
 def topic_breadcrumbs(topic: Topic, language: str) -> list[Crumb]:
     parent = (
         [Crumb(translated(topic.parent, "name", language), topic.parent.get_absolute_url())] if topic.parent else []
     )
-    return [_home(), *parent, Crumb(translated(topic, "name", language))]
+    return [
+        _home(),
+        Crumb(gettext("Topics"), reverse("catalogue:topic-list")),
+        *parent,
+        Crumb(translated(topic, "name", language)),
+    ]
 
 
 def workshop_breadcrumbs(workshop: Workshop, language: str) -> list[Crumb]:
@@ -119,20 +133,30 @@ def workshop_breadcrumbs(workshop: Workshop, language: str) -> list[Crumb]:
 
 @dataclass
 class ActiveFilter:
-    facet: object
-    value: object
+    label: str  # the facet's (or the year range end's) name
+    value: object  # str or TranslatedValue
     remove_url: str  # the query string without this value (and back to page 1)
 
 
-def active_filters(params, facets) -> list[ActiveFilter]:
-    """The selected facet values, each with a link that removes it and keeps everything else."""
-    filters = []
-    for facet in facets:
-        for value in facet.selected:
-            remaining = params.copy()
-            remaining.setlist(facet.name, [v for v in params.getlist(facet.name) if v != value.value])
-            remaining.pop("page", None)
-            filters.append(ActiveFilter(facet, value, "?" + remaining.urlencode()))
+def _without(params, name: str, value: str) -> str:
+    remaining = params.copy()
+    remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+    remaining.pop("page", None)
+    return "?" + remaining.urlencode()
+
+
+def active_filters(params, facets, year_range: dict | None = None) -> list[ActiveFilter]:
+    """The selected facet values and year range ends, each with a link that removes it and keeps everything
+    else; `year_range` maps "year_from"/"year_to" to the cleaned year (or None)."""
+    filters = [
+        ActiveFilter(facet.label, value.label, _without(params, facet.name, value.value))
+        for facet in facets
+        for value in facet.selected
+    ]
+    labels = {"year_from": gettext("From year"), "year_to": gettext("To year")}
+    for name, year in (year_range or {}).items():
+        if year is not None:
+            filters.append(ActiveFilter(labels[name], str(year), _without(params, name, params.get(name))))
     return filters
 
 
@@ -236,9 +260,35 @@ def also_available(publication: Publication, language: str) -> list[LanguageLink
     return links
 
 
-def sorted_by_name(topics, language: str) -> list[Topic]:
-    """Topics in alphabetical order of their name in `language` (with its fallbacks)."""
-    return sorted(topics, key=lambda topic: str(translated(topic, "name", language)).lower())
+def sorted_by_name(records, language: str) -> list:
+    """Topics or series in alphabetical order of their name in `language` (with its fallbacks)."""
+    return sorted(records, key=lambda record: str(translated(record, "name", language)).lower())
+
+
+@dataclass
+class TopicNode:
+    topic: Topic
+    children: list = field(default_factory=list)
+
+
+def topic_tree(topics: list[Topic], language: str) -> list[TopicNode]:
+    """Topics (annotated with `publication_count`) nested under their broader topic, by name; a topic without public
+    publications is left out unless a narrower one has some."""
+    children = {}
+    for topic in sorted_by_name(topics, language):
+        children.setdefault(topic.parent_id, []).append(topic)
+
+    def nodes(parent_id, seen: frozenset) -> list[TopicNode]:
+        found = []
+        for topic in children.get(parent_id, []):
+            if topic.pk in seen:  # a cycle written past validation
+                continue
+            node = TopicNode(topic, nodes(topic.pk, seen | {topic.pk}))
+            if topic.publication_count or node.children:
+                found.append(node)
+        return found
+
+    return nodes(None, frozenset())
 
 
 # A workshop -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The `catalogue_tags` template library of the public pages: visible content fallbacks, language links, dates.
+"""The `catalogue_tags` template library of the public pages: visible content fallbacks, language links, dates,
+typography.
 
 Registered under that name in TEMPLATES["OPTIONS"]["libraries"] (idm/settings.py).
 """
@@ -7,16 +8,15 @@ import datetime
 import zoneinfo
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils.formats import get_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
 from catalogue import i18n
 from catalogue.i18n import TranslatedValue, page_language
+from catalogue.models import Edition
 
-from . import covers, presenters
+from . import covers, formatting, presenters
 
 register = template.Library()
 
@@ -71,37 +71,59 @@ def utc_offset(day: datetime.date, time_zone: str) -> str:
 
 
 @register.simple_tag
-def time_zone_label(time_zone: str, day: datetime.date) -> str:
-    """A time zone as people read it, with its UTC offset on `day`: "Zurich time (UTC+02:00)"."""
+def time_zone_label(time_zone: str, day: datetime.date, city="") -> str:
+    """A time zone as people read it, named by the workshop's `city` (else by the zone's own city), with its UTC
+    offset on `day`: "Geneva time (UTC+02:00)", "heure de Genève (UTC+02:00)"."""
     offset = utc_offset(day, time_zone)
     if "/" not in time_zone:  # "UTC" and the like
         return time_zone if not offset or time_zone == "UTC" else f"{time_zone} ({offset})"
-    city = time_zone.rsplit("/", 1)[1].replace("_", " ")
+    city = str(city) or time_zone.rsplit("/", 1)[1].replace("_", " ")
     if not offset:
         return city
     return pgettext("time zone with its UTC offset", "%(city)s time (%(offset)s)") % {"city": city, "offset": offset}
 
 
-def _time(day: datetime.date, date_format: str) -> str:
-    return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_filter(day, date_format))
+def _time(day: datetime.date, text: str) -> SafeString:
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), text)
 
 
 @register.simple_tag
 def date_range(start: datetime.date, end: datetime.date | None) -> SafeString:
-    """Two dates without repeating their month and year: "8–9 October 2018", "8 October – 9 November 2018"."""
-    full = get_format("DATE_FORMAT")
-    if end is None or end == start:
-        return _time(start, full)
-    if (start.year, start.month) == (end.year, end.month):
-        # Translators: date formats (Django's "date" filter) of the two ends of a range within one month.
-        first = pgettext("date range within one month: first day", "j")
-        last = pgettext("date range within one month: last day", "j F Y")
-        return format_html("{}–{}", _time(start, first), _time(end, last))
-    if start.year == end.year:
-        # Translators: date format (Django's "date" filter) of the first day of a range within one year.
-        first = pgettext("date range within one year: first day", "j F")
-        return format_html("{} – {}", _time(start, first), _time(end, full))
-    return format_html("{} – {}", _time(start, full), _time(end, full))
+    """Two dates in the page language's publishing style, without repeating their month and year:
+    "8–9 October 2018", "30 October – 2 November 2018"."""
+    parts = formatting.date_range_parts(start, end, page_language())
+    return format_html_join("", "{}", ((_time(*part) if isinstance(part, tuple) else part,) for part in parts))
+
+
+@register.filter
+def publishing_date(day: datetime.date | None) -> str:
+    """A date in the page language's publishing style: "8 October 2018", "1er octobre 2018"."""
+    return formatting.format_date(day, page_language()) if day else ""
+
+
+@register.filter
+def publishing_time(time: datetime.time | None) -> str:
+    """A time of day as the page language writes it: "10:00", French "10 h", "10 h 30"."""
+    return formatting.format_time(time, page_language()) if time else ""
+
+
+@register.filter(is_safe=True)
+def typography(value) -> SafeString:
+    """The page language's spacing (French no-break spaces, "n° 28" on one line) in text or HTML."""
+    return formatting.typography(value, page_language())
+
+
+@register.filter
+def nowrap(value) -> SafeString:
+    """`value` kept on one line (an ISBN or ISSN breaks at its hyphens otherwise)."""
+    return format_html('<span class="nowrap">{}</span>', value)
+
+
+@register.filter
+def edition_formats(publication) -> list[str]:
+    """The formats of a publication's (prefetched) editions, named, in the formats' order."""
+    present = {edition.format for edition in publication.editions.all()}
+    return [label for value, label in Edition.Format.choices if value in present]
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ queries, and templates receive ready data.
 from django.http import HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, TemplateView
@@ -19,6 +20,7 @@ from catalogue.models import Publication, Series, Topic, Workshop
 from . import documents, pagination, presenters
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
+from .workshop_listing import WorkshopListing
 
 HOME_PUBLICATIONS = 6
 HOME_WORKSHOPS = 4
@@ -34,7 +36,9 @@ class HomeView(TemplateView):
             .for_listing()
             .order_by("-publish_date", "-pk")[:HOME_PUBLICATIONS],
             series_list=Series.objects.with_publication_count().order_by("slug"),
-            recent_workshops=Workshop.objects.published().order_by("-start_date", "pk")[:HOME_WORKSHOPS],
+            recent_workshops=Workshop.objects.published()
+            .select_related("publication__series")
+            .order_by("-start_date", "pk")[:HOME_WORKSHOPS],
             **kwargs,
         )
 
@@ -61,6 +65,9 @@ class PublicationListView(TemplateView):
         ]
         facets = filterset.facets()
         cleaned = filterset.cleaned
+        year_range = {name: cleaned.get(name) for name in ("year_from", "year_to")}
+        active = presenters.active_filters(self.request.GET, facets, year_range)
+        found = page.paginator.count
         return super().get_context_data(
             breadcrumbs=presenters.publication_list_breadcrumbs(),
             filterset=filterset,
@@ -68,12 +75,21 @@ class PublicationListView(TemplateView):
             page_obj=page,
             results=results,
             workshops=self.matching_workshops(query, language),
-            facets=facets,
-            active_filters=presenters.active_filters(self.request.GET, facets),
-            year_from=cleaned.get("year_from"),
-            year_to=cleaned.get("year_to"),
+            # Facets without a value to offer are left out (the year facet keeps its range while one is set).
+            facets=[f for f in facets if f.values or (f.name == "year" and any(year_range.values()))],
+            active_filters=active,
+            year_from=year_range["year_from"],
+            year_to=year_range["year_to"],
             sort=filterset.sort_order,
+            default_sort=Sort.RELEVANCE if query else Sort.NEWEST,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
+            # Nothing found: somewhere to go on from (the topics, the whole catalogue).
+            onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)
+            if not found
+            else [],
+            # The search-quality work fills this with a corrected query ("Did you mean …?"); the empty page and
+            # the results bar keep a place for it (includes/search_suggestion.html).
+            suggestion=None,
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
             # Search and filter results are for visitors, not for search engines (no end of combinations).
             noindex=any(cleaned.values()),
@@ -85,20 +101,53 @@ class PublicationListView(TemplateView):
         """The workshops that best match `query` too (none without a query)."""
         if not query:
             return []
-        workshops = search.search_workshops(Workshop.objects.published(), query, language=language)
+        workshops = search.search_workshops(
+            Workshop.objects.published().select_related("publication__series"), query, language=language
+        )
         return list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
 
 
 class WorkshopListView(TemplateView):
-    """Every public workshop, newest first."""
+    """The public workshops: upcoming ones (soonest first) apart from past ones (newest first), by year and city."""
 
     template_name = "catalogue/workshop_list.html"
 
     def get_context_data(self, **kwargs):
-        workshops = Workshop.objects.published().order_by("-start_date", "-pk")
+        listing = WorkshopListing(self.request.GET, page_language())
         return super().get_context_data(
             breadcrumbs=presenters.workshop_list_breadcrumbs(),
-            page_obj=pagination.paginate(self.request, workshops),
+            listing=listing,
+            page_obj=pagination.paginate(self.request, listing.workshops()),
+            noindex=listing.filtered,
+            **kwargs,
+        )
+
+
+class SeriesListView(TemplateView):
+    """Every series, by name in the page language, with its number of public publications."""
+
+    template_name = "catalogue/series_list.html"
+
+    def get_context_data(self, **kwargs):
+        language = page_language()
+        series = Series.objects.with_publication_count().prefetch_related("issns")
+        return super().get_context_data(
+            breadcrumbs=presenters.index_breadcrumbs(pgettext("heading of the list of all series", "Series")),
+            series_list=presenters.sorted_by_name(series, language),
+            **kwargs,
+        )
+
+
+class TopicListView(TemplateView):
+    """The topics with public publications, broader ones with their narrower ones, by name."""
+
+    template_name = "catalogue/topic_list.html"
+
+    def get_context_data(self, **kwargs):
+        topics = Topic.objects.with_publication_count()
+        return super().get_context_data(
+            breadcrumbs=presenters.index_breadcrumbs(gettext("Topics")),
+            topic_tree=presenters.topic_tree(list(topics), page_language()),
             **kwargs,
         )
 
@@ -115,6 +164,7 @@ class PublicationDetailView(PreviewableDetailMixin, DetailView):
         publication = self.object
         language = page_language()
         format_labels, edition_rows = presenters.editions_grid(publication)
+        other_languages = presenters.also_available(publication, language)
         return super().get_context_data(
             breadcrumbs=presenters.publication_breadcrumbs(publication, language),
             issns=presenters.header_issns(publication, language),
@@ -127,7 +177,10 @@ class PublicationDetailView(PreviewableDetailMixin, DetailView):
             edition_actions=documents.edition_actions(publication, language),
             format_labels=format_labels,
             edition_rows=edition_rows,
-            also_available=presenters.also_available(publication, language),
+            # "This page in …" (the publication's page in another interface language that has an edition) apart
+            # from "Editions in other languages" (downloads in languages the site is not in).
+            page_in_languages=[link for link in other_languages if link.is_page],
+            other_editions=[link for link in other_languages if not link.is_page],
             toc=presenters.toc_tree(list(publication.toc_entries.all())),
             topics=presenters.sorted_by_name(publication.topics.all(), language),
             workshops=list(publication.workshops.all()),

@@ -150,8 +150,8 @@ def test_oai_with_control_characters_is_schema_valid(client, poisoned, oai_schem
 
 def test_sitemap_and_pages_with_control_characters_answer(client, poisoned):
     assert len(sitemap(client).findall(f"{{{SITEMAP_NS}}}url")) == 3 * (
-        3 + 1 + 1 + 1 + 2
-    )  # pages, publication, series, topic, workshops
+        5 + 1 + 1 + 1 + 2
+    )  # pages (home, catalogue, series and topic indexes, workshops), publication, series, topic, workshops
     for language in ("en", "fr", "es"):
         _get(client, f"/{language}/publications/idm-28/")
         _get(client, f"/{language}/workshops/idm-2018-geneva/")

@@ -67,6 +67,8 @@ def test_sitemap_lists_every_public_page_in_three_languages(client):
     assert locations(root) == [
         *in_languages("/"),
         *in_languages("/publications/"),
+        *in_languages("/series/"),
+        *in_languages("/topics/"),
         *in_languages("/workshops/"),
         *in_languages("/publications/idm-28/"),
         *in_languages("/series/idm/"),
@@ -146,6 +148,8 @@ def test_sitemap_never_lists_drafts_or_what_only_drafts_show(client):
     assert locations(root) == [
         *in_languages("/"),
         *in_languages("/publications/"),
+        *in_languages("/series/"),
+        *in_languages("/topics/"),
         *in_languages("/workshops/"),
         *in_languages("/workshops/unreported/"),
     ]
@@ -166,7 +170,7 @@ def test_sitemap_query_count_does_not_grow_with_the_catalogue(client, django_ass
         with django_assert_num_queries(2):  # the file's first primary key, then its rows
             parse(client, path, "urlset")
 
-    assert len(locations(sitemap(client))) == 3 * (3 + size + 1 + size + size)
+    assert len(locations(sitemap(client))) == 3 * (5 + size + 1 + size + size)
 
 
 def test_sitemap_index_links_files_of_bounded_size_that_list_every_page_once(client, settings):
@@ -194,7 +198,7 @@ def test_sitemap_index_links_files_of_bounded_size_that_list_every_page_once(cli
     assert per_file["/sitemaps/publications-3.xml"] == in_languages("/publications/p5/")
     assert per_file["/sitemaps/workshops-3.xml"] == in_languages("/workshops/w5/")
     everything = [location for paths in per_file.values() for location in paths]
-    assert len(everything) == len(set(everything)) == 3 * (3 + 5 + 1 + 5)
+    assert len(everything) == len(set(everything)) == 3 * (5 + 5 + 1 + 5)
 
 
 @pytest.mark.parametrize(("setting", "expected"), [(5_000, 5_000), (10**9, 16_666)])

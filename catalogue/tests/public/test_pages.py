@@ -70,8 +70,8 @@ def test_publication_page_french_shows_every_field_of_the_seed_record(client):
         "ISBN (PDF)": "978-92-9068-780-1",
         "Nombre de pages": "144",
         "Année": "2018",
-        "Langue originale": "Anglais",
-        "Disponible en": "anglais, français, espagnol",
+        "Langue originale": "anglais",
+        "Éditions": "anglais, français, espagnol",
         "Disponibilité": "Copie électronique uniquement",
         "Thèmes": "Gouvernance des migrations",
     }
@@ -142,7 +142,7 @@ def test_publication_page_editions_grid_has_language_rows_and_format_columns(cli
         "Disponibilidad": "Solo copia electrónica",
         "Fecha": "16 de noviembre de 2018",
     }
-    assert texts(english[0], ".//a") == ["Descargar (Inglés, PDF)"]
+    assert texts(english[0], ".//a") == ["Descargar (inglés, PDF)"]
     assert english[0].xpath(".//a/@href") == ["https://publications.example.org/idm-28-en.pdf"]
     assert facts(english[1], ".//dl") == {
         "ISBN": "978-92-9068-820-4",
@@ -226,8 +226,9 @@ def test_publication_page_lists_available_languages_in_lower_case_inside_the_sen
     spanish = page(client, "/es/publications/idm-28/")
     english = page(client, "/en/publications/idm-28/")
 
-    assert facts(spanish)["Disponible en"] == "inglés, francés, español"
-    assert facts(english)["Available in"] == "English, French, Spanish"
+    assert facts(spanish)["Ediciones"] == "inglés, francés, español"
+    assert facts(spanish)["Idioma original"] == "inglés"
+    assert facts(english)["Editions"] == "English, French, Spanish"
 
 
 def test_publication_page_sections_have_unique_accessible_names(client):
@@ -303,7 +304,7 @@ def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
 
     assert facts(tree) == {
         "Dates": "8–9 octobre 2018",
-        "Fuseau horaire": "Heure de Zurich (UTC+02:00)",
+        "Fuseau horaire": "Heure de Genève (UTC+02:00)",
         "Lieu": "Salle de conférence XVIII, Palais des Nations, Genève, Suisse",
         "Participants": "600",
         "Panélistes": "83",
@@ -313,8 +314,8 @@ def test_workshop_page_shows_venue_dates_zone_counts_and_agenda_by_day(client):
     assert texts(tree, "//section[@class='agenda-day']/h3") == ["Lundi 8 octobre 2018"]
     items = tree.xpath("//li[contains(@class, 'agenda-item')]")
     assert [text(item.xpath(".//p[@class='agenda-item__time']")[0]) for item in items] == [
-        "10:00 – 11:00",
-        "11:00 – 11:30",
+        "10 h – 11 h",
+        "11 h – 11 h 30",
     ]
     assert texts(tree, "//p[@class='agenda-item__kind']") == ["Ouverture", "Présentation"]
     assert texts(tree, "//li[contains(@class, 'agenda-item')]//h4") == ["Séance d’ouverture", "Mise en contexte"]
@@ -345,7 +346,7 @@ def test_workshop_page_groups_agenda_by_day_with_unknown_times_first(client):
     tree = page(client, "/en/workshops/two-days/")
 
     days = tree.xpath("//section[@class='agenda-day']")
-    assert [text(day.xpath("h3")[0]) for day in days] == ["Monday, Oct. 8, 2018", "Tuesday, Oct. 9, 2018"]
+    assert [text(day.xpath("h3")[0]) for day in days] == ["Monday, 8 October 2018", "Tuesday, 9 October 2018"]
     assert [texts(day, ".//h4") for day in days] == [["A0", "A2"], ["B"]]
     assert texts(days[0], ".//p[@class='agenda-item__time']") == ["Time not recorded", "14:00 – 15:00"]
 
@@ -365,7 +366,7 @@ def test_workshop_page_marks_its_english_report_title_as_a_fallback(client):
         "Inclusive and Innovative Partnerships for Effective Global Governance of Migration (en inglés)"
     )
     assert tree.xpath("//dl[@class='facts']/dd/a/@lang") == ["en"]
-    assert facts(tree)["Zona horaria"] == "Hora de New York (UTC-04:00)"
+    assert facts(tree)["Zona horaria"] == "Hora de Nueva York (UTC-04:00)"
 
 
 @pytest.mark.parametrize(
@@ -391,13 +392,14 @@ def test_workshop_page_role_headings_agree_with_the_number_of_people(client, lan
 @pytest.mark.parametrize(
     ("language", "start", "end", "shown"),
     [
-        ("en", (2018, 10, 8), (2018, 10, 9), "Oct. 8–9, 2018"),
+        ("en", (2018, 10, 8), (2018, 10, 9), "8–9 October 2018"),
         ("fr", (2018, 10, 8), (2018, 10, 9), "8–9 octobre 2018"),
         ("es", (2018, 10, 8), (2018, 10, 9), "8–9 de octubre de 2018"),
-        ("en", (2018, 10, 30), (2018, 11, 2), "Oct. 30 – Nov. 2, 2018"),
+        ("en", (2018, 10, 30), (2018, 11, 2), "30 October – 2 November 2018"),
         ("fr", (2018, 10, 30), (2018, 11, 2), "30 octobre – 2 novembre 2018"),
         ("es", (2018, 10, 30), (2018, 11, 2), "30 de octubre – 2 de noviembre de 2018"),
-        ("en", (2018, 12, 31), (2019, 1, 2), "Dec. 31, 2018 – Jan. 2, 2019"),
+        ("en", (2018, 12, 31), (2019, 1, 2), "31 December 2018 – 2 January 2019"),
+        ("fr", (2018, 10, 1), (2018, 10, 2), "1er–2 octobre 2018"),
         ("fr", (2018, 12, 31), (2019, 1, 2), "31 décembre 2018 – 2 janvier 2019"),
         ("es", (2018, 12, 31), (2019, 1, 2), "31 de diciembre de 2018 – 2 de enero de 2019"),
         ("fr", (2018, 10, 8), (2018, 10, 8), "8 octobre 2018"),
@@ -414,16 +416,19 @@ def test_workshop_dates_do_not_repeat_month_and_year(client, language, start, en
 
 
 @pytest.mark.parametrize(
-    ("zone", "day", "shown"),
+    ("zone", "city", "day", "shown"),
     [
-        ("Europe/Zurich", (2018, 10, 8), "Zurich time (UTC+02:00)"),
-        ("Europe/Zurich", (2018, 12, 3), "Zurich time (UTC+01:00)"),
-        ("America/New_York", (2018, 3, 26), "New York time (UTC-04:00)"),
-        ("UTC", (2018, 3, 26), "UTC"),
+        # Named by the workshop's city, not by the zone's ("Europe/Zurich" is Geneva's zone).
+        ("Europe/Zurich", "Geneva", (2018, 10, 8), "Geneva time (UTC+02:00)"),
+        ("Europe/Zurich", "Geneva", (2018, 12, 3), "Geneva time (UTC+01:00)"),
+        ("America/New_York", "New York", (2018, 3, 26), "New York time (UTC-04:00)"),
+        ("UTC", "Geneva", (2018, 3, 26), "UTC"),
     ],
 )
-def test_workshop_time_zone_reads_as_a_city_with_its_offset_on_the_day(client, zone, day, shown):
-    WorkshopFactory(slug="w", time_zone=zone, start_date=datetime.date(*day), end_date=datetime.date(*day))
+def test_workshop_time_zone_reads_as_its_city_with_the_offset_on_the_day(client, zone, city, day, shown):
+    WorkshopFactory(
+        slug="w", time_zone=zone, city_en=city, start_date=datetime.date(*day), end_date=datetime.date(*day)
+    )
 
     tree = page(client, "/en/workshops/w/")
 
@@ -440,7 +445,7 @@ def test_workshop_list_shows_public_workshops_newest_first_paginated(client):
     first = page(client, "/en/workshops/")
     second = page(client, "/en/workshops/?page=2")
 
-    assert texts(first, "//h2")[0] == "22 workshops"
+    assert texts(first, "//h2")[0] == "22 past workshops"
     assert texts(first, "//ol[@class='card-list']//h3")[:3] == ["Workshop 22", "Workshop 21", "Workshop 20"]
     assert len(first.xpath("//ol[@class='card-list']/li")) == 20
     assert texts(second, "//ol[@class='card-list']//h3") == ["Workshop 02", "Workshop 01"]
@@ -735,8 +740,14 @@ QUERY_COUNTS = [
     ("/en/series/idm/", 6),
     ("/en/topics/governance/", 6),
     ("/en/workshops/workshop-0/", 3),
-    # count, the page's keys, its rows
-    ("/en/workshops/", 3),
+    # the years and the cities to filter by, the upcoming workshops, then the past ones: count, the page's keys,
+    # its rows (each with its report and the report's series)
+    ("/en/workshops/", 6),
+    ("/en/workshops/?year=2018&city=Geneva", 6),
+    # the series with their counts, their ISSNs
+    ("/en/series/", 2),
+    # the topics with their counts
+    ("/en/topics/", 1),
 ]
 
 
