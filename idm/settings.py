@@ -41,6 +41,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
 
+# The catalogue's own domain: OAI-PMH identifiers (oai:<it>:publication/<uuid>) and calendar UIDs (<uuid>@<it>) are
+# built on it, never on the request's host. Set it once and keep it: harvesters and calendars remember them.
+SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "idm-catalogue.example")  # .example: reserved, never a real host
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
