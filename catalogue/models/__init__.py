@@ -11,11 +11,13 @@ from .publication import Edition, Publication
 from .search_document import SearchDocument
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
+from .version import CatalogueChange, catalogue_changed, content_version
 from .workshop import AgendaItem, AgendaParticipation, Speaker, Workshop, time_zone_choices
 
 __all__ = [
     "AgendaItem",
     "AgendaParticipation",
+    "CatalogueChange",
     "CountPrecision",
     "Edition",
     "Publication",
@@ -29,6 +31,8 @@ __all__ = [
     "TocEntry",
     "Topic",
     "Workshop",
+    "catalogue_changed",
+    "content_version",
     "count_display",
     "published_q",
     "state_of",

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.db import connections, router, transaction
 
-from catalogue.models import Publication, SearchDocument, Workshop
+from catalogue.models import Publication, SearchDocument, Workshop, catalogue_changed
 
 from .backends import backend_for
 from .documents import BUILDERS
@@ -56,6 +56,7 @@ def rebuild_index(*, using: str | None = None) -> int:
     backend = backend_for(using)
     count = 0
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        catalogue_changed(using=using)
         SearchDocument.objects.using(using).all().delete()
         backend.clear(cursor)
         for model, build in BUILDERS.values():
@@ -113,6 +114,8 @@ def index_affected(publications: Iterable[int], workshops: Iterable[int], using:
         return
     publications = {pk for pk in publications if pk is not None}
     workshops = {pk for pk in workshops if pk is not None}
+    # Whatever the rows were (a series or topic of no public record too): the catalogue's content version moves.
+    catalogue_changed(using=using)
     if publications:
         Publication.objects.using(using).filter(pk__in=publications).mark_changed()
     if workshops:
