@@ -20,7 +20,14 @@ def page_cache(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/publications/idm-28/", "/fr/publications/", "/en/feed/", "/oai?verb=ListRecords&metadataPrefix=oai_dc", "/api/publications/"]
+    "url",
+    [
+        "/en/publications/idm-28/",
+        "/fr/publications/",
+        "/en/feed/",
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+        "/api/publications/",
+    ],
 )
 def test_a_kept_page_is_served_with_one_query_until_a_public_change(client, page_cache, django_assert_num_queries, url):
     publication = create_idm28()
