@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 
 from catalogue.models import content_version
 from catalogue.public import caching
+from idm.middleware import DATABASE_ERRORS, outage_response
 
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "ETag", "Last-Modified", "Link")
 
@@ -37,6 +38,12 @@ class PublicCacheMiddleware(MiddlewareMixin):
     """Conditional requests, Cache-Control and the anonymous page cache of the public routes (see the module)."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            return self._before_view(request)
+        except DATABASE_ERRORS as exc:  # as the view's own queries would be: a 503 (idm/middleware.py)
+            return outage_response(request, exc)
+
+    def _before_view(self, request):
         request.public_cache = None
         if not caching.is_public_route(request.resolver_match):
             return None

@@ -17,7 +17,7 @@ from django.utils import translation
 from catalogue.models import Publication, Workshop
 
 # Public routes outside the `catalogue` and `api` namespaces.
-ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots", "api-schema"}
+ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots"}  # not the API schema: it changes with the code only
 PUBLIC_NAMESPACES = {"catalogue", "api"}
 
 
