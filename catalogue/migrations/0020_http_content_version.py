@@ -2,6 +2,11 @@
 became public."""
 
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def create_row(apps, schema_editor):
+    apps.get_model("catalogue", "CatalogueChange").objects.create(pk=1, changed_at=timezone.now())
 
 
 class Migration(migrations.Migration):
@@ -18,6 +23,7 @@ class Migration(migrations.Migration):
                 ('changed_at', models.DateTimeField()),
             ],
         ),
+        migrations.RunPython(create_row, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='workshop',
             index=models.Index(fields=['publish_date', 'status'], name='workshop_recent'),

@@ -34,7 +34,9 @@ def catalogue_changed(*, using: str = "default") -> None:
     """Stamp the catalogue as changed now (in the writer's transaction: others see it when it commits)."""
     now = timezone.now()
     if not CatalogueChange.objects.using(using).filter(pk=SINGLETON).update(changed_at=now):
-        CatalogueChange.objects.using(using).update_or_create(pk=SINGLETON, defaults={"changed_at": now})
+        # The migration creates the row; a flushed database has none until this first write.
+        row = CatalogueChange(pk=SINGLETON, changed_at=now)
+        CatalogueChange.objects.using(using).bulk_create([row], ignore_conflicts=True)
 
 
 def _as_datetime(value) -> datetime.datetime | None:

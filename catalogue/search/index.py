@@ -92,13 +92,14 @@ def indexing_deferred(using: str):
     if getattr(_deferred, "pending", None) is not None:
         yield  # already deferring: the outermost block indexes
         return
-    _deferred.pending = (set(), set())
+    _deferred.pending = (set(), set(), [])
     try:
         yield
-        publications, workshops = _deferred.pending
+        publications, workshops, calls = _deferred.pending
     finally:
         _deferred.pending = None
-    index_affected(publications, workshops, using)
+    if calls:  # a block that changed nothing (a refused form) leaves the catalogue's content version alone
+        index_affected(publications, workshops, using)
 
 
 def index_affected(publications: Iterable[int], workshops: Iterable[int], using: str) -> None:
@@ -111,6 +112,7 @@ def index_affected(publications: Iterable[int], workshops: Iterable[int], using:
     if pending is not None:
         pending[0].update(publications)
         pending[1].update(workshops)
+        pending[2].append(True)
         return
     publications = {pk for pk in publications if pk is not None}
     workshops = {pk for pk in workshops if pk is not None}

@@ -74,5 +74,7 @@ def index_links(sender, instance, action, reverse, model, pk_set, using, **kwarg
 def series_changed(sender, instance, using, **kwargs):
     """A series gives no text to search documents, but its name and ISSNs are part of its publications' records
     (their pages, OAI-PMH, citations): their content-changed time moves, and the catalogue's content version."""
+    if kwargs.get("raw"):  # loaddata: the publications it loads are marked, the version moved, at its end
+        return
     Publication.objects.using(using).filter(series_id=instance.pk).mark_changed()
     catalogue_changed(using=using)
