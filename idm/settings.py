@@ -41,6 +41,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
 
+# The catalogue's own domain: OAI-PMH identifiers (oai:<it>:publication/<uuid>) and calendar UIDs (<uuid>@<it>) are
+# built on it, never on the request's host. Set it once and keep it: harvesters and calendars remember them.
+SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "idm-catalogue.example")  # .example: reserved, never a real host
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "idm.middleware.AdminRequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public routes: ETag/Last-Modified and 304s, Cache-Control, the anonymous page cache (idm/caching.py).
+    "idm.caching.PublicCacheMiddleware",
     # Last: turns a login refused by the throttle into the lockout page (idm/throttle.py).
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,6 +209,19 @@ CACHES = {
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "idm"),
     }
 }
+# One cache shared by every app server: Redis (Django's own RedisCache, with the redis package).
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["DJANGO_REDIS_URL"],
+        "KEY_PREFIX": "idm",
+    }
+# HTTP caching of the public routes (idm/caching.py): browsers and proxies may reuse an anonymous response this many
+# seconds without asking again; the anonymous page cache keeps whole responses per content version, this many seconds
+# at most (a change makes them unreachable at once: the version is part of the key).
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DJANGO_CACHE_MAX_AGE", "60"))
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 
 # Security headers; HTTPS-only settings switch on with DJANGO_SECURE=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -27,6 +27,7 @@ MIGRATE_FILLED = {
     "django_content_type",
     "auth_permission",
     "auth_group",  # the roles, made by catalogue's migration 0008
+    "catalogue_cataloguechange",  # the content version's one row, made by its migration
     "auth_group_permissions",
     "sqlite_sequence",
 }

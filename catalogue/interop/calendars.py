@@ -1,22 +1,22 @@
 """iCalendar (RFC 5545) files for workshops and their agenda items, written by the icalendar package.
 
 Times carry the workshop's own time zone (DTSTART;TZID=Europe/Zurich:20181008T100000)
-with the matching VTIMEZONE. UIDs are built from the workshop's slug and each session's
-agenda position (idm-2018-geneva-session-2@host), the same numbers as the session's
-page anchor (#session-2) and file (idm-2018-geneva-2.ics), so they survive a move to
-another database and re-importing a file updates the events instead of duplicating them.
+with the matching VTIMEZONE. UIDs are built from the workshop's persistent identifier (its uuid), each
+session's agenda position and the configured SITE_DOMAIN (<uuid>-session-2@idm-catalogue.example), the same
+position as the session's page anchor (#session-2) and file (idm-2018-geneva-2.ics): they survive a slug
+change, a move to another database and another host name, and re-importing a file updates the events
+instead of duplicating them.
 """
 
 import datetime
 
-from django.http.request import split_domain_port
 from django.utils import timezone, translation
 from icalendar import Calendar, Event, vText
 
 from catalogue.i18n import page_language, translated
 from catalogue.models import AgendaItem, Workshop
 
-from .common import absolute_url_in, ical_text, workshop_location_text, workshop_span
+from .common import absolute_url_in, ical_text, site_domain, workshop_location_text, workshop_span
 
 PRODUCT_ID = "-//IDM publications catalogue//Workshops//EN"
 
@@ -28,13 +28,8 @@ def _text(value: str) -> vText:
     return vText(ical_text(value))
 
 
-def _uid_domain(request) -> str:
-    domain, _port = split_domain_port(request.get_host())
-    return domain
-
-
-def workshop_uid(workshop: Workshop, *, request) -> str:
-    return f"{workshop.slug}@{_uid_domain(request)}"
+def workshop_uid(workshop: Workshop) -> str:
+    return f"{workshop.uuid}@{site_domain()}"
 
 
 def session_anchor(item: AgendaItem) -> str:
@@ -42,8 +37,8 @@ def session_anchor(item: AgendaItem) -> str:
     return f"session-{item.position}"
 
 
-def agenda_item_uid(item: AgendaItem, *, request) -> str:
-    return f"{item.workshop.slug}-{session_anchor(item)}@{_uid_domain(request)}"
+def agenda_item_uid(item: AgendaItem) -> str:
+    return f"{item.workshop.uuid}-{session_anchor(item)}@{site_domain()}"
 
 
 def calendar_filename(subject: Workshop | AgendaItem) -> str:
@@ -79,7 +74,7 @@ def _workshop_event(workshop: Workshop, *, request, language: str, stamp: dateti
         # Both ends must be of one kind: without both times, an all-day event (DTEND exclusive).
         start, end = workshop.start_date, workshop.end_date + datetime.timedelta(days=1)
     event = Event()
-    event.add("uid", workshop_uid(workshop, request=request))
+    event.add("uid", workshop_uid(workshop))
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
@@ -98,7 +93,7 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
     title, title_language = translated(item, "title", language)
     description, _ = translated(item, "description", language)
     event = Event()
-    event.add("uid", agenda_item_uid(item, request=request))
+    event.add("uid", agenda_item_uid(item))
     event.add("dtstamp", stamp)
     if item.starts_at is None:
         # A session of unknown time is an all-day event on its day.
@@ -118,7 +113,7 @@ def _agenda_item_event(item: AgendaItem, *, request, language: str, stamp: datet
     if text:
         event.add("description", _text(text))
     event.add("url", f"{absolute_url_in(request, workshop, language)}#{session_anchor(item)}")
-    event.add("related-to", workshop_uid(workshop, request=request))
+    event.add("related-to", workshop_uid(workshop))
     return event
 
 

@@ -35,6 +35,12 @@ ORGANISATION_NAME = gettext_lazy("International Organization for Migration")
 FORMAT_PREFERENCE = [Edition.Format.PDF, Edition.Format.EPUB, Edition.Format.HTML, Edition.Format.PRINT]
 
 
+def site_domain() -> str:
+    """The catalogue's own domain (SITE_DOMAIN): the part of OAI identifiers and calendar UIDs that says whose they
+    are; never the request's host, which differs between the names a site answers to."""
+    return settings.SITE_DOMAIN
+
+
 def absolute_url_in(request, instance, language: str) -> str:
     """The absolute URL of `instance`'s page in the interface `language`."""
     with translation.override(language):

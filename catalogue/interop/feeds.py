@@ -117,7 +117,8 @@ class PublicationFeed(Feed):
         return item.publish_date
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # When any part of the record last changed, or when it became public if that came later.
+        return max(item.content_changed_at, item.publish_date)
 
     def item_author_name(self, item):
         return corporate_author(item, self.language_code())[0]

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.db.models import F, Max, QuerySet
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -75,7 +76,8 @@ class Section:
 
 class PublicationSection(Section):
     def rows(self):
-        return Publication.objects.published().annotate(lastmod=F("updated_at"))
+        # The page changes when any part of the record does, and shows first on its publish date.
+        return Publication.objects.published().annotate(lastmod=Greatest("content_changed_at", "publish_date"))
 
 
 class CollectionSection(Section):
@@ -86,13 +88,13 @@ class CollectionSection(Section):
         self.model = model
 
     def rows(self):
-        newest = Max("publications__updated_at", filter=published_q("publications__"))
+        newest = Max("publications__content_changed_at", filter=published_q("publications__"))
         return self.model.objects.annotate(lastmod=newest).filter(lastmod__isnull=False)
 
 
 class WorkshopSection(Section):
     def rows(self):
-        return Workshop.objects.published().annotate(lastmod=F("publication__updated_at"))
+        return Workshop.objects.published().annotate(lastmod=Greatest("content_changed_at", "publish_date"))
 
 
 class PageSection(Section):
@@ -111,7 +113,7 @@ class PageSection(Section):
     def entries(self, number: int) -> Iterator[Entry] | None:
         if number != 1:
             return None
-        latest = Publication.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        latest = Publication.objects.published().aggregate(latest=Max("content_changed_at"))["latest"]
         return ((in_each_language(url_name), latest) for url_name in self.url_names)
 
 

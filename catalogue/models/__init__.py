@@ -12,11 +12,13 @@ from .publication import Edition, Publication
 from .search_document import SearchDocument
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
+from .version import CatalogueChange, catalogue_changed, content_version
 from .workshop import AgendaItem, AgendaParticipation, Speaker, Workshop, time_zone_choices
 
 __all__ = [
     "AgendaItem",
     "AgendaParticipation",
+    "CatalogueChange",
     "CountPrecision",
     "DocumentPage",
     "Edition",
@@ -32,6 +34,8 @@ __all__ = [
     "TocEntry",
     "Topic",
     "Workshop",
+    "catalogue_changed",
+    "content_version",
     "count_display",
     "published_q",
     "state_of",

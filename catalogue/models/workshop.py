@@ -145,6 +145,9 @@ class Workshop(WorkflowMixin, models.Model):
         verbose_name_plural = _("workshops")
         ordering = ["-start_date"]
         permissions = [("publish_workshop", _("Can publish, schedule and withdraw workshops"))]
+        indexes = [  # the latest publish date that has come, read from the index (the catalogue's content version)
+            models.Index(fields=["publish_date", "status"], name="workshop_recent"),
+        ]
         constraints = [
             has_publish_date("published_workshop_has_publish_date", _("A published workshop needs a publish date.")),
             models.CheckConstraint(

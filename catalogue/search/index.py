@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.db import connections, router, transaction
 
-from catalogue.models import Publication, SearchDocument, Workshop
+from catalogue.models import Publication, SearchDocument, Workshop, catalogue_changed
 
 from .backends import backend_for
 from .documents import BUILDERS
@@ -56,6 +56,7 @@ def rebuild_index(*, using: str | None = None) -> int:
     backend = backend_for(using)
     count = 0
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        catalogue_changed(using=using)
         SearchDocument.objects.using(using).all().delete()
         backend.clear(cursor)
         for model, build in BUILDERS.values():
@@ -91,13 +92,14 @@ def indexing_deferred(using: str):
     if getattr(_deferred, "pending", None) is not None:
         yield  # already deferring: the outermost block indexes
         return
-    _deferred.pending = (set(), set())
+    _deferred.pending = (set(), set(), [])
     try:
         yield
-        publications, workshops = _deferred.pending
+        publications, workshops, calls = _deferred.pending
     finally:
         _deferred.pending = None
-    index_affected(publications, workshops, using)
+    if calls:  # a block that changed nothing (a refused form) leaves the catalogue's content version alone
+        index_affected(publications, workshops, using)
 
 
 def index_affected(publications: Iterable[int], workshops: Iterable[int], using: str) -> None:
@@ -110,9 +112,12 @@ def index_affected(publications: Iterable[int], workshops: Iterable[int], using:
     if pending is not None:
         pending[0].update(publications)
         pending[1].update(workshops)
+        pending[2].append(True)
         return
     publications = {pk for pk in publications if pk is not None}
     workshops = {pk for pk in workshops if pk is not None}
+    # Whatever the rows were (a series or topic of no public record too): the catalogue's content version moves.
+    catalogue_changed(using=using)
     if publications:
         Publication.objects.using(using).filter(pk__in=publications).mark_changed()
     if workshops:

@@ -2,7 +2,7 @@
 tokens, and text made safe for XML 1.0 (stripped of the few characters it cannot carry at all).
 
 Settings (all optional): OAI_REPOSITORY_IDENTIFIER (the middle part of record identifiers,
-``oai:<it>:publication/<slug>``), OAI_REPOSITORY_NAME, OAI_ADMIN_EMAILS (else ADMINS),
+``oai:<it>:publication/<uuid>``; SITE_DOMAIN by default), OAI_REPOSITORY_NAME, OAI_ADMIN_EMAILS (else ADMINS),
 OAI_PAGE_SIZE (records per page of a list before a resumption token).
 """
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.i18n import translations
 
-from ..common import xml_text
+from ..common import site_domain, xml_text
 from ..marc import MARC_NS, MARC_SCHEMA
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -28,7 +28,6 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-DEFAULT_REPOSITORY_IDENTIFIER = "idm-catalogue.example"  # .example is reserved (RFC 2606): never a real host
 DEFAULT_REPOSITORY_NAME = "IDM publications catalogue"
 DEFAULT_PAGE_SIZE = 50
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
@@ -65,7 +64,7 @@ class OaiError(Exception):
 
 
 def repository_identifier() -> str:
-    return getattr(settings, "OAI_REPOSITORY_IDENTIFIER", DEFAULT_REPOSITORY_IDENTIFIER)
+    return getattr(settings, "OAI_REPOSITORY_IDENTIFIER", None) or site_domain()
 
 
 def repository_name() -> str:
@@ -73,7 +72,7 @@ def repository_name() -> str:
 
 
 def publication_identifier_prefix() -> str:
-    """What every publication's record identifier starts with; its slug follows."""
+    """What every publication's record identifier starts with; its uuid follows (GetRecord also takes a slug)."""
     return f"oai:{repository_identifier()}:publication/"
 
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import uuid
 
 from django.db.models import Min, QuerySet
 from django.db.models.functions import Greatest
@@ -14,13 +15,13 @@ from .protocol import publication_identifier_prefix, xml_translations
 
 def oai_publications() -> QuerySet:
     """The records served: public publications, and those withdrawn after they had been public (deleted
-    records: a header with status="deleted", no metadata), with their datestamp: the later of their last
-    change and their publish date."""
+    records: a header with status="deleted", no metadata), with their datestamp: the later of the last
+    change to any part of their record (editions, contents, topics, workshops) and their publish date."""
     # A publication whose publish date arrives after its last edit becomes visible then, so harvesters
-    # asking "from" their previous harvest must see it as new. Withdrawing is a change (updated_at), so a
-    # harvest "from" before it sees the deletion. Drafts and records never public stay absent.
+    # asking "from" their previous harvest must see it as new. Withdrawing is a change (content_changed_at),
+    # so a harvest "from" before it sees the deletion. Drafts and records never public stay absent.
     records = Publication.objects.published() | Publication.objects.withdrawn()
-    return records.annotate(oai_datestamp=Greatest("updated_at", "publish_date"))
+    return records.annotate(oai_datestamp=Greatest("content_changed_at", "publish_date"))
 
 
 def oai_publications_matching(
@@ -46,11 +47,18 @@ def oai_publications_matching(
 
 
 def oai_publication(identifier: str) -> QuerySet:
-    """The record (public or deleted) that `identifier` names (an empty queryset when none does)."""
+    """The record (public or deleted) that `identifier` names (an empty queryset when none does).
+
+    Identifiers end with the publication's uuid; one ending with a slug (as they did before) still resolves, to
+    the publication that has that slug now."""
     prefix = publication_identifier_prefix()
     if not identifier.startswith(prefix):
         return Publication.objects.none()
-    return oai_publications().filter(slug=identifier.removeprefix(prefix))
+    key = identifier.removeprefix(prefix)
+    try:
+        return oai_publications().filter(uuid=uuid.UUID(key))
+    except ValueError:
+        return oai_publications().filter(slug=key)
 
 
 def oai_earliest_datestamp() -> datetime.datetime | None:

@@ -26,7 +26,7 @@ from .queries import OaiSet
 
 
 def record_identifier(publication: Publication) -> str:
-    return f"{publication_identifier_prefix()}{publication.slug}"
+    return f"{publication_identifier_prefix()}{publication.uuid}"
 
 
 def header(publication: Publication) -> etree._Element:

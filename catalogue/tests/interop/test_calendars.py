@@ -7,12 +7,18 @@ import lxml.html
 import pytest
 from icalendar import Calendar
 
-from catalogue.models import Publication
+from catalogue.models import Publication, Workshop
 from catalogue.tests.factories import AgendaItemFactory, PublicationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def uid(slug: str, session: int | None = None) -> str:
+    """The UID of a workshop (or one of its sessions): its persistent identifier and the configured domain."""
+    key = str(Workshop.objects.get(slug=slug).uuid)
+    return f"{key}-session-{session}@idm-catalogue.example" if session else f"{key}@idm-catalogue.example"
 
 
 def calendar(client, url: str) -> Calendar:
@@ -41,7 +47,7 @@ def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich
 
     assert events(cal) == [
         (
-            "idm-2018-geneva@testserver",
+            uid("idm-2018-geneva"),
             "Vers une bonne gouvernance des migrations : des partenariats pour développer les capacités",
             "fr",
             # No time is known for the last day: the whole workshop is an all-day event (end exclusive).
@@ -50,7 +56,7 @@ def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich
             datetime.date(2018, 10, 10),
         ),
         (
-            "idm-2018-geneva-session-1@testserver",
+            uid("idm-2018-geneva", 1),
             "Séance d’ouverture",
             "fr",
             datetime.datetime(2018, 10, 8, 10, 0, tzinfo=ZURICH),
@@ -58,7 +64,7 @@ def test_workshop_calendar_in_french_has_the_workshop_and_its_sessions_in_zurich
             datetime.datetime(2018, 10, 8, 11, 0, tzinfo=ZURICH),
         ),
         (
-            "idm-2018-geneva-session-2@testserver",
+            uid("idm-2018-geneva", 2),
             "Mise en contexte",
             "fr",
             datetime.datetime(2018, 10, 8, 11, 0, tzinfo=ZURICH),
@@ -132,24 +138,45 @@ def test_calendar_uids_are_stable_across_requests_and_languages(client, idm28):
 
 
 def test_calendar_uids_do_not_depend_on_database_ids(client):
-    # Rows created after others get other ids; the UIDs come from the slug and agenda positions only.
+    # Rows created after others get other ids; the UIDs come from the workshop's uuid and agenda positions only.
     AgendaItemFactory(workshop__slug="before", workshop__publication=None, position=1)
     workshop = WorkshopFactory(slug="stable", publication=None)
     AgendaItemFactory(workshop=workshop, position=4, title_en="Fourth")
 
     cal = calendar(client, "/en/workshops/stable/calendar.ics")
 
-    assert [str(event["UID"]) for event in cal.walk("VEVENT")] == ["stable@testserver", "stable-session-4@testserver"]
-    assert str(cal.walk("VEVENT")[1]["RELATED-TO"]) == "stable@testserver"
+    assert [str(event["UID"]) for event in cal.walk("VEVENT")] == [uid("stable"), uid("stable", 4)]
+    assert str(cal.walk("VEVENT")[1]["RELATED-TO"]) == uid("stable")
 
 
-def test_calendar_uid_host_is_the_request_host_without_port(client, settings, idm28):
-    settings.ALLOWED_HOSTS = ["catalogue.example.org"]
+def test_calendar_uids_are_built_on_the_configured_domain_never_the_request_host(client, settings, idm28):
+    settings.ALLOWED_HOSTS = ["catalogue.example.org", "mirror.example.net"]
+    settings.SITE_DOMAIN = "catalogue.example.org"
+    key = Workshop.objects.get(slug="idm-2018-geneva").uuid
 
-    response = client.get("/en/workshops/idm-2018-geneva/agenda/2.ics", headers={"host": "catalogue.example.org:8443"})
+    seen = [
+        str(Calendar.from_ical(response.content).walk("VEVENT")[0]["UID"])
+        for response in (
+            client.get("/en/workshops/idm-2018-geneva/agenda/2.ics", headers={"host": host})
+            for host in ("catalogue.example.org:8443", "mirror.example.net")
+        )
+    ]
 
-    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert str(event["UID"]) == "idm-2018-geneva-session-2@catalogue.example.org"
+    assert seen == [f"{key}-session-2@catalogue.example.org"] * 2
+
+
+def test_calendar_uids_survive_a_slug_change(client, idm28):
+    before = [
+        str(event["UID"]) for event in calendar(client, "/en/workshops/idm-2018-geneva/calendar.ics").walk("VEVENT")
+    ]
+    workshop = Workshop.objects.get(slug="idm-2018-geneva")
+    workshop.slug = "idm-2018-geneva-renamed"
+    workshop.save()
+
+    after = calendar(client, "/en/workshops/idm-2018-geneva-renamed/calendar.ics").walk("VEVENT")
+
+    assert [str(event["UID"]) for event in after] == before
+    assert before[0] == f"{workshop.uuid}@idm-catalogue.example"
 
 
 def test_session_file_url_anchor_and_uid_share_the_agenda_position(client, idm28):
@@ -161,8 +188,8 @@ def test_session_file_url_anchor_and_uid_share_the_agenda_position(client, idm28
         (link.get("download"), str(event["URL"]).split("#")[1], str(event["UID"]))
         for link, event in zip(links, sessions, strict=True)
     ] == [
-        ("idm-2018-geneva-1.ics", "session-1", "idm-2018-geneva-session-1@testserver"),
-        ("idm-2018-geneva-2.ics", "session-2", "idm-2018-geneva-session-2@testserver"),
+        ("idm-2018-geneva-1.ics", "session-1", uid("idm-2018-geneva", 1)),
+        ("idm-2018-geneva-2.ics", "session-2", uid("idm-2018-geneva", 2)),
     ]
     # Every anchor an event points at is an agenda session on the page, with that session's title.
     for event in sessions:

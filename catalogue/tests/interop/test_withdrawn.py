@@ -27,6 +27,14 @@ pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
 NS = {"oai": OAI_NS}
 REPOSITORY = "oai:idm-catalogue.example:publication/"
+
+
+def oai_id(record) -> str:
+    """A record's OAI identifier: the repository's prefix and the publication's uuid (`record`: it or its slug)."""
+    publication = Publication.objects.get(slug=record) if isinstance(record, str) else record
+    return f"{REPOSITORY}{publication.uuid}"
+
+
 PAST = datetime.datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -196,7 +204,7 @@ def test_oai_get_record_of_a_withdrawn_publication_is_a_deleted_header(client, o
     header = record.find("oai:header", NS)
     assert header.get("status") == "deleted"
     assert [child.text for child in header] == [
-        REPOSITORY + "withdrawn",
+        oai_id("withdrawn"),
         header.findtext("oai:datestamp", namespaces=NS),
         "series:idm",
         "topic:cities",
@@ -208,7 +216,7 @@ def test_oai_lists_report_withdrawn_publications_as_deleted_and_never_drafts(cli
     root = harvest(client, {"verb": verb, "metadataPrefix": "oai_dc"})
 
     assert_valid(oai_schema, root)
-    assert headers(root) == [(REPOSITORY + "public", None), (REPOSITORY + "withdrawn", "deleted")]
+    assert headers(root) == [(oai_id("public"), None), (oai_id("withdrawn"), "deleted")]
     if verb == "ListRecords":
         records = root.findall(".//oai:record", NS)
         assert [record.find("oai:metadata", NS) is not None for record in records] == [True, False]
@@ -230,8 +238,8 @@ def test_oai_deleted_records_follow_sets_and_dates(client, oai_schema, catalogue
     public, withdrawn, _draft = catalogue
     # Datestamps: the public one last changed in January, the withdrawal on 1 June 2024.
     january, june = datetime.datetime(2024, 1, 10, tzinfo=UTC), datetime.datetime(2024, 6, 1, 8, tzinfo=UTC)
-    Publication.objects.filter(pk=public.pk).update(updated_at=january, publish_date=PAST)
-    Publication.objects.filter(pk=withdrawn.pk).update(updated_at=june, publish_date=PAST)
+    Publication.objects.filter(pk=public.pk).update(content_changed_at=january, publish_date=PAST)
+    Publication.objects.filter(pk=withdrawn.pk).update(content_changed_at=june, publish_date=PAST)
 
     for verb in ("ListIdentifiers", "ListRecords"):
         root = harvest(client, {"verb": verb, "metadataPrefix": "oai_dc", **arguments})
@@ -239,7 +247,7 @@ def test_oai_deleted_records_follow_sets_and_dates(client, oai_schema, catalogue
         if expected is None:
             assert [e.get("code") for e in root.iterfind("oai:error", NS)] == ["noRecordsMatch"]
         else:
-            assert [identifier.removeprefix(REPOSITORY) for identifier, _status in headers(root)] == expected
+            assert [identifier for identifier, _status in headers(root)] == [oai_id(slug) for slug in expected]
             assert [status for identifier, status in headers(root)] == [
                 "deleted" if slug == "withdrawn" else None for slug in expected
             ]
@@ -247,14 +255,14 @@ def test_oai_deleted_records_follow_sets_and_dates(client, oai_schema, catalogue
 
 def test_oai_withdrawing_after_a_harvest_shows_the_deletion_to_the_next_incremental_harvest(client, catalogue):
     public, _withdrawn, _draft = catalogue
-    Publication.objects.update(updated_at=datetime.datetime(2024, 1, 10, tzinfo=UTC), publish_date=PAST)
+    Publication.objects.update(content_changed_at=datetime.datetime(2024, 1, 10, tzinfo=UTC), publish_date=PAST)
     public.status = Status.WITHDRAWN
     public.save()  # the withdrawal is a change: its datestamp is now
 
     today = datetime.datetime.now(UTC).strftime("%Y-%m-%d")
     root = harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "from": today})
 
-    assert headers(root) == [(REPOSITORY + "public", "deleted")]
+    assert headers(root) == [(oai_id("public"), "deleted")]
 
 
 @pytest.mark.parametrize("slug", ["draft", "never-public"])
@@ -269,7 +277,7 @@ def test_oai_a_record_never_public_stays_absent(client, oai_schema, catalogue, s
     assert_valid(oai_schema, root)
     assert [e.get("code") for e in root.iterfind("oai:error", NS)] == ["idDoesNotExist"]
     listed = harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
-    assert REPOSITORY + slug not in [identifier for identifier, _status in headers(listed)]
+    assert oai_id(slug) not in [identifier for identifier, _status in headers(listed)]
 
 
 def test_oai_list_metadata_formats_knows_a_deleted_record(client, catalogue):

@@ -756,7 +756,7 @@ QUERY_COUNTS = [
 def test_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, url, queries, size):
     populate(size)
 
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(queries + 1):  # + 1: the HTTP validators (idm/caching.py)
         assert client.get(url).status_code == 200
 
 

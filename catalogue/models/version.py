@@ -1,0 +1,67 @@
+"""The catalogue's content version: when what the public sees last changed, read in one cheap query.
+
+It drives Last-Modified and ETag of the pages listing many records and the key of the anonymous page cache
+(idm/caching.py). Every write to a row that feeds a search document (any public content: publications and
+their parts, series, topics, workshops, agendas, speakers; deletes too) stamps CatalogueChange, from the search
+index's one hook (search/index.py). A scheduled record becomes public at its publish date without any write:
+the latest publish date that has come is part of the version, so the version moves at that moment too.
+"""
+
+import datetime
+
+from django.db import connections, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .common import Status
+from .publication import Publication
+from .workshop import Workshop
+
+SINGLETON = 1
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class CatalogueChange(models.Model):
+    """One row: when anything in the catalogue was last written."""
+
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.changed_at.isoformat()
+
+
+def catalogue_changed(*, using: str = "default") -> None:
+    """Stamp the catalogue as changed now (in the writer's transaction: others see it when it commits)."""
+    now = timezone.now()
+    if not CatalogueChange.objects.using(using).filter(pk=SINGLETON).update(changed_at=now):
+        # The migration creates the row; a flushed database has none until this first write.
+        row = CatalogueChange(pk=SINGLETON, changed_at=now)
+        CatalogueChange.objects.using(using).bulk_create([row], ignore_conflicts=True)
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    # SQLite gives a raw query's datetime as its stored text or a naive datetime (UTC); PostgreSQL an aware one.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def content_version(*, using: str = "default") -> datetime.datetime:
+    """When the public catalogue last changed: the last write, or a scheduled record's publish date since come.
+
+    Every public request reads it: one statement of three index lookups (the latest publish date that has come is
+    read backwards along each (publish_date, status) index), written once in SQL both databases run.
+    """
+    connection = connections[using]
+    latest = "SELECT publish_date FROM {} WHERE publish_date <= %s AND status = %s ORDER BY publish_date DESC LIMIT 1"
+    sql = (
+        f"SELECT (SELECT changed_at FROM {CatalogueChange._meta.db_table} WHERE id = %s), "
+        f"({latest.format(Publication._meta.db_table)}), ({latest.format(Workshop._meta.db_table)})"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SINGLETON, now, Status.PUBLISHED.value, now, Status.PUBLISHED.value])
+        moments = [_as_datetime(value) for value in cursor.fetchone()]
+    return max([EPOCH, *(moment for moment in moments if moment is not None)])

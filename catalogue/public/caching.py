@@ -1,0 +1,81 @@
+"""HTTP validators of the public surfaces: which routes are public, and their ETag and Last-Modified.
+
+A record's own pages (a publication's page and citations, a workshop's page and calendars) change with its
+content-changed time (models: any part of the record) or when it becomes public; every other public page, feed,
+sitemap, OAI-PMH response and API response with the catalogue's content version (models/version.py), which
+moves on any public change, deletes included, and when a scheduled record's time comes. Computed before the
+view runs (idm/caching.py answers 304 without rendering), in at most one small query.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+
+from django.urls import ResolverMatch
+from django.utils import translation
+
+from catalogue.models import Publication, Workshop
+
+# Public routes outside the `catalogue` and `api` namespaces.
+ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots"}  # not the API schema: it changes with the code only
+PUBLIC_NAMESPACES = {"catalogue", "api"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime.datetime
+
+
+def is_public_route(match: ResolverMatch | None) -> bool:
+    """Whether the route serves the public catalogue (pages, feeds, sitemaps, OAI-PMH, API): never the admin."""
+    if match is None:
+        return False
+    return bool(PUBLIC_NAMESPACES.intersection(match.namespaces)) or match.url_name in ROOT_ROUTES
+
+
+def _etag(*parts) -> str:
+    # The language is part of every tag: some responses (API, OAI) do not carry it in their URL.
+    text = "|".join(str(part) for part in (*parts, translation.get_language()))
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def catalogue_validators(version: datetime.datetime) -> Validators:
+    """The validators of a page showing many records: the catalogue's content version."""
+    return Validators(_etag("catalogue", version.isoformat()), version)
+
+
+def _publication_times(slug: str) -> tuple | None:
+    return Publication.objects.published().filter(slug=slug).values_list("content_changed_at", "publish_date").first()
+
+
+def _workshop_times(slug: str) -> tuple | None:
+    times = Workshop.objects.published().filter(slug=slug)
+    return times.values_list("content_changed_at", "publish_date", "publication__content_changed_at").first()
+
+
+RECORD_ROUTES = {
+    "catalogue:publication-detail": _publication_times,
+    "catalogue:publication-citation": _publication_times,
+    "catalogue:edition-citation": _publication_times,
+    "catalogue:workshop-detail": _workshop_times,
+    "catalogue:workshop-calendar": _workshop_times,
+    "catalogue:agenda-item-calendar": _workshop_times,
+}
+
+
+def record_validators(match: ResolverMatch) -> Validators | None:
+    """The validators of a record's own page, from the record's times; None for a route of many records, or a
+    record that is not public (the view answers 404, 410 or a staff preview, without validators)."""
+    times_of = RECORD_ROUTES.get(match.view_name)
+    if times_of is None:
+        return None
+    times = times_of(match.kwargs["slug"])
+    if times is None:
+        return None
+    last_modified = max(moment for moment in times if moment is not None)
+    return Validators(_etag(match.view_name, *match.kwargs.values(), last_modified.isoformat()), last_modified)
+
+
+def is_record_route(match: ResolverMatch) -> bool:
+    return match.view_name in RECORD_ROUTES
