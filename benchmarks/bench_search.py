@@ -1,284 +1,280 @@
-"""Search benchmark on a throw-away SQLite database.
+"""Search benchmark: the search function and the search page at several catalogue sizes, against baselines.
 
-    .venv/bin/python benchmarks/bench_search.py [--publications 2000] [--repeat 20]
+    .venv/bin/python benchmarks/bench_search.py --database 1k=/tmp/1k.sqlite3 --database 100k=/tmp/100k.sqlite3
+    .venv/bin/python benchmarks/bench_search.py --build 1000 --build 10000      # generated here, then thrown away
+    .venv/bin/python benchmarks/bench_search.py --database 10k=postgres://user@host/db   # any DATABASE_URL
 
-Builds N publications (three languages, contents, topics, workshops with agendas) in a
-temporary SQLite file, then prints, as ratios to baselines measured in the same run:
-- full-text search latency against a plain icontains scan of the same columns;
-- index rebuild time and peak Python memory against creating the catalogue rows themselves.
-Absolute times are printed too, but only the ratios compare across machines.
+Each --database is a catalogue (e.g. one `manage.py generate_catalogue` made), only read: copy a file first if
+others use it. For each, in its own process (DEBUG off, so no query log):
+- the search function, `search_publications(published(), q)`, as the search page uses it: the count and the
+  first page's 20 keys in relevance order; for a word in nearly every record ("migration"), a rare word (the
+  rarest of a sample of title words), an ISBN of a public edition, and a word no record has;
+- every facet's counts for the common word (`PublicationFilter.facets()`);
+- the baseline: the unsearched catalogue's count and first 20 keys, newest first;
+then over HTTP, gunicorn (1 sync worker) serving the search page for the common word and a search without
+matches, against the floor: the same gunicorn answering a fixed body of the same size without Django.
+Prints one table of p50/p95 in ms per size, and the growth of each p95 from the smallest to the largest size.
+Figures depend on the machine and its load: compare rows of the same run.
 """
 
 import argparse
-import datetime
+import json
 import os
-import random
+import secrets
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-WORDS = {
-    "en": [
-        "migration",
-        "governance",
-        "partnership",
-        "labour",
-        "mobility",
-        "remittance",
-        "diaspora",
-        "climate",
-        "health",
-        "return",
-        "integration",
-        "border",
-        "city",
-        "youth",
-        "women",
-        "refugee",
-        "displacement",
-        "development",
-        "capacity",
-        "dialogue",
-    ],
-    "fr": [
-        "migration",
-        "gouvernance",
-        "partenariat",
-        "travail",
-        "mobilité",
-        "transfert",
-        "diaspora",
-        "climat",
-        "santé",
-        "retour",
-        "intégration",
-        "frontière",
-        "ville",
-        "jeunesse",
-        "femmes",
-        "réfugié",
-        "déplacement",
-        "développement",
-        "capacités",
-        "dialogue",
-    ],
-    "es": [
-        "migración",
-        "gobernanza",
-        "asociación",
-        "trabajo",
-        "movilidad",
-        "remesa",
-        "diáspora",
-        "clima",
-        "salud",
-        "retorno",
-        "integración",
-        "frontera",
-        "ciudad",
-        "juventud",
-        "mujeres",
-        "refugiado",
-        "desplazamiento",
-        "desarrollo",
-        "capacidad",
-        "diálogo",
-    ],
-}
-QUERIES = [
-    ("partenariat", "fr"),
-    ("gouvernance migrations", "fr"),
-    ("partnership", "en"),
-    ("gobernanza migracion", "es"),
-    ("labour mobility remittances", "en"),
-    ("xylophone", "en"),
-    ("978-92-9068-780-1", "en"),
-]
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+COMMON_WORD = "migration"
+NO_MATCH = "xylophonequartz"
 
 
-SYLLABLES = [
-    "ba",
-    "be",
-    "bi",
-    "bo",
-    "cal",
-    "den",
-    "fi",
-    "gor",
-    "hu",
-    "la",
-    "lo",
-    "mi",
-    "na",
-    "pe",
-    "ra",
-    "ri",
-    "sa",
-    "ta",
-    "ve",
-    "zo",
-]
-_filler = random.Random(0)
-# Made-up words, so that each topical word appears in a few per cent of the texts, as in a real catalogue.
-FILLER = ["".join(_filler.choice(SYLLABLES) for _ in range(3)) for _ in range(3000)]
+def percentiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p95 in ms."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
 
 
-def phrase(rng: random.Random, language: str, length: int) -> str:
-    return " ".join(rng.choice(WORDS[language]) if rng.random() < 0.03 else rng.choice(FILLER) for _ in range(length))
-
-
-def build_catalogue(count: int) -> None:
-    """Create `count` publications and their related rows with bulk_create (no signals: the index stays empty)."""
-    from django.utils import timezone
-
-    from catalogue.models import AgendaItem, Edition, Publication, Series, TocEntry, Topic, Workshop
-    from catalogue.tests.factories import create_idm28
-
-    rng = random.Random(28)
-    create_idm28()  # the real record, among the generated ones
-    series = Series.objects.get(slug="idm")
-    topics = Topic.objects.bulk_create(
-        Topic(slug=f"t{n}", name_en=phrase(rng, "en", 2), name_fr=phrase(rng, "fr", 2), name_es=phrase(rng, "es", 2))
-        for n in range(40)
-    )
-    publications = Publication.objects.bulk_create(
-        Publication(
-            series=series,
-            number=1000 + n,
-            year=2000 + n % 25,
-            slug=f"p{n}",
-            status=Publication.Status.PUBLISHED,
-            publish_date=timezone.now(),
-            **{f"title_{code}": phrase(rng, code, 8) for code in WORDS},
-            **{f"summary_{code}": phrase(rng, code, 80) for code in WORDS},
-        )
-        for n in range(count)
-    )
-    Publication.topics.through.objects.bulk_create(
-        Publication.topics.through(publication=publication, topic=rng.choice(topics)) for publication in publications
-    )
-    Edition.objects.bulk_create(Edition(publication=publication, language="en") for publication in publications)
-    TocEntry.objects.bulk_create(
-        TocEntry(publication=publication, position=position, **{f"title_{c}": phrase(rng, c, 5) for c in WORDS})
-        for publication in publications
-        for position in range(1, 6)
-    )
-    day = datetime.date(2018, 3, 26)
-    workshops = Workshop.objects.bulk_create(
-        Workshop(
-            publication=publication,
-            slug=f"w{n}",
-            city_en="Geneva",
-            country="CH",
-            start_date=day,
-            end_date=day,
-            **{f"title_{code}": phrase(rng, code, 8) for code in WORDS},
-        )
-        for n, publication in enumerate(publications[::2])
-    )
-    AgendaItem.objects.bulk_create(
-        AgendaItem(workshop=workshop, position=position, date=day, **{f"title_{c}": phrase(rng, c, 4) for c in WORDS})
-        for workshop in workshops
-        for position in range(1, 5)
-    )
-
-
-def icontains_scan(query: str):
-    """Baseline: every word somewhere in the same language columns, with icontains."""
-    from django.db.models import Q
-
-    from catalogue.models import Publication
-
-    condition = Q()
-    for word in query.split():
-        any_column = Q()
-        for code in WORDS:
-            for path in [
-                f"title_{code}",
-                f"subtitle_{code}",
-                f"summary_{code}",
-                f"toc_entries__title_{code}",
-                f"topics__name_{code}",
-                f"workshops__title_{code}",
-                f"workshops__agenda_items__title_{code}",
-            ]:
-                any_column |= Q(**{f"{path}__icontains": word})
-        condition &= any_column
-    return Publication.objects.published().filter(condition).distinct().order_by("-year")
-
-
-def median_ms(function, repeat: int) -> float:
+def timed(function, repeat: int) -> tuple[float, float]:
+    function()  # warm: the first run reads pages from disk
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return percentiles(times)
+
+
+# In a database's own process ------------------------------------------------------------------
+
+
+def measure_function(repeat: int) -> dict:
+    """Timings of the search function, in a process set up for one database (--worker)."""
+    import django
+
+    django.setup()
+    from django.http import QueryDict
+
+    from catalogue.models import Edition, Publication
+    from catalogue.public.filters import PublicationFilter
+    from catalogue.search import search_publications
+
+    published = Publication.objects.published()
+
+    def results(query):
+        found = search_publications(published, query, language="en")
+        return list(found.order_by("-search_rank", "-year", "-number", "pk").values_list("pk", flat=True)[:20]), (
+            found.count()
+        )
+
+    def baseline():
+        return list(published.order_by("-year", "-number", "pk").values_list("pk", flat=True)[:20]), published.count()
+
+    def facets():
+        data = QueryDict(f"q={COMMON_WORD}")
+        return PublicationFilter(data, queryset=published.for_listing(), language="en").facets()
+
+    sample = published.order_by("pk").values_list("title_en", flat=True)[:10]
+    words = sorted({word.strip(".,:;").lower() for title in sample for word in (title or "").split() if len(word) > 5})
+    counts = {word: search_publications(published, word, language="en").count() for word in words[:30]}
+    rare = min((word for word in counts if counts[word]), key=lambda word: counts[word], default=NO_MATCH)
+    isbn = Edition.objects.filter(publication__in=published).exclude(isbn="").values_list("isbn", flat=True).first()
+    queries = {"common word": COMMON_WORD, "rare word": rare, "ISBN": isbn or NO_MATCH, "no match": NO_MATCH}
+    rows = {"public publications": [published.count()]}
+    rows["baseline: catalogue page 1 (count, 20 keys), no search"] = timed(baseline, repeat)
+    for label, query in queries.items():
+        rows[f"search function: {label} (count, 20 keys by rank)"] = timed(lambda query=query: results(query), repeat)
+        rows[f"  {label}: query, matches"] = [f"{query} {results(query)[1]}"]
+    rows["facets of the common word, all five"] = timed(facets, repeat)
+    return rows
+
+
+# HTTP -----------------------------------------------------------------------------------------
+
+FLOOR_APP = """
+import os
+from idm.wsgi import application as django_application
+
+def application(environ, start_response):
+    if environ["PATH_INFO"] == "/__floor__":
+        body = b"x" * int(environ["QUERY_STRING"] or 0)
+        start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])
+        return [body]
+    return django_application(environ, start_response)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_http(env: dict, repeat: int, directory: Path) -> dict:
+    import requests
+
+    (directory / "bench_floor_wsgi.py").write_text(FLOOR_APP)
+    port = free_port()
+    command = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "bench_floor_wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=1",
+        "--timeout=900",
+    ]
+    env = {**env, "PYTHONPATH": f"{directory}{os.pathsep}{ROOT}"}
+    log = (directory / "gunicorn.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    rows = {}
+    try:
+        with requests.Session() as session:
+            for _ in range(300):
+                try:
+                    session.get(f"{base}/__floor__", timeout=60)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            for label, query in [("common word", COMMON_WORD), ("no match", NO_MATCH)]:
+                url = f"{base}/en/publications/?q={query}"
+                response = session.get(url, timeout=300)
+                if response.status_code != 200:
+                    sys.exit(f"{url}: {response.status_code}\n{(directory / 'gunicorn.log').read_text()[-3000:]}")
+                size = len(response.content)
+                rows[f"search page over HTTP: {label}"] = timed(lambda url=url: session.get(url, timeout=300), repeat)
+                floor = f"{base}/__floor__?{size}"
+                rows[f"  {label}: page size, bytes"] = [size]
+                rows[f"  floor: the same gunicorn, a body of that size, no Django ({label})"] = timed(
+                    lambda floor=floor: session.get(floor, timeout=60), repeat
+                )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    return rows
+
+
+# The run --------------------------------------------------------------------------------------
+
+
+def environment(database_url: str, directory: Path) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "idm.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_MEDIA_ROOT": str(directory / "media"),
+    }
+    env.pop("DJANGO_DEBUG", None)  # a query log would distort time and memory
+    return env
+
+
+def manage(env: dict, *arguments: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def create_postgres_database(server_url: str, name: str) -> str:
+    """A new, empty database on the server of `server_url` (bin/with-postgres gives a throw-away one)."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def database_url(value: str) -> str:
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--publications", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--keep", metavar="FILE", help="SQLite file to keep instead of a temporary one")
-    options = parser.parse_args()
-
-    directory = tempfile.TemporaryDirectory(prefix="idm-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{options.keep or Path(directory.name) / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "idm.settings"
-    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: no secret key needed for a throw-away run
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from catalogue.models import Publication
-    from catalogue.search import rebuild_index, search_publications
-
-    call_command("migrate", verbosity=0)
-    tracemalloc.start()
-    start = time.perf_counter()
-    build_catalogue(options.publications)
-    create_seconds = time.perf_counter() - start
-    create_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.reset_peak()
-    start = time.perf_counter()
-    documents = rebuild_index()
-    rebuild_seconds = time.perf_counter() - start
-    rebuild_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    print(f"{Publication.objects.count()} publications, {documents} search documents, SQLite")
-    print(f"create rows (baseline) {create_seconds:7.2f} s")
-    print(f"rebuild_index          {rebuild_seconds:7.2f} s   ratio {rebuild_seconds / create_seconds:5.2f}")
-    print(f"create rows, peak memory (baseline) {create_peak / 2**20:7.1f} MiB")
-    print(
-        f"rebuild_index, peak memory          {rebuild_peak / 2**20:7.1f} MiB   ratio {rebuild_peak / create_peak:5.2f}"
+    parser.add_argument("--database", action="append", default=[], metavar="LABEL=PATH_OR_URL")
+    parser.add_argument("--build", action="append", type=int, default=[], metavar="N", help="generate N here")
+    parser.add_argument(
+        "--postgres", action="store_true", help="--build into new databases on the server of DATABASE_URL"
     )
-    print()
-    print(f"{'query':32} {'found':>6} {'scan':>6} {'search ms':>10} {'scan ms':>9} {'ratio':>7}")
-    ratios = []
-    for query, language in QUERIES:
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--no-http", action="store_true", help="only the search function")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.worker:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(measure_function(options.repeat)))
+        return
 
-        def run_search(query=query, language=language):
-            results = search_publications(Publication.objects.published(), query, language=language)
-            return list(results.order_by("-search_rank")[:20]), results.count()
+    directory = Path(tempfile.mkdtemp(prefix="idm-bench-search-"))
+    try:
+        databases = [tuple(value.split("=", 1)) for value in options.database]
+        for count in options.build:
+            url = database_url(str(directory / f"{count}.sqlite3"))
+            if options.postgres:
+                url = create_postgres_database(os.environ["DATABASE_URL"], f"idm_bench_{count}")
+            env = environment(url, directory)
+            manage(env, "migrate", "--noinput")
+            manage(env, "generate_catalogue", "--publications", str(count))
+            databases.append((f"{count // 1000}k" if count >= 1000 else str(count), url))
+        if not databases:
+            parser.error("give at least one --database or --build")
+        columns = measure_all(databases, options, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    print_table(columns, databases, options.repeat)
 
-        def run_scan(query=query):
-            results = icontains_scan(query)
-            return list(results[:20]), results.count()
 
-        found, scanned = run_search()[1], run_scan()[1]
-        search_ms, scan_ms = median_ms(run_search, options.repeat), median_ms(run_scan, options.repeat)
-        ratios.append(search_ms / scan_ms)
-        print(f"{query:32} {found:6} {scanned:6} {search_ms:10.2f} {scan_ms:9.2f} {search_ms / scan_ms:7.2f}")
-    print(f"\nsearch / icontains scan, geometric mean ratio: {statistics.geometric_mean(ratios):.2f} (lower is faster)")
-    directory.cleanup()
+def measure_all(databases, options, directory: Path) -> dict:
+    columns = {}
+    for label, value in databases:
+        env = environment(database_url(value), directory)
+        worker = subprocess.run(
+            [PYTHON, __file__, "--worker", value, "--repeat", str(options.repeat)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if worker.returncode:
+            sys.exit(worker.stderr)
+        rows = json.loads(worker.stdout.splitlines()[-1])
+        if not options.no_http:
+            manage(env, "collectstatic", "--noinput")
+            rows.update(measure_http(env, options.repeat, directory))
+        columns[label] = rows
+    return columns
+
+
+def print_table(columns: dict, databases, repeat: int) -> None:
+    labels = sorted(columns, key=lambda label: columns[label]["public publications"][0])  # smallest first
+    names = list(dict.fromkeys(name for rows in columns.values() for name in rows))
+    engines = {"PostgreSQL" if value.startswith("postgres") else "SQLite" for _, value in databases}
+    print(
+        f"{' and '.join(sorted(engines))}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; p50 / p95 in ms, {repeat} runs"
+    )
+    header = f"{'':62}" + "".join(f"{label:>18}" for label in labels)
+    growth = len(labels) > 1
+    print(header + (f"  p95 {labels[-1]}/{labels[0]}" if growth else ""))
+    for name in names:
+        cells, p95s = [], []
+        for label in labels:
+            value = columns[label].get(name)
+            if value is None:
+                cells.append(f"{'':>18}")
+            elif len(value) == 1:
+                cells.append(f"{value[0]:>18}")
+            else:
+                cells.append(f"{value[0]:8.1f} / {value[1]:7.1f}")
+                p95s.append(value[1])
+        ratio = f"  {p95s[-1] / p95s[0]:8.1f}×" if growth and len(p95s) == len(labels) and p95s[0] else ""
+        print(f"{name[:62]:62}" + "".join(cells) + ratio)
 
 
 if __name__ == "__main__":

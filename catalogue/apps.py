@@ -9,6 +9,10 @@ class CatalogueConfig(AppConfig):
 
     def ready(self):
         # Imported here: the search package reads the models, which are only ready now.
+        from django_cleanup.signals import cleanup_post_delete
+
         from catalogue import search
+        from catalogue.models.covers import delete_renditions
 
         search.connect_signals()
+        cleanup_post_delete.connect(delete_renditions, dispatch_uid="cover-renditions")  # a cover's sizes go with it

@@ -134,6 +134,16 @@ def language_codes() -> list[str]:
     return sorted(_english_names())
 
 
+@cache
+def bibliographic_language_code(code: str) -> str:
+    """The ISO 639-2/B code of the ISO 639-1 language `code` ("fr" -> "fre", "en" -> "eng"), as MARC and
+    library systems write languages; `code` itself when ISO 639 does not know it."""
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        return code
+    return getattr(language, "bibliographic", None) or language.alpha_3
+
+
 def language_name(code: str, language: str | None = None) -> str:
     """The name of the ISO 639-1 language `code` in `language` (default: the active one), capitalised."""
     english = _english_names().get(code)

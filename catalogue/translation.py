@@ -19,7 +19,7 @@ class SeriesTranslationOptions(TranslationOptions):
 
 @register(Publication)
 class PublicationTranslationOptions(TranslationOptions):
-    fields = ("title", "subtitle", "summary", "publisher", "corporate_author", "cover_alt")
+    fields = ("title", "subtitle", "summary", "publisher", "corporate_author", "place", "cover_alt")
     required_languages = {"en": ("title",)}
 
 

@@ -187,6 +187,8 @@ MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}" if _media_url.scheme
 IDM_MAX_DOCUMENT_BYTES = int(os.environ.get("DJANGO_MAX_DOCUMENT_MB", "200")) * 1024 * 1024
 IDM_MAX_COVER_BYTES = int(os.environ.get("DJANGO_MAX_COVER_MB", "10")) * 1024 * 1024
 IDM_MAX_COVER_PIXELS = int(float(os.environ.get("DJANGO_MAX_COVER_MEGAPIXELS", "40")) * 1_000_000)
+# Edition PDFs of more pages than this have their text extracted by `manage.py extract_documents`, not in the request.
+IDM_DOCUMENT_TEXT_INLINE_PAGES = int(os.environ.get("DJANGO_DOCUMENT_TEXT_INLINE_PAGES", "100"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},
@@ -282,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "catalogue.i18n.language_choices",
         "CountPrecisionEnum": "catalogue.models.CountPrecision",
     },
+    # The default hook, then the links from list results to detail operations.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "catalogue.api.schema.add_links"],
 }
 
 LOGGING = {

@@ -28,8 +28,9 @@ class EditionInline(TranslatorRulesMixin, OrderedInlineMixin, admin.StackedInlin
         ("language", "format", "order"),
         ("isbn", "issn", "pages", "date"),
         ("availability", "price", "currency"),
-        ("file", "url"),
+        ("file", "url", "text_state"),
     ]
+    readonly_fields = ["text_state"]  # where search stands with the PDF's text (search/documents_text.py)
 
     def get_queryset(self, request):
         # Each row's heading names its publication and series.
@@ -95,7 +96,7 @@ class PublicationAdmin(
                     ("status", "publish_date"),
                     "original_language",
                     "topics",
-                    "publisher",
+                    ("publisher", "place"),
                     "corporate_author",
                     "reference_number",
                 ]
@@ -125,11 +126,12 @@ class EditionAdmin(
 ):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
-    list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability"]
+    list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability", "text_state"]
     list_filter = [
         EditionLanguageFilter,
         "format",
         "availability",
+        "text_state",
         ("publication__series", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["publication__title_en", "publication__title_fr", "publication__title_es", "isbn", "issn"]
@@ -139,7 +141,7 @@ class EditionAdmin(
     list_select_related = ["publication__series"]
     formfield_overrides = EditionInline.formfield_overrides
     fields = ["publication", ("language", "format", "position"), *EditionInline.fields[1:]]
-    readonly_fields = ["position"]  # ordered on the publication's page
+    readonly_fields = ["position", "text_state"]  # ordered on the publication's page; derived from the PDF
 
     def save_model(self, request, obj, form, change):
         if not change:

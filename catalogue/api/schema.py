@@ -25,3 +25,30 @@ class SchemaView(SpectacularAPIView):
 
     def _get_filename(self, request, version):
         return super()._get_filename(request, None)  # the title (a setting) and the format
+
+
+# OpenAPI links: where a response names another object, the operation that fetches it (clients and schemathesis'
+# stateful phase follow them). (operation, link name, target operation, runtime expression of the target's slug)
+LINKS = [
+    ("publications_list", "GetPublication", "publications_retrieve", "$response.body#/results/0/slug"),
+    ("publications_list", "GetSeries", "series_retrieve", "$response.body#/results/0/series/slug"),
+    ("series_list", "GetSeries", "series_retrieve", "$response.body#/results/0/slug"),
+    ("topics_list", "GetTopic", "topics_retrieve", "$response.body#/results/0/slug"),
+    ("workshops_list", "GetWorkshop", "workshops_retrieve", "$response.body#/results/0/slug"),
+    ("publications_retrieve", "GetSeries", "series_retrieve", "$response.body#/series/slug"),
+    ("publications_retrieve", "GetTopic", "topics_retrieve", "$response.body#/topics/0/slug"),
+    ("publications_retrieve", "GetWorkshop", "workshops_retrieve", "$response.body#/workshops/0/slug"),
+    ("topics_retrieve", "GetParentTopic", "topics_retrieve", "$response.body#/parent"),
+    ("workshops_retrieve", "GetPublication", "publications_retrieve", "$response.body#/publication/slug"),
+]
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the LINKS on each operation's 200 response."""
+    operations = {
+        operation["operationId"]: operation for path in result["paths"].values() for operation in path.values()
+    }
+    for source, name, target, expression in LINKS:
+        response = operations[source]["responses"]["200"]
+        response.setdefault("links", {})[name] = {"operationId": target, "parameters": {"slug": expression}}
+    return result

@@ -132,6 +132,12 @@ class EditionSerializer(ReadOnlyModelSerializer):
             "price",
             "currency",
         ]
+        extra_kwargs = {
+            "date": {
+                "help_text": "The edition's own date (its issue or upload): not the publication year every "
+                "citation gives (`year`), nor the day the publication went online (`publish_date`)."
+            }
+        }
 
     @extend_schema_field(serializers.CharField(allow_null=True, min_length=13, max_length=13))
     def get_isbn(self, edition) -> str | None:
@@ -201,7 +207,8 @@ class PublicationSerializer(ReadOnlyModelSerializer):
     subtitle = TranslatedField()
     summary = TranslatedField()
     publisher = TranslatedField()
-    corporate_author = TranslatedField()
+    corporate_author = TranslatedField(help_text="The body responsible for the content, when stated.")
+    place = TranslatedField(help_text="The place of publication.")
     cover_image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
     cover_alt = TranslatedField()
     available_in = serializers.ListField(
@@ -229,6 +236,7 @@ class PublicationSerializer(ReadOnlyModelSerializer):
             "original_language",
             "publisher",
             "corporate_author",
+            "place",
             "reference_number",
             "participants_count",
             "participants_precision",
@@ -243,6 +251,16 @@ class PublicationSerializer(ReadOnlyModelSerializer):
             "workshops",
             "public_url",
         ]
+        extra_kwargs = {
+            "year": {
+                "help_text": "The catalogue publication year: the date every citation of the publication gives "
+                "(BibTeX year, RIS PY, CSL issued, citation_publication_date, schema.org datePublished, dc:date)."
+            },
+            "publish_date": {
+                "help_text": "When the publication went online in the catalogue (citation_online_date, the "
+                "feeds' published date); not its publication year."
+            },
+        }
 
 
 class PublicationDetailSerializer(PublicationSerializer):

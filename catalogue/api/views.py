@@ -5,7 +5,7 @@ from django.urls.converters import SlugConverter
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
 
@@ -15,17 +15,27 @@ from catalogue.public.filters import LANGUAGE_RE, MAX_FACET_VALUES, SLUG_RE, YEA
 
 from . import schema, serializers  # noqa: F401  (schema registers extensions)
 
+ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 NOT_FOUND = OpenApiResponse(
-    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
-    description="No such object (drafts included), or a page past the last one.",
+    ERROR,
+    description="No such object (drafts included), or a page past the last one. Every path under /api/ that no "
+    "operation serves answers this 404 too.",
+    examples=[OpenApiExample("Not found", {"detail": "Not found."})],
 )
 GONE = OpenApiResponse(
-    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    ERROR,
     description="Withdrawn from the catalogue after it had been public.",
+    examples=[OpenApiExample("Gone", {"detail": "This publication has been withdrawn from the catalogue."})],
 )
 INVALID_PARAMETERS = OpenApiResponse(
-    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    description="A malformed query parameter, with the reasons per parameter.",
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "minProperties": 1,
+    },
+    description="A malformed query parameter (one given empty included): each key names a parameter, its value "
+    "lists the reasons.",
+    examples=[OpenApiExample("Invalid parameter", {"year_from": ["Enter a whole number."]})],
 )
 
 

@@ -1,7 +1,8 @@
 """Citation formats for a publication or edition: BibTeX, RIS, CSL-JSON and a formatted reference.
 
-Each takes a `record.CitationRecord`, so a publication and each of its editions
-are cited the same way.
+Each takes a `citation_record.CitationRecord`, so a publication and each of its editions
+are cited the same way. The date every format cites is the catalogue publication year (BibTeX `year`,
+RIS `PY`, CSL `issued`), never an edition's date nor the day it went online.
 """
 
 import json
@@ -13,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from catalogue.i18n import number_label
 from catalogue.identifiers import format_isbn
 
+from .citation_record import CitationRecord
 from .common import one_line
-from .record import CitationRecord
 
 # Characters with a meaning in (La)TeX, written so BibTeX prints them literally.
 _BIBTEX_ESCAPES = str.maketrans(
@@ -64,9 +65,9 @@ def to_bibtex(record: CitationRecord) -> str:
     fields.append(("number", str(record.series_number)))
     if record.publisher:
         fields.append(("publisher", bibtex_escape(record.publisher)))
+    if record.place:
+        fields.append(("address", bibtex_escape(record.place)))
     fields.append(("year", str(record.year)))
-    if record.date:
-        fields.append(("date", record.date.isoformat()))
     if record.isbn:
         fields.append(("isbn", format_isbn(record.isbn)))
     if record.issn:
@@ -92,9 +93,9 @@ def to_ris(record: CitationRecord) -> str:
     lines.append(("IS", str(record.series_number)))
     if record.publisher:
         lines.append(("PB", record.publisher))
+    if record.place:
+        lines.append(("CY", record.place))
     lines.append(("PY", str(record.year)))
-    if record.date:
-        lines.append(("DA", record.date.strftime("%Y/%m/%d")))
     # RIS has one SN tag for ISBN or ISSN: the book's own number wins.
     if record.isbn or record.issn:
         lines.append(("SN", format_isbn(record.isbn) if record.isbn else record.issn))
@@ -114,14 +115,13 @@ def to_ris(record: CitationRecord) -> str:
 
 def to_csl_data(record: CitationRecord) -> dict:
     """The CSL-JSON item (citeproc's input format) for `record`."""
-    date_parts = [record.date.year, record.date.month, record.date.day] if record.date else [record.year]
     item = {
         "id": record.key,
         "type": "book",
         "title": record.full_title,
         "collection-title": record.series,
         "collection-number": record.series_number,
-        "issued": {"date-parts": [date_parts]},
+        "issued": {"date-parts": [[record.year]]},
         "language": record.language,
         "URL": record.url,
     }
@@ -129,6 +129,8 @@ def to_csl_data(record: CitationRecord) -> dict:
         item["author"] = [{"literal": record.author}]
     if record.publisher:
         item["publisher"] = record.publisher
+    if record.place:
+        item["publisher-place"] = record.place
     if record.isbn:
         item["ISBN"] = format_isbn(record.isbn)
     if record.issn:

@@ -48,9 +48,13 @@ def series_number_label(series, number: int, language: str) -> str:
 
 
 def corporate_author(publication: Publication, language: str) -> tuple[str, str]:
-    """(name, its language) of the body that authored `publication`: its own, else the catalogue's organisation."""
-    author, author_language = translated(publication, "corporate_author", language)
-    return (author, author_language) if author else (organisation_name(language), language)
+    """(name, its language) of the body that authored `publication`: its corporate author, else its publisher (a
+    body publishing its own report), else the catalogue's organisation; the rule of `PublicationRecord.creator`."""
+    for field in ("corporate_author", "publisher"):
+        author, author_language = translated(publication, field, language)
+        if author:
+            return author, author_language
+    return organisation_name(language), language
 
 
 def organisation_name(language: str) -> str:

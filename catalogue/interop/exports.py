@@ -1,5 +1,5 @@
 """The export links of publication and workshop pages: the formatted citation, citation downloads
-(the publication's and each edition's), the series feed, and the iCalendar files.
+(the publication's and each edition's), the MARC 21 record, the series feed, and the iCalendar files.
 
 Built from what the detail views prefetched, so they run no queries.
 """
@@ -13,8 +13,11 @@ from catalogue.i18n import language_name, translated
 from catalogue.models import Edition, Publication, Workshop
 
 from .calendars import calendar_filename
+from .citation_record import citation_record
 from .citations import FORMATS, formatted_citation
-from .record import citation_key, citation_record
+from .marc import CONTENT_TYPE as MARC_CONTENT_TYPE
+from .marc import marc_filename
+from .record import citation_key
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class PublicationExports:
     links: list[DownloadLink]
     editions: list[EditionCitation]
     series_feed_url: str
+    marc: DownloadLink  # the MARC 21 record, for library systems
 
 
 def _citation_links(url_name: str, key: str, **kwargs) -> list[DownloadLink]:
@@ -54,7 +58,7 @@ def _citation_links(url_name: str, key: str, **kwargs) -> list[DownloadLink]:
 
 def publication_exports(publication: Publication, *, request, language: str) -> PublicationExports:
     """The formatted citation and citation downloads of a publication page in `language`."""
-    record = citation_record(publication, request=request, language=language)
+    record = citation_record(publication, request=request, language=language, per_field=True)
     editions = [
         EditionCitation(
             edition=edition,
@@ -74,6 +78,12 @@ def publication_exports(publication: Publication, *, request, language: str) -> 
         links=_citation_links("catalogue:publication-citation", citation_key(publication), slug=publication.slug),
         editions=editions,
         series_feed_url=reverse("catalogue:series-feed", kwargs={"slug": publication.series.slug}),
+        marc=DownloadLink(
+            label="MARC 21 (MARCXML)",
+            url=reverse("catalogue:publication-marc", kwargs={"slug": publication.slug}),
+            content_type=MARC_CONTENT_TYPE.split(";")[0],
+            filename=marc_filename(publication),
+        ),
     )
 
 

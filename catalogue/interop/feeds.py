@@ -50,8 +50,8 @@ def _xml_safe(value):
 class LanguageTaggedAtomFeed(Atom1Feed):
     """Atom 1.0 whose entries mark fallback-language titles and summaries with xml:lang.
 
-    (An entry title is "<series> No. N: <title>", the label always in the feed's language; when the
-    title itself falls back, the element is tagged with the title's language, most of its text.)
+    (An entry title is "<series> No. N: <title>", all of it in the title's language: when the title
+    falls back, the series label is written in the title's language too and the element tagged with it.)
     Every text is stripped of the characters XML 1.0 cannot carry (a control character pasted into a
     title must not make the feed unwritable).
     """
@@ -103,13 +103,11 @@ class PublicationFeed(Feed):
         return organisation_name(self.language_code())
 
     def item_title(self, item):
-        # The series label is always in the feed's language; only the title itself falls back.
-        language = self.language_code()
-        title, _title_language = translated(item, "title", language)
-        return pgettext("feed entry title: series and number, then the title", "%(series)s: %(title)s") % {
-            "series": series_number_label(item.series, item.number, language),
-            "title": title,
-        }
+        # One language for the whole title: the series label is written in the title's (its fallback's).
+        title, title_language = translated(item, "title", self.language_code())
+        with translation.override(title_language):
+            template = pgettext("feed entry title: series and number, then the title", "%(series)s: %(title)s")
+        return template % {"series": series_number_label(item.series, item.number, title_language), "title": title}
 
     def item_description(self, item):
         summary, _ = translated(item, "summary", self.language_code())

@@ -1,16 +1,14 @@
-"""schema.org JSON-LD for publication pages (a Book with its editions) and workshop pages (an Event
-with its sessions), read from objects the detail views already fetched, so it runs no queries."""
+"""schema.org JSON-LD for publication pages (a Book with its editions), read from objects the detail view
+already fetched, so it runs no queries. Workshop pages' Events are in events.py."""
 
-import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
-from catalogue.i18n import translated, translations
-from catalogue.models import Edition, Publication, Workshop
+from catalogue.models import Edition
 
-from .common import MEDIA_TYPES, absolute_url_in, corporate_author, same_language_text, workshop_location, workshop_span
+from .record import EditionRecord, PublicationRecord
 
 SCHEMA_ORG = "https://schema.org"
 
@@ -37,66 +35,63 @@ def json_ld_script(data: dict) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-def publication_json_ld(publication: Publication, *, request, language: str) -> dict:
-    """A schema.org Book: the work, its series, and one work example per edition."""
-    page_url = absolute_url_in(request, publication, language)
-    title, title_language = translated(publication, "title", language)
-    summary, summary_language = translated(publication, "summary", language)
+def publication_json_ld(record: PublicationRecord, *, language: str) -> dict:
+    """A schema.org Book read from the publication record: the work (dated by its publication year), its
+    series, and one work example per edition (dated by the edition's own date)."""
+    page_url = record.page_url(language)
+    title = record.title(language)
+    summary = record.summary(title.language)
     data = {
         "@context": SCHEMA_ORG,
         "@type": "Book",
         "@id": f"{page_url}#work",
         "url": page_url,
-        "name": title,
-        "inLanguage": title_language,
-        "datePublished": str(publication.year),
-        "position": publication.number,
-        "isPartOf": _series_json_ld(publication, language=language),
+        "name": title.value,
+        "inLanguage": title.language,
+        "datePublished": str(record.year),
+        "position": record.number,
+        "isPartOf": _series_json_ld(record, language=title.language),
     }
-    subtitle, _ = same_language_text(publication, "subtitle", title_language)
+    subtitle = record.subtitle(title.language)
     if subtitle:
         data["alternativeHeadline"] = subtitle
-    if summary and summary_language == title_language:
-        data["description"] = summary
-    author, _ = corporate_author(publication, language)
-    data["author"] = {"@type": "Organization", "name": author}
-    publisher, _ = translated(publication, "publisher", language)
-    data["publisher"] = {"@type": "Organization", "name": publisher or author}
-    if publication.reference_number:
-        data["identifier"] = publication.reference_number
-    topics = [translated(topic, "name", language).value for topic in publication.topics.all()]
+    if summary and summary.language == title.language:
+        data["description"] = summary.value
+    data["author"] = {"@type": "Organization", "name": record.creator(title.language).value}
+    publisher = {"@type": "Organization", "name": record.publisher(title.language).value}
+    place = record.place(title.language)
+    if place:
+        publisher["location"] = {"@type": "Place", "name": place.value}
+    data["publisher"] = publisher
+    if record.reference_number:
+        data["identifier"] = record.reference_number
+    topics = [name.value for name in record.topic_names(language)]
     if topics:
         data["keywords"] = topics
-    if publication.cover_image:
-        data["image"] = request.build_absolute_uri(publication.cover_image.url)
-    editions = list(publication.editions.all())
-    if editions:
-        data["workExample"] = [
-            _edition_json_ld(publication, edition, editions, page_url=page_url, request=request) for edition in editions
-        ]
+    if record.cover_url:
+        data["image"] = record.cover_url
+    if record.editions:
+        data["workExample"] = [_edition_json_ld(record, edition, page_url=page_url) for edition in record.editions]
     return data
 
 
-def _series_json_ld(publication: Publication, *, language: str) -> dict:
-    series = publication.series
-    name, _ = translated(series, "name", language)
-    issns = [row.issn for row in series.issns.all()]
-    data = {"@type": "BookSeries", "name": name}
+def _series_json_ld(record: PublicationRecord, *, language: str) -> dict:
+    data = {"@type": "BookSeries", "name": record.series_name(language).value}
+    issns = [issn for issn, _language, _medium in record.series.issns]
     if issns:
         data["issn"] = issns if len(issns) > 1 else issns[0]
     return data
 
 
-def _edition_id(page_url: str, edition: Edition) -> str:
+def _edition_id(page_url: str, edition: EditionRecord) -> str:
     return f"{page_url}#edition-{edition.language}-{edition.format}"
 
 
-def _edition_json_ld(publication: Publication, edition: Edition, editions: list[Edition], *, page_url, request) -> dict:
+def _edition_json_ld(record: PublicationRecord, edition: EditionRecord, *, page_url: str) -> dict:
     data = {"@type": "Book", "@id": _edition_id(page_url, edition)}
     # Named only by a title written in the edition's language: a fallback title is not the edition's name.
-    title = translations(publication, "title").get(edition.language)
-    if title:
-        data["name"] = title
+    if edition.title:
+        data["name"] = edition.title.value
     data["inLanguage"] = edition.language
     data["bookFormat"] = BOOK_FORMATS[edition.format]
     if edition.isbn:
@@ -105,105 +100,21 @@ def _edition_json_ld(publication: Publication, edition: Edition, editions: list[
         data["numberOfPages"] = edition.pages
     if edition.date:
         data["datePublished"] = edition.date.isoformat()
-    if edition.download_url:
-        data["url"] = request.build_absolute_uri(edition.download_url)
-        if edition.format in MEDIA_TYPES:
-            data["encodingFormat"] = MEDIA_TYPES[edition.format]
+    if edition.url:
+        data["url"] = edition.url
+        if edition.media_type:
+            data["encodingFormat"] = edition.media_type
     if edition.price is not None:
         data["offers"] = {"@type": "Offer", "price": f"{edition.price:.2f}", "priceCurrency": edition.currency}
         if edition.availability:  # empty: not stated
             data["offers"]["availability"] = OFFER_AVAILABILITY[edition.availability]
     # Editions in the original language are the work the others translate.
-    original = publication.original_language
-    originals = [other for other in editions if other.language == original]
-    if edition.language == original:
-        translated_editions = [_edition_id(page_url, other) for other in editions if other.language != original]
+    originals = [other for other in record.editions if other.is_original]
+    if edition.is_original:
+        translated_editions = [_edition_id(page_url, other) for other in record.editions if not other.is_original]
         if translated_editions:
             data["workTranslation"] = [{"@id": other} for other in translated_editions]
     elif originals:
         source = next((other for other in originals if other.format == edition.format), originals[0])
         data["translationOfWork"] = {"@id": _edition_id(page_url, source)}
-    return data
-
-
-def _iso(value: datetime.date | datetime.datetime) -> str:
-    return value.isoformat()
-
-
-def workshop_json_ld(workshop: Workshop, *, request, language: str) -> dict:
-    """A schema.org Event with its place, the report that records it and its sessions as sub-events."""
-    page_url = absolute_url_in(request, workshop, language)
-    title, title_language = translated(workshop, "title", language)
-    description, description_language = translated(workshop, "description", language)
-    start, end = workshop_span(workshop)
-    place = _place_json_ld(workshop, language)
-    data = {
-        "@context": SCHEMA_ORG,
-        "@type": "Event",
-        "@id": f"{page_url}#event",
-        "url": page_url,
-        "name": title,
-        "inLanguage": title_language,
-        "startDate": _iso(start),
-        "endDate": _iso(end),
-        "eventStatus": "https://schema.org/EventScheduled",
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": place,
-    }
-    if description and description_language == title_language:
-        data["description"] = description
-    report = workshop.publication
-    if report is not None and report.is_public:
-        report_title, _ = translated(report, "title", language)
-        data["recordedIn"] = {
-            "@type": "Book",
-            "@id": f"{absolute_url_in(request, report, language)}#work",
-            "name": report_title,
-            "url": absolute_url_in(request, report, language),
-        }
-    items = list(workshop.agenda_items.all())
-    if items:
-        data["subEvent"] = [
-            _agenda_item_json_ld(item, page_url=page_url, place=place, language=language) for item in items
-        ]
-    return data
-
-
-def _place_json_ld(workshop: Workshop, language: str) -> dict:
-    location = workshop_location(workshop, language)
-    address = {"@type": "PostalAddress", "addressLocality": location["city"], "addressCountry": location["country"]}
-    place = {"@type": "Place", "address": address}
-    place["name"] = location["venue"] or location["city"]
-    return place
-
-
-def _agenda_item_json_ld(item, *, page_url: str, place: dict, language: str) -> dict:
-    title, _ = translated(item, "title", language)
-    data = {
-        "@type": "Event",
-        "@id": f"{page_url}#session-{item.position}",
-        "name": title,
-        "startDate": _iso(item.starts_at or item.date),
-        "location": place,
-    }
-    if item.ends_at is not None:
-        data["endDate"] = _iso(item.ends_at)
-    description, _ = translated(item, "description", language)
-    if description:
-        data["description"] = description
-    speakers = {participation.speaker_id: participation.speaker for participation in item.participations.all()}
-    performers = [_person_json_ld(speaker, language) for speaker in speakers.values()]
-    if performers:
-        data["performer"] = performers
-    return data
-
-
-def _person_json_ld(speaker, language: str) -> dict:
-    data = {"@type": "Person", "name": speaker.name}
-    position, _ = translated(speaker, "position", language)
-    if position:
-        data["jobTitle"] = position
-    affiliation, _ = translated(speaker, "affiliation", language)
-    if affiliation:
-        data["affiliation"] = {"@type": "Organization", "name": affiliation}
     return data

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from catalogue.i18n import page_language, translated, translations
+from catalogue.i18n import page_language, translated
 from catalogue.models import Publication, Workshop
 
-from .common import absolute_url_in, sorted_editions
-from .jsonld import json_ld_script, publication_json_ld, workshop_json_ld
-from .record import CitationRecord, citation_record
+from .citation_record import CitationRecord, cite
+from .common import absolute_url_in
+from .events import workshop_json_ld
+from .jsonld import json_ld_script, publication_json_ld
+from .record import PublicationRecord, publication_record
 
 # OpenGraph wants language_TERRITORY.
 OG_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}
@@ -40,67 +42,61 @@ class PageMetadata:
 
 
 def publication_metadata(publication: Publication, *, request, language: str | None = None) -> PageMetadata:
-    """JSON-LD, citation_*, Dublin Core and OpenGraph for a publication page in `language`."""
+    """JSON-LD, citation_*, Dublin Core and OpenGraph for a publication page in `language`, all read from
+    the one publication record."""
     language = page_language(language)
-    record = citation_record(publication, request=request, language=language)
+    record = publication_record(publication, request=request)
+    citation = cite(record, language=language)
     return PageMetadata(
-        json_ld=publication_json_ld(publication, request=request, language=language),
-        citation_tags=_citation_tags(publication, record),
-        dublin_core_tags=_dublin_core_tags(publication, record),
-        open_graph_tags=_open_graph_tags(publication, record, request=request, language=language),
+        json_ld=publication_json_ld(record, language=language),
+        citation_tags=_citation_tags(record, citation),
+        dublin_core_tags=_dublin_core_tags(record, citation),
+        open_graph_tags=_open_graph_tags(publication, record, citation, language=language),
     )
 
 
-def _citation_tags(publication: Publication, record: CitationRecord) -> list[MetaTag]:
-    """Highwire Press tags, as Google Scholar and Zotero read them."""
-    tags = [MetaTag("citation_title", record.full_title, record.title_language)]
-    if record.author:
-        tags.append(MetaTag("citation_author", record.author))
-    isbns = [record.isbn] if record.isbn else []
-    isbns += [
-        edition.isbn
-        for edition in sorted_editions(publication.editions.all())
-        if edition.isbn and edition.isbn not in isbns and edition.language == record.language
-    ]
+def _citation_tags(record: PublicationRecord, citation: CitationRecord) -> list[MetaTag]:
+    """Highwire Press tags, as Google Scholar and Zotero read them: the citation in one language (its title's),
+    every ISBN of the publication (the cited edition's first), the publication year and the online date."""
+    tags = [MetaTag("citation_title", citation.full_title, citation.title_language)]
+    tags.append(MetaTag("citation_author", citation.author, citation.author_language))
+    isbns = [citation.isbn] if citation.isbn else []
+    isbns += [isbn for isbn in record.isbns() if isbn not in isbns]
     tags += [MetaTag("citation_isbn", isbn) for isbn in isbns]
-    if record.issn:
-        tags.append(MetaTag("citation_issn", record.issn))
-    tags.append(MetaTag("citation_series_title", record.series, record.series_language))
-    tags.append(
-        MetaTag(
-            "citation_publication_date",
-            record.date.strftime("%Y/%m/%d") if record.date else str(record.year),
-        )
-    )
-    tags.append(MetaTag("citation_language", record.language))
-    if record.publisher:
-        tags.append(MetaTag("citation_publisher", record.publisher))
-    if record.reference_number:
-        tags.append(MetaTag("citation_technical_report_number", record.reference_number))
-    if record.pdf_url:
-        tags.append(MetaTag("citation_pdf_url", record.pdf_url))
-    tags.append(MetaTag("citation_abstract_html_url", record.url))
+    if citation.issn:
+        tags.append(MetaTag("citation_issn", citation.issn))
+    tags.append(MetaTag("citation_series_title", citation.series, citation.series_language))
+    tags.append(MetaTag("citation_publication_date", str(citation.year)))
+    if citation.online_date:
+        tags.append(MetaTag("citation_online_date", citation.online_date.strftime("%Y/%m/%d")))
+    tags.append(MetaTag("citation_language", citation.language))
+    tags.append(MetaTag("citation_publisher", citation.publisher, citation.publisher_language))
+    if citation.reference_number:
+        # A report number names the institution that numbered it: the publisher.
+        tags.append(MetaTag("citation_technical_report_institution", citation.publisher, citation.publisher_language))
+        tags.append(MetaTag("citation_technical_report_number", citation.reference_number))
+    if citation.pdf_url:
+        tags.append(MetaTag("citation_pdf_url", citation.pdf_url))
+    tags.append(MetaTag("citation_abstract_html_url", citation.url))
     return tags
 
 
-def _dublin_core_tags(publication: Publication, record: CitationRecord) -> list[MetaTag]:
+def _dublin_core_tags(record: PublicationRecord, citation: CitationRecord) -> list[MetaTag]:
     """Dublin Core elements (DC.*), one DC.title per translation with its language."""
-    titles = translations(publication, "title")
-    tags = [MetaTag("DC.title", record.full_title, record.title_language)]
-    tags += [MetaTag("DC.title.alternative", title, code) for code, title in titles.items() if code != record.language]
-    tags.append(MetaTag("DC.identifier", record.url))
-    for edition in sorted_editions(publication.editions.all()):
-        if edition.isbn:
-            tags.append(MetaTag("DC.identifier", f"urn:isbn:{edition.isbn}"))
-    if record.issn:
-        tags.append(MetaTag("DC.relation.ispartof", f"urn:issn:{record.issn}"))
-    for code in publication.available_languages or [record.language]:
-        tags.append(MetaTag("DC.language", code))
-    tags.append(MetaTag("DC.date", record.date.isoformat() if record.date else str(record.year)))
-    if record.publisher:
-        tags.append(MetaTag("DC.publisher", record.publisher))
-    if record.author:
-        tags.append(MetaTag("DC.creator", record.author))
+    tags = [MetaTag("DC.title", citation.full_title, citation.title_language)]
+    tags += [
+        MetaTag("DC.title.alternative", title, code)
+        for code, title in record.full_titles().items()
+        if code != citation.title_language
+    ]
+    tags.append(MetaTag("DC.identifier", citation.url))
+    tags += [MetaTag("DC.identifier", f"urn:isbn:{isbn}") for isbn in record.isbns()]
+    if citation.issn:
+        tags.append(MetaTag("DC.relation.ispartof", f"urn:issn:{citation.issn}"))
+    tags += [MetaTag("DC.language", code) for code in record.languages]
+    tags.append(MetaTag("DC.date", str(citation.year)))
+    tags.append(MetaTag("DC.publisher", citation.publisher, citation.publisher_language))
+    tags.append(MetaTag("DC.creator", citation.author, citation.author_language))
     tags.append(MetaTag("DC.type", "Text"))
     return tags
 
@@ -122,18 +118,19 @@ def _open_graph_page_tags(title: str, og_type: str, url: str, language: str) -> 
     return tags
 
 
-def _open_graph_tags(publication: Publication, record: CitationRecord, *, request, language: str) -> list[MetaTag]:
-    tags = _open_graph_page_tags(record.full_title, "book", absolute_url_in(request, publication, language), language)
-    if record.abstract:
-        tags.append(MetaTag("og:description", _first_paragraph(record.abstract)))
-    if publication.cover_image:
-        tags.append(MetaTag("og:image", request.build_absolute_uri(publication.cover_image.url)))
+def _open_graph_tags(publication: Publication, record: PublicationRecord, citation: CitationRecord, *, language):
+    tags = _open_graph_page_tags(citation.full_title, "book", record.page_url(language), language)
+    # A preview's text, in the page's language wherever the title is read from.
+    summary = record.summary(language)
+    if summary:
+        tags.append(MetaTag("og:description", _first_paragraph(summary.value)))
+    if record.cover_url:
+        tags.append(MetaTag("og:image", record.cover_url))
         if publication.cover_alt:
             tags.append(MetaTag("og:image:alt", translated(publication, "cover_alt", language).value))
-    if record.isbn:
-        tags.append(MetaTag("book:isbn", record.isbn))
-    if record.date:
-        tags.append(MetaTag("book:release_date", record.date.isoformat()))
+    if citation.isbn:
+        tags.append(MetaTag("book:isbn", citation.isbn))
+    tags.append(MetaTag("book:release_date", str(citation.year)))
     return tags
 
 

@@ -18,6 +18,9 @@ i18n_urlpatterns = [
         name="publication-citation",
     ),
     re_path(
+        r"^publications/(?P<slug>[-\w]+)/cite\.marcxml$", views.PublicationMarcView.as_view(), name="publication-marc"
+    ),
+    re_path(
         r"^publications/(?P<slug>[-\w]+)/editions/(?P<language>[a-z]{2,3})-(?P<edition_format>[a-z]+)/"
         r"cite\.(?P<citation_format>bib|ris|json)$",
         views.EditionCitationView.as_view(),

@@ -1,4 +1,4 @@
-"""Downloads for machines: citation files and iCalendar files."""
+"""Downloads for machines: citation files, MARC 21 records and iCalendar files."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,9 +9,11 @@ from django.views import View
 from catalogue.models import AgendaItem, Publication, Workshop
 
 from .calendars import agenda_item_calendar, calendar_filename, workshop_calendar
+from .citation_record import citation_record
 from .citations import FORMATS
 from .common import header_filename
-from .record import citation_record
+from .marc import CONTENT_TYPE as MARC_CONTENT_TYPE
+from .marc import marc_filename, marc_record, marcxml_document
 
 
 def _download(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -55,6 +57,15 @@ class EditionCitationView(CitationDownloadMixin, View):
             raise Http404("No such edition.")
         record = citation_record(publication, request=request, language=translation.get_language(), edition=edition)
         return self.citation_response(record, citation_format)
+
+
+class PublicationMarcView(View):
+    """The publication's MARC 21 record, catalogued in the page's language: /<lang>/publications/<slug>/cite.marcxml."""
+
+    def get(self, request, slug: str):
+        publication = get_object_or_404(Publication.objects.published().for_detail(), slug=slug)
+        record = marc_record(publication, request=request, language=translation.get_language())
+        return _download(marcxml_document(record), content_type=MARC_CONTENT_TYPE, filename=marc_filename(publication))
 
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -7,6 +7,7 @@ touch several models in the packages that own the use case (editorial/, dataio/)
 
 from .common import CountPrecision, State, Status, count_display, published_q, state_of
 from .contents import TocEntry
+from .documents import DocumentPage, TextState
 from .publication import Edition, Publication
 from .search_document import SearchDocument
 from .staff import StaffLanguage
@@ -17,6 +18,7 @@ __all__ = [
     "AgendaItem",
     "AgendaParticipation",
     "CountPrecision",
+    "DocumentPage",
     "Edition",
     "Publication",
     "SearchDocument",
@@ -26,6 +28,7 @@ __all__ = [
     "StaffLanguage",
     "State",
     "Status",
+    "TextState",
     "TocEntry",
     "Topic",
     "Workshop",

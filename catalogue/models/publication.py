@@ -1,5 +1,6 @@
 """Publications: the work and its editions (one per language and format); its table of contents is in contents.py."""
 
+import uuid
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_choices, language_name, number_label
@@ -25,9 +27,10 @@ from .common import (
     withdrawn_q,
 )
 from .contents import TocEntry
+from .documents import TextState
 from .taxonomy import Series, Topic
 from .text import validate_multiline_text, validate_single_line_text
-from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf
+from .uploads import CoverImageField, EditionFileField, fill_pages_from_pdf, require_cover_alt
 from .workshop import Workshop
 
 # What an external edition URL may start with: the schemes Django's URLField accepts.
@@ -77,9 +80,13 @@ class PublicationQuerySet(models.QuerySet):
             )
         return queryset
 
+    def mark_changed(self) -> int:
+        """Move the content-changed time of these publications to now (a part of their record changed)."""
+        return self.update(content_changed_at=timezone.now())
+
     def for_citation(self):
-        """What a citation record reads: series, its ISSNs and the editions."""
-        return self.select_related("series").prefetch_related("series__issns", "editions")
+        """What a publication record reads: series, its ISSNs, the editions and topics."""
+        return self.select_related("series").prefetch_related("series__issns", "editions", "topics")
 
     def for_feed(self):
         """What a feed entry shows: series label and topics."""
@@ -132,7 +139,18 @@ class Publication(WorkflowMixin, models.Model):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="publications")
     publisher = models.CharField(_("publisher"), max_length=300, blank=True, validators=[validate_single_line_text])
     corporate_author = models.CharField(
-        _("corporate author"), max_length=300, blank=True, validators=[validate_single_line_text]
+        _("corporate author"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("Who is responsible for the content, when not the publisher."),
+    )
+    place = models.CharField(
+        _("place of publication"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line_text],
+        help_text=_("The city where the publisher issued it, e.g. Geneva."),
     )
     reference_number = models.CharField(
         _("reference number"),
@@ -170,8 +188,15 @@ class Publication(WorkflowMixin, models.Model):
         help_text=_("Describes the cover for people who cannot see it."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    # The publication's identity for machines (OAI-PMH identifiers, calendar UIDs): never changes, even when
+    # the slug does, and travels with the record through exports and imports.
+    uuid = models.UUIDField(_("persistent identifier"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When any part of the record last changed: the publication, its editions, contents, topics or workshops
+    # (moved by the search index signals, which know which rows feed which record). Drives OAI datestamps,
+    # sitemap lastmod, feeds and Last-Modified.
+    content_changed_at = models.DateTimeField(_("content changed"), default=timezone.now, editable=False)
 
     objects = SlugNaturalKeyManager.from_queryset(PublicationQuerySet)()
 
@@ -182,6 +207,7 @@ class Publication(WorkflowMixin, models.Model):
         permissions = [("publish_publication", _("Can publish, schedule and withdraw publications"))]
         indexes = [  # published() counted from the index alone, the newest first read in its order (home, feeds)
             models.Index(fields=["publish_date", "status"], name="publication_recent"),
+            models.Index(fields=["content_changed_at"], name="publication_changed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
@@ -200,6 +226,10 @@ class Publication(WorkflowMixin, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        require_cover_alt(self)
 
     def validate_constraints(self, exclude=None):
         try:
@@ -273,6 +303,13 @@ class Edition(models.Model):
         help_text=_("ISO 4217 code, e.g. USD."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Derived from the file when it is stored (catalogue/search/documents_text.py): its size, its first page drawn
+    # as a cover (named with its size, models/covers.py) and where the search index stands with its text.
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True, editable=False)
+    first_page = models.FileField(_("first page"), upload_to="covers/", max_length=200, blank=True, editable=False)
+    text_state = models.CharField(
+        _("text for search"), max_length=10, choices=TextState.choices, blank=True, default="", editable=False
+    )
 
     objects = EditionManager()
 

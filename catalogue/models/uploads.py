@@ -26,7 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-from catalogue.i18n import translated
+from catalogue.i18n import content_languages, translated
+
+from .covers import save_renditions, sized_name
 
 PDF_MEDIA_TYPE = "application/pdf"
 # What a cover may be, by Pillow's format name: its media type and the extension we store it under.
@@ -111,8 +113,8 @@ def validate_pdf(value) -> None:
 
 
 def normalised_cover(file) -> ContentFile:
-    """`file` decoded and re-encoded in its format without metadata, named `<hash>.<ext>`; a ValidationError if it
-    is not a JPEG, PNG or WebP image within the limits."""
+    """`file` decoded and re-encoded in its format without metadata, named `<hash>-<width>x<height>.<ext>`; a
+    ValidationError if it is not a JPEG, PNG or WebP image within the limits."""
     file = _content(file)
     if getattr(file, _COVER_CHECKED, None) is None:
         _refuse_oversized(file, settings.IDM_MAX_COVER_BYTES)
@@ -163,13 +165,33 @@ def _reencode(file) -> ContentFile:
             image = image.convert("RGBA")
         image.save(output, "PNG", optimize=True)
     data = output.getvalue()
-    return ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:12]}.{COVER_FORMATS[image_format][1]}")
+    return ContentFile(
+        data, name=sized_name(hashlib.sha256(data).hexdigest()[:12], image.size, COVER_FORMATS[image_format][1])
+    )
 
 
 def validate_cover_image(value) -> None:
     """Refuse an uploaded cover that is not a JPEG, PNG or WebP image within the byte and pixel limits."""
     if _is_new_upload(value):
         normalised_cover(value)
+
+
+def require_cover_alt(publication) -> None:
+    """A newly uploaded cover needs its text alternative in at least one language; pages in the others fall back to
+    it, marked with its language."""
+    if _is_new_upload(publication.cover_image) and not any(
+        getattr(publication, f"cover_alt_{code}", "") for code in content_languages()
+    ):
+        raise ValidationError(
+            {
+                f"cover_alt_{content_languages()[0]}": ValidationError(
+                    _(
+                        "Describe the cover for people who cannot see it: a cover needs this text in one language at least."
+                    ),
+                    code="cover_alt_missing",
+                )
+            }
+        )
 
 
 def _slug_part(value: str) -> str:
@@ -209,6 +231,8 @@ def stored_media_type(name: str, head: bytes) -> str | None:
 class EditionFieldFile(FieldFile):
     def save(self, name, content, save=True):
         pdf_page_count(content)  # whatever stores a file, only a readable PDF is stored
+        # What a new PDF gives (size, first page, text) is derived once the edition is saved (search.documents_text).
+        self.instance._new_file_stored = True
         super().save(edition_file_name(self.instance), content, save)
 
 
@@ -216,6 +240,7 @@ class CoverFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         content = normalised_cover(content)  # whatever stores a cover, the bytes stored are re-encoded ones
         super().save(f"{_slug_part(self.instance.slug)}-{content.name}", content, save)
+        save_renditions(self.storage, self.name, content)  # the sizes the pages show it in (covers.py)
 
 
 class _AcceptingFileField(forms.FileField):

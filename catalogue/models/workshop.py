@@ -1,12 +1,14 @@
 """Workshops recorded by publications, their agenda and the people in it."""
 
 import datetime
+import uuid
 import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -32,6 +34,10 @@ class WorkshopQuerySet(models.QuerySet):
         """Workshops gone from the catalogue (410): withdrawn after they had been public, or public ones whose
         report was withdrawn."""
         return self.filter(withdrawn_q() | (published_q() & withdrawn_q("publication__")))
+
+    def mark_changed(self) -> int:
+        """Move the content-changed time of these workshops to now (a part of their record changed)."""
+        return self.update(content_changed_at=timezone.now())
 
     def with_agenda(self):
         """Prefetch the agenda in schedule order, each item with its people."""
@@ -127,6 +133,10 @@ class Workshop(WorkflowMixin, models.Model):
         related_name="workshops",
         help_text=_("The publication that reports on this workshop."),
     )
+    # As on Publication: an identity that survives slug changes (calendar UIDs), and when any part of the
+    # record (the workshop, its agenda, the people in it) last changed.
+    uuid = models.UUIDField(_("persistent identifier"), default=uuid.uuid4, unique=True, editable=False)
+    content_changed_at = models.DateTimeField(_("content changed"), default=timezone.now, editable=False)
 
     objects = SlugNaturalKeyManager.from_queryset(WorkshopQuerySet)()
 

@@ -2,8 +2,9 @@
 
 On the pages every input is lenient: malformed or unknown values are dropped
 or match nothing, so any link, however old or hostile, still gives a page.
-The API uses the same FilterSet with `strict=True`: a malformed facet value
-is then an error naming its parameter (a 400) instead of being dropped.
+The API uses the same FilterSet with `strict=True`: a malformed value of any
+parameter (one given empty included) is then an error naming it (a 400)
+instead of being dropped.
 """
 
 import re
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, Value
+from django.db import connections
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -80,8 +82,40 @@ class FacetFilter(django_filters.Filter):
     field_class = LenientMultipleChoiceField
 
 
+class YearField(forms.IntegerField):
+    """A year; when `strict`, only ASCII digits (not "2018.0", "+2018" or other scripts' digits), and a
+    parameter given empty is malformed too."""
+
+    def __init__(self, *, strict: bool = False, **kwargs):
+        self.strict = strict
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if self.strict and value is not None and not (value.isascii() and value.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class SortField(django_filters.fields.ChoiceField):
+    """An order; when `strict`, a parameter given empty is malformed (a page's form sends it empty)."""
+
+    def __init__(self, *args, strict: bool = False, **kwargs):
+        self.strict = strict
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if self.strict and value == "":
+            message = LenientMultipleChoiceField.default_error_messages["malformed"]
+            raise forms.ValidationError(message, "malformed", {"values": "''"})
+        return super().clean(value)
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = SortField
+
+
 class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = YearField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1000)
@@ -156,7 +190,7 @@ class PublicationFilter(django_filters.FilterSet):
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     language = FacetFilter(method="filter_language", label=_("Available in"), pattern=LANGUAGE_RE)
     format = FacetFilter(method="filter_format", label=_("Format"), pattern=FORMAT_RE)
-    sort = django_filters.ChoiceFilter(method="filter_nothing", choices=Sort.choices, label=_("Sort by"))
+    sort = SortFilter(method="filter_nothing", choices=Sort.choices, label=_("Sort by"))
 
     class Meta:
         model = Publication
@@ -165,7 +199,7 @@ class PublicationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, language: str, strict: bool = False, **kwargs):
         self.language = language
         super().__init__(data, queryset, **kwargs)
-        for name in self.FACETS:
+        for name in (*self.FACETS, "year_from", "year_to", "sort"):
             self.filters[name].extra["strict"] = strict
 
     # Filters -------------------------------------------------------------------------------------
@@ -231,23 +265,65 @@ class PublicationFilter(django_filters.FilterSet):
 
     # Facets --------------------------------------------------------------------------------------
 
-    def queryset_without(self, facet: str):
-        """The results with every active filter applied except `facet`'s own (and unsorted)."""
-        queryset = self.queryset.all()
-        for name, value in self.cleaned.items():
-            if name not in (facet, "sort"):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
     def facets(self) -> list[Facet]:
-        """Each facet's values with their counts under the other active filters: one query per facet."""
+        """Each facet's values with their counts under the other active filters.
+
+        One grouped query counts every facet from the matched set (`_facet_counts`), then the series and
+        topics counted are read for their names: three queries whatever the size of the catalogue.
+        """
+        counts = self._facet_counts()
         return [
-            self._series_facet(),
-            self._topic_facet(),
-            self._year_facet(),
-            self._language_facet(),
-            self._format_facet(),
+            self._named_facet("series", Series.objects.order_by("slug"), counts["series"]),
+            self._named_facet("topic", Topic.objects.all(), counts["topic"]),
+            self._year_facet(counts["year"]),
+            self._edition_facet("language", counts["language"], lambda code: language_name(code, self.language)),
+            self._edition_facet(
+                "format", counts["format"], lambda value: dict(Edition.Format.choices).get(value, value)
+            ),
         ]
+
+    def _facet_counts(self) -> dict[str, dict[str, int]]:
+        """{facet: {value: count}} in one statement: the publications matching the search and the other
+        filters (`m`, read once) grouped by each facet's column, each facet under every active filter but its own."""
+        base = self.queryset.all()
+        for name, value in self.cleaned.items():
+            if name not in (*self.FACETS, "sort"):
+                base = self.filters[name].filter(base, value)
+        matched_sql, params = _sql(base.order_by().values("pk"))
+        selections = {}  # facet: SQL of the publications its selected values keep
+        for name in self.FACETS:
+            if self._selected(name):
+                selections[name] = _sql(
+                    self.filters[name].filter(Publication.objects.all(), self.cleaned[name]).values("pk")
+                )
+        publications, editions = Publication._meta.db_table, Edition._meta.db_table
+        links = Publication.topics.through._meta.db_table
+        # CROSS JOIN: SQLite reads the matched set first and the facet's table through its index (it would
+        # otherwise scan the whole table, even for a search without matches); PostgreSQL reads it as a JOIN.
+        groupings = {  # facet: (joined table and its alias, grouped column, what is counted)
+            "series": (f"{publications} x ON x.id = m.id", "x.series_id", "COUNT(*)"),
+            "topic": (f"{links} x ON x.publication_id = m.id", "x.topic_id", "COUNT(*)"),
+            "year": (f"{publications} x ON x.id = m.id", "x.year", "COUNT(*)"),
+            "language": (f"{editions} x ON x.publication_id = m.id", "x.language", "COUNT(DISTINCT x.publication_id)"),
+            "format": (f"{editions} x ON x.publication_id = m.id", "x.format", "COUNT(DISTINCT x.publication_id)"),
+        }
+        connection = connections[self.queryset.db]
+        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+        selects = []
+        for name, (joined, column, counted) in groupings.items():
+            others = [(sql, selection_params) for other, (sql, selection_params) in selections.items() if other != name]
+            where = " AND ".join(f"m.id IN ({sql})" for sql, _ in others) or "1 = 1"
+            selects.append(
+                f"SELECT '{name}', CAST({column} AS TEXT), {counted} FROM m {join} {joined} WHERE {where} GROUP BY {column}"
+            )
+            params += [param for _, selection_params in others for param in selection_params]
+        counts = {name: {} for name in groupings}
+        sql = f"WITH m (id) AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(selects)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for name, value, count in cursor.fetchall():
+                counts[name][value] = count
+        return counts
 
     def _selected(self, name: str) -> list[str]:
         return self.cleaned.get(name) or []
@@ -262,50 +338,27 @@ class PublicationFilter(django_filters.FilterSet):
         ]
         return Facet(name, self.filters[name].label, values)
 
-    def _ids(self, facet: str):
-        return self.queryset_without(facet).values("pk")
+    def _named_facet(self, name: str, rows, counts: dict[str, int]) -> Facet:
+        """A facet over named rows (series, topics): those counted, and those selected (by slug)."""
+        shown = rows.filter(Q(pk__in=[int(pk) for pk in counts]) | Q(slug__in=self._selected(name)))
+        entries = [(row.slug, translated(row, "name", self.language), counts.get(str(row.pk), 0)) for row in shown]
+        return self._facet(name, sorted(entries, key=lambda entry: str(entry[1]).lower()))
 
-    def _series_facet(self) -> Facet:
-        rows = Series.objects.annotate(
-            hits=Count("publications", filter=Q(publications__in=self._ids("series")))
-        ).order_by("slug")
-        entries = [(row.slug, translated(row, "name", self.language), row.hits) for row in rows]
-        return self._facet("series", sorted(entries, key=lambda entry: str(entry[1]).lower()))
-
-    def _topic_facet(self) -> Facet:
-        rows = Topic.objects.annotate(hits=Count("publications", filter=Q(publications__in=self._ids("topic"))))
-        entries = [(row.slug, translated(row, "name", self.language), row.hits) for row in rows]
-        return self._facet("topic", sorted(entries, key=lambda entry: str(entry[1]).lower()))
-
-    def _year_facet(self) -> Facet:
-        rows = (
-            Publication.objects.filter(pk__in=self._ids("year"))
-            .values("year")
-            .annotate(hits=Count("pk"))
-            .order_by("-year")
-        )
-        counts = {str(row["year"]): row["hits"] for row in rows}
+    def _year_facet(self, counts: dict[str, int]) -> Facet:
+        counts = dict(counts)
         for value in self._selected("year"):
             counts.setdefault(value, 0)
-        entries = [(value, value, counts[value]) for value in sorted(counts, reverse=True)]
-        return self._facet("year", entries)
+        return self._facet("year", [(value, value, counts[value]) for value in sorted(counts, reverse=True)])
 
-    def _edition_facet(self, name: str, label_for) -> Facet:
-        rows = (
-            Edition.objects.filter(publication__in=self._ids(name))
-            .values(name)
-            .annotate(hits=Count("publication", distinct=True))
-            .order_by()
-        )
-        counts = {row[name]: row["hits"] for row in rows}
+    def _edition_facet(self, name: str, counts: dict[str, int], label_for) -> Facet:
+        counts = dict(counts)
         for value in self._selected(name):
             counts.setdefault(value, 0)
         entries = [(value, label_for(value), count) for value, count in counts.items()]
         return self._facet(name, sorted(entries, key=lambda entry: (-entry[2], str(entry[1]).lower())))
 
-    def _language_facet(self) -> Facet:
-        return self._edition_facet("language", lambda code: language_name(code, self.language))
 
-    def _format_facet(self) -> Facet:
-        labels = dict(Edition.Format.choices)
-        return self._edition_facet("format", lambda value: labels.get(value, value))
+def _sql(queryset) -> tuple[str, list]:
+    """The SQL and parameters of a queryset, to be embedded in another statement."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, list(params)

@@ -140,6 +140,7 @@ def active_filters(params, facets) -> list[ActiveFilter]:
 class SearchResult:
     publication: Publication
     snippet: str = ""
+    pages: list = field(default_factory=list)  # documents.PageMatch: pages of its PDFs holding the words
 
 
 def search_snippet(publication: Publication, query: str, language: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 from catalogue import i18n
 from catalogue.i18n import TranslatedValue, page_language
 
-from . import presenters
+from . import covers, presenters
 
 register = template.Library()
 
@@ -25,6 +25,12 @@ register = template.Library()
 def translated(context, instance, field: str) -> TranslatedValue:
     """`{% translated publication "title" as title %}`: value plus the language it is in."""
     return i18n.translated(instance, field, page_language(context.get("LANGUAGE_CODE")))
+
+
+@register.simple_tag(takes_context=True)
+def cover_image(context, publication, usage: str = "page") -> SafeString:
+    """`{% cover_image publication "card" %}`: the cover's <img> with the sizes it is stored in (`srcset`)."""
+    return covers.cover_image_html(publication, usage, page_language(context.get("LANGUAGE_CODE")))
 
 
 @register.filter

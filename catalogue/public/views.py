@@ -13,9 +13,10 @@ from django.views.generic import DetailView, TemplateView
 
 from catalogue import search
 from catalogue.i18n import page_language
+from catalogue.interop.record import isbn_qualifier
 from catalogue.models import Publication, Series, Topic, Workshop
 
-from . import pagination, presenters
+from . import documents, pagination, presenters
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
 
@@ -49,8 +50,13 @@ class PublicationListView(TemplateView):
         filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
         page = pagination.paginate(self.request, filterset.qs, rows=publications)
         query = filterset.query
+        pages_found = documents.page_matches(page, query, language, using=publications.db)
         results = [
-            presenters.SearchResult(publication, presenters.search_snippet(publication, query, language))
+            presenters.SearchResult(
+                publication,
+                presenters.search_snippet(publication, query, language),
+                pages_found.get(publication.pk, []),
+            )
             for publication in page
         ]
         facets = filterset.facets()
@@ -113,6 +119,12 @@ class PublicationDetailView(PreviewableDetailMixin, DetailView):
             breadcrumbs=presenters.publication_breadcrumbs(publication, language),
             issns=presenters.header_issns(publication, language),
             page_edition=next((e for e in publication.editions.all() if e.language == language), None),
+            page_isbns=[  # (qualifier, edition): "ISBN (print)", "ISBN (PDF)"
+                (isbn_qualifier(e.format, language), e)
+                for e in publication.editions.all()
+                if e.language == language and e.isbn
+            ],
+            edition_actions=documents.edition_actions(publication, language),
             format_labels=format_labels,
             edition_rows=edition_rows,
             also_available=presenters.also_available(publication, language),

@@ -13,20 +13,26 @@ language only weighs in the ranking.
 - backends.py: searching in SQL, SQLite (FTS5) and PostgreSQL. highlight.py: result snippets.
 - documents.py: what feeds each document, and which saved rows change it.
 - index.py: the writer. signals.py: keeps the documents in step with every save and delete.
+- documents_text.py: the text inside edition PDFs, per page, extracted when a PDF is stored, indexed and found.
 """
 
 from .backends import search_publications, search_workshops
+from .documents_text import document_hits, edition_process, editions_to_extract, rebuild_page_index
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
 from .signals import connect as connect_signals
 
 __all__ = [
     "connect_signals",
+    "document_hits",
+    "edition_process",
+    "editions_to_extract",
     "highlight",
     "index_publications",
     "index_workshops",
     "indexing_deferred",
     "rebuild_index",
+    "rebuild_page_index",
     "search_publications",
     "search_workshops",
 ]

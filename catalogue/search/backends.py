@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from catalogue.i18n import requested_language
 from catalogue.models import Edition, Publication, SearchDocument, SeriesIssn
 
+from .documents_text import publications_matching_pages
 from .query import ParsedQuery, parse_query
 from .schema import (
     BODY_FIELDS,
@@ -37,6 +38,13 @@ EDITION_TABLE = Edition._meta.db_table
 PUBLICATION_TABLE = Publication._meta.db_table
 SERIES_ISSN_TABLE = SeriesIssn._meta.db_table
 IDENTIFIER_RANK = 1000.0  # an ISBN/ISSN match outranks any text match
+# A search matching more documents than this is not ranked with bm25()/ts_rank() per match, whose cost grows with
+# the matches (SQLite's bm25() reads every match of each word for its idf: ~250 ms for a word in nearly every
+# record at 100,000 publications), but in three tiers: the page language's title holds every word, some title
+# does, the rest; each tier then newest first (the views' tie-break). The title tiers look at the last indexed
+# RANKED_MATCHES title matches only, so that their cost is bounded too. bm25() gives such words almost no weight
+# anyway (FTS5 floors the idf of a word in more than half the documents at 1e-6).
+RANKED_MATCHES = 2000
 PAGE_LANGUAGE_BOOST = 2.0
 # Relative weight of the title part (title, subtitle) against the body part.
 SQLITE_TITLE_WEIGHT, SQLITE_BODY_WEIGHT = 10.0, 1.0
@@ -65,26 +73,38 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
         sql, match_params = backend.match_sql(kind, parsed)
         selects.append(sql)
         params += match_params
+    if kind == SearchDocument.Kind.PUBLICATION and parsed.terms:  # the text inside the editions' PDFs
+        sql, page_params = publications_matching_pages(connections[queryset.db].vendor, parsed)
+        selects.append(sql)
+        params += page_params
     if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
         sql, identifier_params = _publications_with_identifiers(parsed)
         selects.append(sql)
         params += identifier_params
     if not selects:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    rank_sql, rank_params = backend.rank_sql(kind, parsed, requested_language(language))
+    rank_parts = backend.rank_sql(kind, parsed, requested_language(language))
+    if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
+        sql, identifier_params = _publications_with_identifiers(parsed)
+        # An ISBN/ISSN of the query ranks its publications first (found again through the same indexes).
+        identifier_rank = (f" IN ({sql}) THEN {IDENTIFIER_RANK} ELSE 0.0 END", identifier_params)
+        rank_parts += [(" + CASE WHEN ", []), _PK, identifier_rank]
     return queryset.filter(pk__in=RawSQL(" UNION ".join(selects), params)).annotate(
-        search_rank=_DocumentRank(rank_sql, rank_params, F("pk"))
+        search_rank=_Rank([("(", []), *rank_parts, (")", [])], F("pk"))
     )
 
 
-class _DocumentRank(Expression):
-    """A correlated subquery ranking the row's search document; `sql` ends where the row's pk goes."""
+_PK = object()  # where the row's primary key goes in a rank's SQL
+
+
+class _Rank(Expression):
+    """A search rank computed from the row's primary key: `parts` are (sql, params) pairs and _PK markers."""
 
     output_field = FloatField()
 
-    def __init__(self, sql, params, pk):
+    def __init__(self, parts, pk):
         super().__init__()
-        self.sql, self.params, self.pk = sql, list(params), pk
+        self.parts, self.pk = parts, pk
 
     def get_source_expressions(self):
         return [self.pk]
@@ -95,22 +115,12 @@ class _DocumentRank(Expression):
     def as_sql(self, compiler, connection):
         # The pk is compiled, not written out, so the expression survives alias changes in subqueries.
         pk_sql, pk_params = compiler.compile(self.pk)
-        return f"{self.sql}{pk_sql})", [*self.params, *pk_params]
-
-
-def _identifier_condition(parsed: ParsedQuery) -> tuple[str, list]:
-    """The document holds an identifier of the query (for ranking the few documents a search matched)."""
-    if not parsed.identifiers:
-        return "", []
-    sql = " OR ".join("d.identifiers LIKE %s" for _ in parsed.identifiers)
-    return f"({sql})", [f"% {value} %" for value in parsed.identifiers]
-
-
-def _identifier_rank(parsed: ParsedQuery) -> tuple[str, list]:
-    condition, params = _identifier_condition(parsed)
-    if not condition:
-        return "0.0", []
-    return f"CASE WHEN {condition} THEN {IDENTIFIER_RANK} ELSE 0.0 END", params
+        sql, params = [], []
+        for part in self.parts:
+            part_sql, part_params = (pk_sql, pk_params) if part is _PK else part
+            sql.append(part_sql)
+            params += part_params
+        return "".join(sql), params
 
 
 def _in(values) -> str:
@@ -144,46 +154,78 @@ def _match_sql(kind: str, text_sql: str, text_params: list) -> tuple[str, list]:
     return f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {text_sql}", [kind, *text_params]
 
 
-def _rank_sql(score_sql: str, joins: str = "") -> str:
-    """The correlated rank subquery, up to the row's pk."""
-    return f"(SELECT {score_sql} FROM {DOCUMENT_TABLE} d {joins}WHERE d.kind = %s AND d.object_id = "
-
-
 class _SQLite:
     @staticmethod
-    def fts_query(parsed: ParsedQuery) -> str:
-        """An FTS5 query: every term, in any language's columns under that language's stem."""
+    def fts_query(parsed: ParsedQuery, *, titles_only: bool = False, languages=LANGUAGES) -> str:
+        """An FTS5 query: every term, in any of `languages`' columns (or title columns) under that language's stem."""
         clauses = []
         for term in parsed.terms:
+            # Languages whose stems agree ("migrat" in English and French) share one phrase over their columns:
+            # the same matches, each doclist read once.
+            columns_by_stem = {}
+            for code in languages:
+                columns = [TITLE_FIELDS[code]] if titles_only else [TITLE_FIELDS[code], BODY_FIELDS[code]]
+                columns_by_stem.setdefault(stem(term, code), []).extend(columns)
             alternatives = []
-            for code in LANGUAGES:
-                quoted = stem(term, code).replace('"', '""')
-                alternatives.append(f'{{{TITLE_FIELDS[code]} {BODY_FIELDS[code]}}} : "{quoted}"')
+            for stemmed_term, columns in columns_by_stem.items():
+                quoted = stemmed_term.replace('"', '""')
+                alternatives.append(f'{{{" ".join(columns)}}} : "{quoted}"')
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses)
 
+    @staticmethod
+    def _documents(select: str, tail: str = "") -> str:
+        """`select` over the documents of a kind matching an FTS query, driven from the FTS index (CROSS JOIN
+        keeps that order), so that the cost follows the matches, not the number of documents."""
+        return (
+            f"SELECT {select} FROM {FTS_TABLE} CROSS JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s{tail}"
+        )
+
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
         """Ids of the documents of `kind` in which every term of `parsed` (it has some) matches."""
-        text_sql = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-        return _match_sql(kind, text_sql, [self.fts_query(parsed)])
+        return self._documents("d.object_id"), [self.fts_query(parsed), kind]
 
-    def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
-        identifier_sql, params = _identifier_rank(parsed)
-        text_sql, ranks = "0.0", ""
-        if parsed.terms:
-            weights = []
-            for column, code in FTS_COLUMNS.items():
-                weight = SQLITE_TITLE_WEIGHT if column in TITLE_FIELDS.values() else SQLITE_BODY_WEIGHT
-                weights.append(str(weight * (PAGE_LANGUAGE_BOOST if code == language else 1.0)))
-            # bm25() over the whole match once, materialised (LIMIT/OFFSET stops SQLite from merging it into
-            # the correlated query, where it would rescan the index for every row).
-            ranks = (
-                f"LEFT JOIN (SELECT rowid AS id, -bm25({FTS_TABLE}, {', '.join(weights)}) AS rank FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s LIMIT -1 OFFSET 0) r ON r.id = d.id"
-            )
-            params.append(self.fts_query(parsed))
-            text_sql = "COALESCE(r.rank, 0.0)"
-        return _rank_sql(f"{identifier_sql} + {text_sql}", f"{ranks} "), [*params, kind]
+    def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
+        """The rank of the row's document: bm25() for a search with at most RANKED_MATCHES matches; beyond, the
+        page language's title, then any title, then the rest (see RANKED_MATCHES)."""
+        if not parsed.terms:
+            return [("0.0", [])]
+        query = self.fts_query(parsed)
+        weights = []
+        for column, code in FTS_COLUMNS.items():
+            weight = SQLITE_TITLE_WEIGHT if column in TITLE_FIELDS.values() else SQLITE_BODY_WEIGHT
+            weights.append(str(weight * (PAGE_LANGUAGE_BOOST if code == language else 1.0)))
+        # Counts at most RANKED_MATCHES + 1 matches; an uncorrelated subquery, run once per statement.
+        many = (
+            f"(SELECT count(*) FROM ({self._documents('1', tail=f' LIMIT {RANKED_MATCHES + 1}')})) > {RANKED_MATCHES}"
+        )
+        # Materialised once: bm25() over every match.
+        scores = self._documents(f"d.object_id AS object_id, -bm25({FTS_TABLE}, {', '.join(weights)}) AS rank")
+        # The last indexed RANKED_MATCHES documents with every term in a title: FTS5 reads them newest first and
+        # stops there.
+        newest = f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT {RANKED_MATCHES}"
+        in_titles = self._documents("d.object_id", tail=newest)
+        page_title = (
+            [self.fts_query(parsed, titles_only=True, languages=[language]), kind] if language in LANGUAGES else None
+        )
+        title_weight = SQLITE_TITLE_WEIGHT * PAGE_LANGUAGE_BOOST
+        parts = [(f"CASE WHEN {many} THEN CASE", [query, kind])]
+        if page_title:
+            parts += [(" WHEN ", []), _PK, (f" IN ({in_titles}) THEN {title_weight}", page_title)]
+        parts += [
+            (" WHEN ", []),
+            _PK,
+            (f" IN ({in_titles}) THEN {SQLITE_TITLE_WEIGHT}", [self.fts_query(parsed, titles_only=True), kind]),
+            (
+                f" ELSE {SQLITE_BODY_WEIGHT} END ELSE COALESCE((WITH r AS MATERIALIZED ({scores}) "
+                "SELECT r.rank FROM r WHERE r.object_id = ",
+                [query, kind],
+            ),
+            _PK,
+            ("), 0.0) END", []),
+        ]
+        return parts
 
     def write(self, cursor, documents: list[SearchDocument], replaced_ids: list[int]) -> None:
         """Replace the FTS rows of `documents` and drop those of `replaced_ids`."""
@@ -211,26 +253,57 @@ class _PostgreSQL:
     def _tsquery(code: str) -> str:
         return f"plainto_tsquery('{CONFIGURATIONS[code]}', %s)"
 
-    def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
+    def _text_match(self, parsed: ParsedQuery, *, titles_only: bool = False, languages=LANGUAGES) -> tuple[str, list]:
+        """Every term in one of `languages`' vectors (only its title part, weighted A, if `titles_only`)."""
         clauses, params = [], []
         for term in parsed.terms:
-            alternatives = [f"d.{VECTOR_COLUMNS[code]} @@ {self._tsquery(code)}" for code in LANGUAGES]
+            alternatives = []
+            for code in languages:
+                vector = f"d.{VECTOR_COLUMNS[code]}"
+                if titles_only:  # the index finds the word, ts_filter() keeps the documents with it in a title
+                    alternatives.append(
+                        f"({vector} @@ {self._tsquery(code)} AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)})"
+                    )
+                    params += [term, term]
+                else:
+                    alternatives.append(f"{vector} @@ {self._tsquery(code)}")
+                    params.append(term)
             clauses.append("(" + " OR ".join(alternatives) + ")")
-            params += [term] * len(LANGUAGES)
-        return _match_sql(kind, "(" + " AND ".join(clauses) + ")", params)
+        return "(" + " AND ".join(clauses) + ")", params
 
-    def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> tuple[str, list]:
-        identifier_sql, params = _identifier_rank(parsed)
-        text_sql = "0.0"
-        if parsed.terms:
-            ranks = []
-            for code in LANGUAGES:
-                any_term = " || ".join(self._tsquery(code) for _ in parsed.terms)
-                boost = PAGE_LANGUAGE_BOOST if code == language else 1.0
-                ranks.append(f"ts_rank({POSTGRESQL_WEIGHTS}, d.{VECTOR_COLUMNS[code]}, {any_term}) * {boost}")
-                params += list(parsed.terms)
-            text_sql = " + ".join(ranks)
-        return _rank_sql(f"{identifier_sql} + {text_sql}"), [*params, kind]
+    def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
+        return _match_sql(kind, *self._text_match(parsed))
+
+    def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
+        """ts_rank() of the row's document in every language, the page language's counting double; beyond
+        RANKED_MATCHES matches, the same three tiers as SQLite (see RANKED_MATCHES), so that no rank is computed
+        per match."""
+        if not parsed.terms:
+            return [("0.0", [])]
+        ranks, params = [], []
+        for code in LANGUAGES:
+            any_term = " || ".join(self._tsquery(code) for _ in parsed.terms)
+            boost = PAGE_LANGUAGE_BOOST if code == language else 1.0
+            ranks.append(f"ts_rank({POSTGRESQL_WEIGHTS}, d.{VECTOR_COLUMNS[code]}, {any_term}) * {boost}")
+            params += list(parsed.terms)
+        exact = f"(SELECT {' + '.join(ranks)} FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND d.object_id = "
+        match, match_params = self._text_match(parsed)
+        many = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {match} "
+            f"LIMIT {RANKED_MATCHES + 1}) s) > {RANKED_MATCHES}"
+        )
+        parts = [(f"CASE WHEN {many} THEN CASE", [kind, *match_params])]
+        tiers = [(SQLITE_TITLE_WEIGHT, LANGUAGES)]
+        if language in LANGUAGES:
+            tiers.insert(0, (SQLITE_TITLE_WEIGHT * PAGE_LANGUAGE_BOOST, [language]))
+        for weight, languages in tiers:
+            titles, titles_params = self._text_match(parsed, titles_only=True, languages=languages)
+            newest = (
+                f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {titles} "
+                f"ORDER BY d.id DESC LIMIT {RANKED_MATCHES}"
+            )
+            parts += [(" WHEN ", []), _PK, (f" IN ({newest}) THEN {weight}", [kind, *titles_params])]
+        return [*parts, (f" ELSE {SQLITE_BODY_WEIGHT} END ELSE {exact}", [*params, kind]), _PK, (") END", [])]
 
     def write(self, cursor, documents, replaced_ids) -> None:
         """Nothing to do: the tsvector columns are generated from the document's columns."""

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.db import connections, router, transaction
 
-from catalogue.models import SearchDocument
+from catalogue.models import Publication, SearchDocument, Workshop
 
 from .backends import backend_for
 from .documents import BUILDERS
@@ -101,11 +101,21 @@ def indexing_deferred(using: str):
 
 
 def index_affected(publications: Iterable[int], workshops: Iterable[int], using: str) -> None:
-    """Index these documents now, or at the end of the enclosing `indexing_deferred` block."""
+    """Index these documents now, or at the end of the enclosing `indexing_deferred` block.
+
+    The rows that feed a search document are the parts of its record: their change also moves the record's
+    content-changed time (OAI datestamps, Last-Modified, sitemap lastmod read it).
+    """
     pending = getattr(_deferred, "pending", None)
     if pending is not None:
         pending[0].update(publications)
         pending[1].update(workshops)
         return
+    publications = {pk for pk in publications if pk is not None}
+    workshops = {pk for pk in workshops if pk is not None}
+    if publications:
+        Publication.objects.using(using).filter(pk__in=publications).mark_changed()
+    if workshops:
+        Workshop.objects.using(using).filter(pk__in=workshops).mark_changed()
     index_workshops(workshops, using=using)
     index_publications(publications, using=using)

@@ -9,6 +9,7 @@ the re-indexing to that parent's own receiver. Which rows affect which documents
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import documents_text
 from .documents import CASCADES, INDEXED, LINKS, MOVABLE, affected, affected_by_links
 from .index import index_affected
 
@@ -25,6 +26,7 @@ def connect() -> None:
         post_delete.connect(index_deleted, sender=model, dispatch_uid="search-post-delete")
     for through in LINKS:
         m2m_changed.connect(index_links, sender=through, dispatch_uid="search-links")
+    documents_text.connect()  # the text inside edition PDFs
 
 
 def remember_previous_parent(sender, instance, raw, using, **kwargs):

@@ -23,6 +23,7 @@ from django.test import Client
 from django.utils import translation
 from lxml import etree
 
+from catalogue.interop.marc import MARC_NS
 from catalogue.interop.oai.protocol import OAI_DC_NS, OAI_NS
 from catalogue.tests.factories import create_idm28, create_idm28_by_iom
 
@@ -221,7 +222,7 @@ def axe_violations():
 
 @pytest.fixture(scope="session")
 def oai_schema():
-    """OAI-PMH.xsd with oai_dc.xsd imported beside it, read from ../shared/schemas."""
+    """OAI-PMH.xsd with oai_dc.xsd and MARC21slim.xsd imported beside it, read from ../shared/schemas."""
     schema_dir = Path(settings.BASE_DIR).parent / "shared" / "schemas"
     if not schema_dir.is_dir():
         message = f"OAI-PMH schema tests need the schemas folder {schema_dir}, which is absent"
@@ -231,5 +232,6 @@ def oai_schema():
     wrapper = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
       <xs:import namespace="{OAI_NS}" schemaLocation="{(schema_dir / "OAI-PMH.xsd").as_uri()}"/>
       <xs:import namespace="{OAI_DC_NS}" schemaLocation="{(schema_dir / "oai_dc.xsd").as_uri()}"/>
+      <xs:import namespace="{MARC_NS}" schemaLocation="{(schema_dir / "MARC21slim.xsd").as_uri()}"/>
     </xs:schema>"""
     return etree.XMLSchema(etree.fromstring(wrapper, etree.XMLParser(no_network=True)))

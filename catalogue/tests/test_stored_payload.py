@@ -6,13 +6,14 @@ covered without being listed here) with QuerySet.update(), past the validators, 
 would. Then every output is fetched by following the site's own links from the sitemap, the searches that hit
 the payload, the OAI-PMH verbs and the API root, and each response is read with a real parser: HTML (the
 payload is only text: no element, attribute or link made of it), JSON-LD, Atom (feedparser, no bozo), sitemap
-and OAI-PMH (lxml, OAI-PMH.xsd), iCalendar, BibTeX, RIS, CSL-JSON, the API's JSON and its OpenAPI schema. Every
+and OAI-PMH (lxml, OAI-PMH.xsd), MARCXML (MARC21slim.xsd, pymarc), iCalendar, BibTeX, RIS, CSL-JSON, the API's JSON and its OpenAPI schema. Every
 route of the public URLconf must have been reached, so a new output is fetched or this test says it is not.
 
 PostgreSQL text cannot hold NUL, so the payload carries a NUL on SQLite only. Lone surrogates cannot be
 written from Python at all.
 """
 
+import io
 import json
 import re
 from collections import Counter
@@ -31,6 +32,7 @@ from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from icalendar import Calendar
 from lxml import etree
+from pymarc.marcxml import parse_xml_to_array
 
 from catalogue.search import rebuild_index
 from catalogue.tests.factories import create_idm28
@@ -201,6 +203,9 @@ class Crawl:
         if path.endswith("cite.json"):
             read_csl_json(path, content)
             return "csl-json"
+        if path.endswith("cite.marcxml"):
+            self.read_marcxml(path, content)
+            return "marcxml"
         if path.startswith("/oai"):
             self.read_oai(path, content)
             return "oai"
@@ -249,6 +254,12 @@ class Crawl:
             for item in data["results"]:
                 if isinstance(item, dict) and item.get("slug"):
                     self.add(f"{path.split('?')[0]}{item['slug']}/")
+
+    def read_marcxml(self, path: str, content: bytes) -> None:
+        root = etree.fromstring(content)  # the OAI-PMH schema set imports MARC21slim.xsd
+        assert self.oai_schema.validate(root), f"{path}: " + "\n".join(map(str, self.oai_schema.error_log))
+        assert not NOT_XML.search(content.decode()), path
+        assert len(parse_xml_to_array(io.BytesIO(content), strict=True)) == 1, path
 
     def read_oai(self, path: str, content: bytes) -> None:
         root = etree.fromstring(content)
@@ -387,7 +398,8 @@ def test_every_output_with_the_stored_payload_answers_parses_and_runs_nothing(st
     assert not missing, f"routes no link led to (add a seed): {sorted(missing)}"
     kinds = Counter(crawl.seen.values())
     assert set(kinds) == {
-        "html", "atom", "icalendar", "bibtex", "ris", "csl-json", "oai", "openapi", "api", "sitemap", "robots", "media",
+        "html", "atom", "icalendar", "bibtex", "ris", "csl-json", "marcxml", "oai", "openapi", "api", "sitemap",
+        "robots", "media",
     }, kinds  # fmt: skip
     oai = [path for path in crawl.seen if path.startswith("/oai")]
     assert any("verb=GetRecord" in path for path in oai)

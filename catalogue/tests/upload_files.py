@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from catalogue.models.covers import renditions
 from catalogue.tests.admin_forms import publication_form
 from catalogue.tests.factories import SeriesFactory
 
@@ -24,6 +26,34 @@ def pdf_bytes(pages: int = 3, *, padding: int = 0, password: str = "", owner_pas
         writer.add_attachment("padding.bin", os.urandom(padding))
     if password or owner_password:
         writer.encrypt(user_password=password, owner_password=owner_password or None)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def text_pdf_bytes(pages: list[str]) -> bytes:
+    """A real PDF with one page per item of `pages`, each with that line of text in Helvetica (WinAnsi; '' is a
+    page without text), its content stream written by hand."""
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    for text in pages:
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        escaped = text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        stream = DecodedStreamObject()
+        stream.set_data(b"BT /F1 12 Tf 72 760 Td (" + escaped + b") Tj ET" if text else b"")
+        page[NameObject("/Contents")] = writer._add_object(stream)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
@@ -74,12 +104,19 @@ def stored_files(root) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
+def first_page_files(edition) -> list[str]:
+    """The files drawn from an edition's PDF (catalogue/models/covers.py): its first page and that page's renditions."""
+    edition.refresh_from_db(fields=["first_page"])
+    return [rendition.name for rendition in renditions(edition.first_page.name)]
+
+
 def add_publication(client, *, cover=None, edition_file=None, pages=""):
     """POST the publication admin's add page: IDM No. 28 (published) with a French PDF edition, optionally a cover
     and a file."""
     data = publication_form(SeriesFactory(), editions=[{"language": "fr", "isbn": "978-92-9068-780-1", "pages": pages}])
     if cover is not None:
         data["cover_image"] = cover
+        data["cover_alt_en"] = "Cover: people around a table"
     if edition_file is not None:
         data["editions-0-file"] = edition_file
     return client.post(reverse("admin:catalogue_publication_add"), data)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from catalogue.i18n import translations
 
 from ..common import xml_text
+from ..marc import MARC_NS, MARC_SCHEMA
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -32,7 +33,7 @@ DEFAULT_REPOSITORY_NAME = "IDM publications catalogue"
 DEFAULT_PAGE_SIZE = 50
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
-METADATA_FORMATS = {"oai_dc": (OAI_DC_SCHEMA, OAI_DC_NS)}
+METADATA_FORMATS = {"oai_dc": (OAI_DC_SCHEMA, OAI_DC_NS), "marc21": (MARC_SCHEMA, MARC_NS)}
 # verb: (required arguments, optional arguments, exclusive argument)
 VERBS = {
     "Identify": (set(), set(), None),
@@ -232,7 +233,7 @@ def bad_resumption_token() -> OaiError:
 
 def check_metadata_prefix(prefix: str) -> None:
     if prefix not in METADATA_FORMATS:
-        raise OaiError("cannotDisseminateFormat", _("This repository disseminates oai_dc only."))
+        raise OaiError("cannotDisseminateFormat", _("This repository disseminates oai_dc and marc21 only."))
 
 
 def id_does_not_exist() -> OaiError:

@@ -4,12 +4,13 @@ so they stay well-formed whatever the content."""
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
 from lxml import etree
 
+from catalogue.i18n import content_languages
 from catalogue.models import Publication
 
-from ..common import MEDIA_TYPES
+from ..marc import MARC_NS, MARC_SCHEMA, marc_element, marc_record
+from ..record import PublicationRecord, publication_record
 from .protocol import (
     DC_NS,
     OAI_DC_NS,
@@ -20,7 +21,6 @@ from .protocol import (
     format_datestamp,
     publication_identifier_prefix,
     xml_text,
-    xml_translations,
 )
 from .queries import OaiSet
 
@@ -43,64 +43,71 @@ def header(publication: Publication) -> etree._Element:
     return element
 
 
-def record(publication: Publication, request: HttpRequest) -> etree._Element:
+def record(publication: Publication, request: HttpRequest, metadata_prefix: str = "oai_dc") -> etree._Element:
+    """A record with its metadata in `metadata_prefix` (oai_dc or marc21)."""
     element = oai_element("record")
     element.append(header(publication))
     if not publication.is_withdrawn:  # a deleted record has a header only
-        oai_child(element, "metadata").append(oai_dc(publication, request))
+        metadata = marc21(publication, request) if metadata_prefix == "marc21" else oai_dc(publication, request)
+        oai_child(element, "metadata").append(metadata)
+    return element
+
+
+def marc21(publication: Publication, request: HttpRequest) -> etree._Element:
+    """The publication's MARC 21 record (MARCXML), catalogued in the site's default language; the publication
+    comes with what `Publication.objects.for_detail()` loads."""
+    element = marc_element(marc_record(publication, request=request, language=settings.LANGUAGE_CODE))
+    element.set(f"{{{XSI_NS}}}schemaLocation", f"{MARC_NS} {MARC_SCHEMA}")
     return element
 
 
 def oai_dc(publication: Publication, request: HttpRequest) -> etree._Element:
-    """The publication as simple Dublin Core, every translation tagged with its xml:lang."""
+    """The publication record as simple Dublin Core, every translation tagged with its xml:lang: the year as
+    its date, the responsible body as creator, the series (its label and ISSNs) as relations."""
+    record = publication_record(publication, request=request)
     dc = oai_dc_root()
-    editions = list(publication.editions.all())
-    for language, title in _full_titles(publication).items():
+    for language, title in _xml_values(record.full_titles()).items():
         add_text(dc, dc_element("title"), title, language)
-    for language, author in xml_translations(publication, "corporate_author").items():
-        add_text(dc, dc_element("creator"), author, language)
-    for topic in sorted(publication.topics.all(), key=lambda topic: topic.slug):
-        for language, name in xml_translations(topic, "name").items():
+    for language, creator in _xml_values(_per_language(record, record.creator)).items():
+        add_text(dc, dc_element("creator"), creator, language)
+    for names in record.topics:
+        for language, name in _xml_values(names).items():
             add_text(dc, dc_element("subject"), name, language)
-    for language, summary in xml_translations(publication, "summary").items():
+    for language, summary in _xml_values(record.summaries).items():
         add_text(dc, dc_element("description"), summary, language)
-    for language, publisher in xml_translations(publication, "publisher").items():
+    for language, publisher in _xml_values(_per_language(record, record.publisher)).items():
         add_text(dc, dc_element("publisher"), publisher, language)
-    add_text(dc, dc_element("date"), str(publication.year))
+    add_text(dc, dc_element("date"), str(record.year))
     add_text(dc, dc_element("type"), "Text")
-    for media_type in dict.fromkeys(MEDIA_TYPES[e.format] for e in editions if e.format in MEDIA_TYPES):
+    for media_type in dict.fromkeys(edition.media_type for edition in record.editions if edition.media_type):
         add_text(dc, dc_element("format"), media_type)
-    for isbn in dict.fromkeys(edition.isbn for edition in editions if edition.isbn):
+    for isbn in record.isbns():
         add_text(dc, dc_element("identifier"), f"urn:isbn:{isbn}")
-    languages = list(dict.fromkeys(edition.language for edition in editions)) or [publication.original_language]
-    for issn in dict.fromkeys(publication.issn_for(language) for language in languages):
-        if issn:
-            add_text(dc, dc_element("identifier"), f"urn:issn:{issn}")
-    for url in public_urls(publication, request):
+    for url in record.page_urls.values():
         add_text(dc, dc_element("identifier"), url)
-    for language in languages:
+    for language in record.languages:
         add_text(dc, dc_element("language"), language)
+    labels = {code: record.series_label(code) for code in record.series.names}
+    for language, label in _xml_values({label.language: label.value for label in labels.values()}).items():
+        add_text(dc, dc_element("relation"), label, language)
+    for issn in record.issns():
+        add_text(dc, dc_element("relation"), f"urn:issn:{issn}")
     return dc
 
 
-def _full_titles(publication: Publication) -> dict[str, str]:
-    """Each language's title followed by its subtitle, if any, the way that language punctuates it."""
-    subtitles = xml_translations(publication, "subtitle")
-    titles = xml_translations(publication, "title")
-    for language, subtitle in subtitles.items():
-        if language in titles:
-            separator = " : " if language == "fr" else ": "
-            titles[language] = f"{titles[language]}{separator}{subtitle}"
-    return titles
+def _per_language(record: PublicationRecord, read) -> dict[str, str]:
+    """`read(language)` for each content language, each value once under the language it is written in."""
+    values = {}
+    for code in content_languages():
+        text = read(code)
+        values.setdefault(text.language, text.value)
+    return values
 
 
-def public_urls(publication: Publication, request: HttpRequest) -> list[str]:
-    """The publication's page in each interface language."""
-    urls = []
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            urls.append(request.build_absolute_uri(publication.get_absolute_url()))
-    return urls
+def _xml_values(values: dict[str, str]) -> dict[str, str]:
+    """The values with some text left once made safe for XML, stripped."""
+    values = {language: xml_text(value).strip() for language, value in values.items()}
+    return {language: value for language, value in values.items() if value}
 
 
 def oai_element(name: str) -> etree._Element:

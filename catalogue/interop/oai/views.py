@@ -1,4 +1,4 @@
-"""The OAI-PMH 2.0 repository at /oai: oai_dc records of public publications, deleted records for withdrawn
+"""The OAI-PMH 2.0 repository at /oai: oai_dc and marc21 records of public publications, deleted records for withdrawn
 ones, with sets for series and topics. Each verb returns the element that follows <request>; errors are answered as <error>."""
 
 from django.conf import settings
@@ -85,12 +85,13 @@ def list_sets(request: HttpRequest, arguments: dict[str, str]) -> etree._Element
 
 
 def get_record(request: HttpRequest, arguments: dict[str, str]) -> etree._Element:
-    check_metadata_prefix(arguments["metadataPrefix"])
-    publication = oai_publication(arguments["identifier"]).for_oai().first()
+    prefix = arguments["metadataPrefix"]
+    check_metadata_prefix(prefix)
+    publication = _for_metadata(oai_publication(arguments["identifier"]), prefix).first()
     if publication is None:
         raise id_does_not_exist()
     element = oai_element("GetRecord")
-    element.append(record(publication, request))
+    element.append(record(publication, request, prefix))
     return element
 
 
@@ -107,11 +108,12 @@ def _list(request: HttpRequest, verb: str, arguments: dict[str, str], *, with_me
         query = read_resumption_token(verb, arguments["resumptionToken"])
     else:
         query = ListQuery(arguments=arguments)
-    check_metadata_prefix(query.arguments["metadataPrefix"])
+    prefix = query.arguments["metadataPrefix"]
+    check_metadata_prefix(prefix)
     start, end = datestamp_bounds(query.arguments)
     matching = oai_publications_matching(set_spec=query.arguments.get("set"), start=start, end=end)
     page = matching.filter(pk__gt=query.after) if query.after else matching
-    page = page.for_oai(metadata=with_metadata)
+    page = _for_metadata(page, prefix) if with_metadata else page.for_oai(metadata=False)
     size = page_size()
     publications = list(page[: size + 1])  # one more tells whether another page follows
     more, publications = len(publications) > size, publications[:size]
@@ -119,7 +121,7 @@ def _list(request: HttpRequest, verb: str, arguments: dict[str, str], *, with_me
         raise OaiError("noRecordsMatch", _("No records match the request."))
     element = oai_element(verb)
     for publication in publications:
-        element.append(record(publication, request) if with_metadata else header(publication))
+        element.append(record(publication, request, prefix) if with_metadata else header(publication))
     if more or query.cursor:
         # Keyset paging (after the last primary key) neither skips nor repeats records when others change, and
         # costs the same on every page: the list's size is counted for the first page only and carried on.
@@ -130,6 +132,11 @@ def _list(request: HttpRequest, verb: str, arguments: dict[str, str], *, with_me
         token = make_resumption_token(verb, next_query) if more else ""
         _add_resumption_token(element, token, size=size, cursor=query.cursor)
     return element
+
+
+def _for_metadata(publications, prefix: str):
+    """`publications` with the rows their records in `prefix` read: a MARC record reads all a page shows."""
+    return publications.for_detail() if prefix == "marc21" else publications.for_oai()
 
 
 def _add_resumption_token(element: etree._Element, token: str, *, size: int, cursor: int) -> None:

@@ -1,11 +1,15 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from catalogue.search import rebuild_index
+from catalogue.search import rebuild_index, rebuild_page_index
 
 
 class Command(BaseCommand):
-    help = "Remake the full-text search index of publications and workshops from the catalogue."
+    help = (
+        "Remake the full-text search index of publications and workshops from the catalogue, and of the text of "
+        "edition PDFs (extracting what is pending)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database to index (default: default).")
@@ -13,3 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = rebuild_index(using=options["database"])
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} search documents."))
+        pages = rebuild_page_index(using=options["database"])
+        self.stdout.write(self.style.SUCCESS(f"Indexed {pages} pages of edition PDFs."))
+        # What is pending (large PDFs) or was never extracted (files loaded with loaddata, restored).
+        call_command("extract_documents", database=options["database"], stdout=self.stdout, verbosity=0)

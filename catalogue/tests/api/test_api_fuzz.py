@@ -1,8 +1,11 @@
 """Schema-driven fuzzing of the JSON API: schemathesis generates requests from /api/schema/ and calls the WSGI app.
 
-Every operation gets a bounded, deterministic number of examples, valid and invalid (positive and negative
-modes) — every check, including that invalid input is refused with a 4xx: no response may be a server error,
-break the schema or accept what the schema says is invalid.
+Every phase runs: per operation the examples, coverage and fuzzing phases (a bounded, deterministic number of
+valid and invalid requests, positive and negative modes), then the stateful phase, which follows the schema's
+OpenAPI links from list results to the detail operations of what they name (and from a detail to its series,
+topics, workshops, report, parent topic). Every registered check runs on every response
+(test_every_check_and_phase_is_enabled lists them): no server error, status codes, content types, headers and
+bodies as the schema documents them, invalid input refused with a 4xx, valid input accepted, and so on.
 """
 
 import datetime
@@ -14,6 +17,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from schemathesis.checks import CHECKS, load_all_checks
 
 from catalogue.models import AgendaParticipation, Edition, Publication
 from catalogue.tests.factories import (
@@ -68,7 +72,7 @@ def make_catalogue() -> None:
 def flatmap_path_parameters(context, path_parameters):
     """Besides generated slugs, try the slugs of real objects (and of drafts, which must stay hidden)."""
     known = KNOWN_SLUGS.get(context.operation.path)
-    if not known or "slug" not in path_parameters:
+    if not known or not path_parameters or "slug" not in path_parameters:
         return st.just(path_parameters)
     return st.sampled_from([path_parameters, *({**path_parameters, "slug": slug} for slug in known)])
 
@@ -77,6 +81,8 @@ def flatmap_path_parameters(context, path_parameters):
 # (schemathesis.pytest.from_fixture would load it per test, but it does not work with pytest 9's node ids.)
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 schema.hook(flatmap_path_parameters)
+PHASES = ["examples", "coverage", "fuzzing", "stateful"]
+load_all_checks()
 
 
 @pytest.fixture
@@ -91,6 +97,28 @@ def catalogue(db):
         signal.connect(close_old_connections)
 
 
+def test_every_check_and_phase_is_enabled():
+    checks = schema.config.checks_config_for(phase=None)
+    assert [name for name in CHECKS.get_all_names() if checks.get_by_name(name=name).enabled] == [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "missing_required_header",
+        "unsupported_method",
+        "allow_header_conformance",
+        "use_after_free",
+        "ensure_resource_availability",
+        "ignored_auth",
+        "object_level_authorization",
+    ]
+    phases = schema.config.phases_for(operation=None)
+    assert [name for name in PHASES if phases.get_by_name(name=name).enabled] == PHASES
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -100,3 +128,19 @@ def catalogue(db):
 )
 def test_api_fuzz_finds_no_server_error_and_no_response_outside_the_schema(case, catalogue):
     case.call_and_validate()
+
+
+APIWorkflow = schema.as_state_machine()
+
+
+def test_api_stateful_links_lead_to_answers_within_the_schema(catalogue):
+    """Sequences of calls: a list, then the details its results link to, and their links in turn."""
+    APIWorkflow.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=6,
+            derandomize=True,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

@@ -31,8 +31,9 @@ from catalogue.dataio.databases import BackupError
 from catalogue.dataio.restore import restore_backup, target_connection
 from catalogue.editorial import history
 from catalogue.models import Edition, Publication
+from catalogue.models.covers import renditions
 from catalogue.tests.factories import create_idm28, create_staff
-from catalogue.tests.upload_files import image_bytes, pdf_bytes
+from catalogue.tests.upload_files import first_page_files, image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,7 +168,11 @@ def test_round_trip_reproduces_every_row_and_media_file(tmp_path, media_root, em
     assert manifest["tables"]["catalogue_publication"] == 1
     assert manifest["tables"]["django_session"] == 0
     source_files = files_under(media_root)
-    stored = {Publication.objects.get().cover_image.name, Edition.objects.exclude(file="").get().file.name}
+    edition = Edition.objects.exclude(file="").get()
+    cover = Publication.objects.get().cover_image.name
+    # The cover, its smaller rendition, the PDF and its first page drawn in three sizes (models/covers.py).
+    stored = {*(rendition.name for rendition in renditions(cover)), edition.file.name, *first_page_files(edition)}
+    assert len(stored) == 7
     assert {entry["name"] for entry in manifest["media"]} == set(source_files) == stored
     for entry in manifest["media"]:
         assert entry["size"] == len(source_files[entry["name"]])
@@ -188,7 +193,7 @@ def test_round_trip_reproduces_every_row_and_media_file(tmp_path, media_root, em
         assert restored[table] == rows, table
     assert files_under(Path(restored_media.location)) == source_files
     assert lines[-1].startswith(f"Restored {len(source) + 1} tables, ")
-    assert "2 media files" in lines[-1]
+    assert "7 media files" in lines[-1]
 
     # Timestamps to the microsecond, through the ORM's own reading of the restored row.
     target = target_connection(empty_database)

@@ -21,6 +21,7 @@ from catalogue.tests.upload_files import (
     PYTHON,
     SVG,
     add_publication,
+    first_page_files,
     image_bytes,
     noise_png,
     pdf_bytes,
@@ -178,9 +179,11 @@ def test_admin_upload_stores_both_files_under_names_of_ours_and_fills_the_page_c
     publication = Publication.objects.get(slug="idm-28")
     edition = publication.editions.get()
     assert re.fullmatch(r"editions/idm-28-fr-pdf-[a-z0-9]{8}\.pdf", edition.file.name)
-    assert re.fullmatch(r"covers/idm-28-[0-9a-f]{12}\.png", publication.cover_image.name)
+    assert re.fullmatch(r"covers/idm-28-[0-9a-f]{12}-40x60\.png", publication.cover_image.name)  # its size: covers.py
     assert edition.pages == 3
-    assert stored_files(media_root) == sorted([edition.file.name, publication.cover_image.name])
+    assert stored_files(media_root) == sorted(
+        [edition.file.name, publication.cover_image.name, *first_page_files(edition)]
+    )
 
 
 def test_page_count_typed_by_staff_is_kept(admin_client):
@@ -208,6 +211,7 @@ def test_cover_is_re_encoded_in_its_format_without_metadata(image_format, extens
     publication = PublicationFactory(slug="idm-28")
 
     publication.cover_image = upload(f"photo.{extension}", original)
+    publication.cover_alt_en = "A photograph"
     publication.full_clean()
     publication.save()
 
@@ -252,17 +256,21 @@ def test_replacing_a_cover_or_a_pdf_removes_the_old_file(media_root):
 
     assert old_cover != publication.cover_image.name
     assert old_file != edition.file.name
-    assert stored_files(media_root) == sorted([publication.cover_image.name, edition.file.name])
+    assert stored_files(media_root) == sorted(
+        [publication.cover_image.name, edition.file.name, *first_page_files(edition)]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_deleting_an_edition_or_a_publication_removes_their_files(media_root):
     publication = PublicationFactory(cover_image=upload("a.png", image_bytes("PNG")))
     first = EditionFactory(publication=publication, language="fr", file=upload("a.pdf", pdf_bytes(pages=1)))
-    EditionFactory(publication=publication, language="en", file=upload("b.pdf", pdf_bytes(pages=1)))
+    second = EditionFactory(publication=publication, language="en", file=upload("b.pdf", pdf_bytes(pages=1)))
 
     Edition.objects.get(pk=first.pk).delete()
-    assert len(stored_files(media_root)) == 2
+    assert stored_files(media_root) == sorted(
+        [publication.cover_image.name, second.file.name, *first_page_files(second)]
+    )
     Publication.objects.get(pk=publication.pk).delete()
 
     assert stored_files(media_root) == []

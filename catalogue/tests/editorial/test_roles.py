@@ -150,6 +150,7 @@ def test_translator_form_offers_only_the_working_language_columns(publication):
     assert sorted(response.context["adminform"].form.fields) == [
         "corporate_author_fr",
         "cover_alt_fr",
+        "place_fr",
         "publisher_fr",
         "subtitle_fr",
         "summary_fr",

@@ -101,7 +101,6 @@ def test_bibtex_for_the_english_edition_from_the_french_page(client, idm28_by_io
                 "number": "28",
                 "publisher": "International Organization for Migration",
                 "year": "2018",
-                "date": "2018-11-16",
                 "isbn": "978-92-9068-774-0",
                 "issn": "1726-2224",
                 "pagetotal": "130",
@@ -197,7 +196,7 @@ def test_csl_json_for_idm28_in_english(client, idm28_by_iom):
             "title": TITLE_EN,
             "collection-title": "International Dialogue on Migration",
             "collection-number": 28,
-            "issued": {"date-parts": [[2018, 11, 16]]},
+            "issued": {"date-parts": [[2018]]},
             "language": "en",
             "URL": "http://testserver/en/publications/idm-28/",
             "author": [{"literal": "International Organization for Migration"}],
@@ -343,7 +342,7 @@ def test_formatted_citation_in_spanish_with_a_spanish_title(client, idm28_by_iom
     )
 
 
-def test_formatted_citation_without_a_corporate_author_names_the_organisation(client):
+def test_formatted_citation_without_a_corporate_author_names_the_publisher_once(client):
     series = create_idm28().series
     PublicationFactory(
         series=series,
@@ -357,16 +356,22 @@ def test_formatted_citation_without_a_corporate_author_names_the_organisation(cl
     )
 
     assert citation_on_page(client, "/es/publications/idm-29/")[0] == (
-        "Organización Internacional para las Migraciones (2019). Jóvenes y migración "
-        "(Diálogo Internacional sobre la Migración, n.º 29). Organización Internacional para las Migraciones (OIM). "
-        "http://testserver/es/publications/idm-29/"
+        # The publisher is the body responsible: the author, not repeated as the publisher.
+        "Organización Internacional para las Migraciones (OIM) (2019). Jóvenes y migración "
+        "(Diálogo Internacional sobre la Migración, n.º 29). http://testserver/es/publications/idm-29/"
     )
     (entry,) = parse_bibtex(client.get("/en/publications/idm-29/cite.bib").content.decode())
-    assert entry[2]["author"] == "International Organization for Migration"
-    assert "  author = {{International Organization for Migration}},\n" in (
+    assert entry[2]["author"] == "International Organization for Migration (IOM)"
+    assert entry[2]["publisher"] == "International Organization for Migration (IOM)"
+    assert "  author = {{International Organization for Migration (IOM)}},\n" in (
         client.get("/en/publications/idm-29/cite.bib").content.decode()
     )
+    # The publisher as stated (in its one language) is the author in French too.
     (record,) = rispy.loads(client.get("/fr/publications/idm-29/cite.ris").content.decode())
+    assert (record["authors"], record["language"]) == (["International Organization for Migration (IOM)"], "fr")
+    # Neither corporate author nor publisher: the catalogue's organisation, in the citation's language.
+    PublicationFactory(series=series, number=30, slug="idm-30", title_fr="Crise")
+    (record,) = rispy.loads(client.get("/fr/publications/idm-30/cite.ris").content.decode())
     assert record["authors"] == ["Organisation internationale pour les migrations"]
 
 
@@ -387,6 +392,7 @@ def test_publication_page_links_every_citation_download(client, idm28_by_iom):
         ("/fr/publications/idm-28/cite.bib", "idm-28.bib"),
         ("/fr/publications/idm-28/cite.ris", "idm-28.ris"),
         ("/fr/publications/idm-28/cite.json", "idm-28.json"),
+        ("/fr/publications/idm-28/cite.marcxml", "idm-28.marcxml"),
     ] + [
         (f"/fr/publications/idm-28/editions/{code}-pdf/cite.{extension}", f"idm-28-{code}-pdf.{extension}")
         for code in ("en", "fr", "es")

@@ -5,18 +5,17 @@ import json
 import lxml.html
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
-from catalogue.interop.meta_tags import publication_metadata, workshop_metadata
-from catalogue.interop.record import citation_record
-from catalogue.public.views import PublicationDetailView, WorkshopDetailView
+from catalogue.interop.citation_record import citation_record
+from catalogue.interop.meta_tags import publication_metadata
+from catalogue.public.views import PublicationDetailView
 from catalogue.tests.factories import IDM28_TITLE_EN as TITLE_EN
 from catalogue.tests.factories import IDM28_TITLE_FR as TITLE_FR
 from catalogue.tests.factories import (
     IOM,
-    AgendaItemFactory,
     EditionFactory,
     PublicationFactory,
-    WorkshopFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +39,11 @@ def meta(tree, prefix: str) -> list[tuple[str, str, str | None]]:
         for element in tree.xpath("//head/meta[@name]")
         if element.get("name").startswith(prefix)
     ]
+
+
+def online_date(publication) -> str:
+    """The day the publication went online (the factories publish it a day ago), as citation_online_date."""
+    return timezone.localdate(publication.publish_date).strftime("%Y/%m/%d")
 
 
 def open_graph(tree) -> list[tuple[str, str]]:
@@ -111,8 +115,8 @@ def test_publication_json_ld_describes_idm28_book_series_and_editions_in_french(
     [
         ("en", TITLE_EN, "en", "International Dialogue on Migration"),
         ("fr", TITLE_FR, "fr", "Dialogue international sur la migration"),
-        # No Spanish title: the English one, said to be English.
-        ("es", TITLE_EN, "en", "Diálogo Internacional sobre la Migración"),
+        # No Spanish title: the English one, said to be English, and the Book all in English (its series too).
+        ("es", TITLE_EN, "en", "International Dialogue on Migration"),
     ],
 )
 def test_publication_json_ld_name_and_series_follow_page_language(
@@ -179,27 +183,32 @@ def test_citation_meta_tags_for_idm28_in_french(client, idm28_by_iom):
 
     assert meta(tree, "citation_") == [
         ("citation_title", TITLE_FR, "fr"),
-        ("citation_author", IOM["fr"], None),
+        ("citation_author", IOM["fr"], "fr"),
         ("citation_isbn", "9789290687801", None),
+        ("citation_isbn", "9789290687740", None),
         ("citation_issn", "1726-4030", None),
         ("citation_series_title", "Dialogue international sur la migration", "fr"),
         ("citation_publication_date", "2018", None),
+        ("citation_online_date", online_date(idm28_by_iom), None),
         ("citation_language", "fr", None),
-        ("citation_publisher", IOM["fr"], None),
+        ("citation_publisher", IOM["fr"], "fr"),
         ("citation_pdf_url", "https://publications.example.org/idm-28-fr.pdf", None),
         ("citation_abstract_html_url", PAGE.format("fr"), None),
     ]
 
 
-def test_citation_meta_tags_for_idm28_in_english_carry_the_upload_date(client, idm28_by_iom):
+def test_citation_meta_tags_for_idm28_in_english_carry_the_year_and_the_online_date(client, idm28_by_iom):
     tree = parse(client.get("/en/publications/idm-28/"))
 
-    tags = {name: content for name, content, _lang in meta(tree, "citation_")}
+    tags = {}
+    for name, content, _lang in meta(tree, "citation_"):
+        tags.setdefault(name, content)  # the first of each: the cited edition's ISBN comes first
     assert (tags["citation_isbn"], tags["citation_issn"], tags["citation_publication_date"]) == (
         "9789290687740",
         "1726-2224",
-        "2018/11/16",
+        "2018",
     )
+    assert tags["citation_online_date"] == online_date(idm28_by_iom)
     assert tags["citation_pdf_url"] == "https://publications.example.org/idm-28-en.pdf"
 
 
@@ -226,8 +235,8 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28_by_iom):
         ("DC.language", "fr", None),
         ("DC.language", "es", None),
         ("DC.date", "2018", None),
-        ("DC.publisher", IOM["fr"], None),
-        ("DC.creator", IOM["fr"], None),
+        ("DC.publisher", IOM["fr"], "fr"),
+        ("DC.creator", IOM["fr"], "fr"),
         ("DC.type", "Text", None),
     ]
     assert tree.xpath('//head/link[@rel="schema.DC"]/@href') == ["http://purl.org/dc/elements/1.1/"]
@@ -236,7 +245,7 @@ def test_dublin_core_meta_for_idm28_in_french(client, idm28_by_iom):
 def test_open_graph_for_idm28_in_spanish(client, idm28_by_iom):
     tree = parse(client.get("/es/publications/idm-28/"))
 
-    # No Spanish title or summary: both fall back to English; the Spanish edition has no ISBN or date.
+    # No Spanish title or summary: both fall back to English, and the page cites the English edition.
     assert open_graph(tree) == [
         ("og:title", TITLE_EN),
         ("og:type", "book"),
@@ -246,6 +255,8 @@ def test_open_graph_for_idm28_in_spanish(client, idm28_by_iom):
         ("og:locale:alternate", "fr_FR"),
         ("og:site_name", "Catálogo de publicaciones IDM"),
         ("og:description", "A record of the 2018 Dialogue on partnerships for migration governance."),
+        ("book:isbn", "9789290687740"),
+        ("book:release_date", "2018"),
     ]
 
 
@@ -295,112 +306,6 @@ def test_publication_metadata_runs_no_queries_on_the_detail_views_object(django_
     with django_assert_num_queries(0):
         publication_metadata(publication, request=request, language="fr")
         citation_record(publication, request=request, language="fr")
-
-
-def test_workshop_json_ld_is_an_event_with_place_offsets_and_sessions(client, idm28_by_iom):
-    data = json_ld(parse(client.get("/en/workshops/idm-2018-geneva/")))
-
-    page = "http://testserver/en/workshops/idm-2018-geneva/"
-    place = {
-        "@type": "Place",
-        "name": "Conference Room XVIII, Palais des Nations",
-        "address": {"@type": "PostalAddress", "addressLocality": "Geneva", "addressCountry": "CH"},
-    }
-    assert data == {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "@id": f"{page}#event",
-        "url": page,
-        "name": "Towards effective migration governance: partnerships for capacity development",
-        "inLanguage": "en",
-        # The first session's time on the first day; no session recorded on the last day.
-        "startDate": "2018-10-08T10:00:00+02:00",
-        "endDate": "2018-10-09",
-        "eventStatus": "https://schema.org/EventScheduled",
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": place,
-        "recordedIn": {
-            "@type": "Book",
-            "@id": f"{PAGE.format('en')}#work",
-            "name": TITLE_EN,
-            "url": PAGE.format("en"),
-        },
-        "subEvent": [
-            {
-                "@type": "Event",
-                "@id": f"{page}#session-1",
-                "name": "Opening session",
-                "startDate": "2018-10-08T10:00:00+02:00",
-                "endDate": "2018-10-08T11:00:00+02:00",
-                "location": place,
-                "performer": [
-                    {
-                        "@type": "Person",
-                        "name": "Juan Eduardo Eguiguren",
-                        "jobTitle": "Chairperson of the IOM Council Bureau",
-                        "affiliation": {"@type": "Organization", "name": "Permanent Mission of Chile in Geneva"},
-                    },
-                    {
-                        "@type": "Person",
-                        "name": "António Vitorino",
-                        "jobTitle": "Director General",
-                        "affiliation": {"@type": "Organization", "name": IOM["en"]},
-                    },
-                ],
-            },
-            {
-                "@type": "Event",
-                "@id": f"{page}#session-2",
-                "name": "Setting the scene",
-                "startDate": "2018-10-08T11:00:00+02:00",
-                "endDate": "2018-10-08T11:30:00+02:00",
-                "location": place,
-            },
-        ],
-    }
-
-
-def test_workshop_json_ld_in_french_and_new_york_offsets(client, idm28_by_iom):
-    geneva = json_ld(parse(client.get("/fr/workshops/idm-2018-geneva/")))
-    new_york = json_ld(parse(client.get("/es/workshops/idm-2018-new-york/")))
-
-    assert (geneva["name"], geneva["location"]["name"], geneva["location"]["address"]["addressLocality"]) == (
-        "Vers une bonne gouvernance des migrations : des partenariats pour développer les capacités",
-        "Salle de conférence XVIII, Palais des Nations",
-        "Genève",
-    )
-    assert [session["name"] for session in geneva["subEvent"]] == ["Séance d’ouverture", "Mise en contexte"]
-    assert (new_york["name"], new_york["startDate"], new_york["endDate"]) == (
-        "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a escala mundial",
-        "2018-03-26",
-        "2018-03-27",
-    )
-    assert new_york["location"]["address"] == {
-        "@type": "PostalAddress",
-        "addressLocality": "Nueva York",
-        "addressCountry": "US",
-    }
-
-
-def test_workshop_json_ld_end_time_when_the_last_day_has_sessions(rf):
-    workshop = WorkshopFactory(slug="two-days", time_zone="America/New_York", publication=None)
-    AgendaItemFactory(workshop=workshop, position=1, start_time="09:30", end_time="10:00")
-    AgendaItemFactory(workshop=workshop, date="2018-10-09", position=2, start_time="16:00", end_time="17:15")
-    request = rf.get("/en/workshops/two-days/")
-    workshop.refresh_from_db()
-
-    data = workshop_metadata(workshop, request=request, language="en").json_ld
-
-    assert (data["startDate"], data["endDate"]) == ("2018-10-08T09:30:00-04:00", "2018-10-09T17:15:00-04:00")
-    assert "recordedIn" not in data
-
-
-def test_workshop_metadata_runs_no_queries_on_the_detail_views_object(django_assert_num_queries, idm28_by_iom):
-    workshop = WorkshopDetailView().get_queryset().get(slug="idm-2018-geneva")
-    request = RequestFactory().get("/en/workshops/idm-2018-geneva/")
-
-    with django_assert_num_queries(0):
-        workshop_metadata(workshop, request=request, language="en")
 
 
 def test_workshop_page_links_its_calendars(client, idm28_by_iom):

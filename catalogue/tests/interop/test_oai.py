@@ -97,12 +97,15 @@ ALL_VERBS = [
     {"verb": "ListRecords", "metadataPrefix": "oai_dc"},
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2000-01-01", "until": "2100-01-01"},
     {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-28"},
+    {"verb": "ListIdentifiers", "metadataPrefix": "marc21"},
+    {"verb": "ListRecords", "metadataPrefix": "marc21"},
+    {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
 ]
 
 
 @pytest.mark.parametrize("arguments", ALL_VERBS, ids=lambda arguments: "-".join(arguments.values()))
 def test_oai_verb_response_is_schema_valid(client, oai_schema, idm28, arguments):
-    PublicationFactory(slug="markup", title_en='<&> "</dc:title>" \x0b', summary_en="]]><script>")
+    PublicationFactory(slug="markup", number=900, title_en='<&> "</dc:title>" \x0b', summary_en="]]><script>")
 
     assert_valid(oai_schema, harvest(client, arguments))
 
@@ -184,6 +187,10 @@ def test_oai_get_record_describes_the_publication_in_dublin_core(client, idm28):
             "es",
             "Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a escala mundial",
         ),
+        # The publisher is the body responsible for it (no corporate author stated): its creator.
+        ("creator", "en", "International Organization for Migration"),
+        ("creator", "fr", "Organisation internationale pour les migrations"),
+        ("creator", "es", "Organización Internacional para las Migraciones"),
         ("subject", "en", "Migration governance"),
         ("subject", "fr", "Gouvernance des migrations"),
         ("subject", "es", "Gobernanza de la migración"),
@@ -198,14 +205,18 @@ def test_oai_get_record_describes_the_publication_in_dublin_core(client, idm28):
         ("format", None, "application/pdf"),
         ("identifier", None, "urn:isbn:9789290687740"),
         ("identifier", None, "urn:isbn:9789290687801"),
-        ("identifier", None, "urn:issn:1726-2224"),
-        ("identifier", None, "urn:issn:1726-4030"),
         ("identifier", None, "http://testserver/en/publications/idm-28/"),
         ("identifier", None, "http://testserver/fr/publications/idm-28/"),
         ("identifier", None, "http://testserver/es/publications/idm-28/"),
         ("language", None, "en"),
         ("language", None, "fr"),
         ("language", None, "es"),
+        # The series it is part of, by its label and its ISSNs (which identify the series, not the book).
+        ("relation", "en", "International Dialogue on Migration No. 28"),
+        ("relation", "fr", "Dialogue international sur la migration n° 28"),
+        ("relation", "es", "Diálogo Internacional sobre la Migración n.º 28"),
+        ("relation", None, "urn:issn:1726-2224"),
+        ("relation", None, "urn:issn:1726-4030"),
     ]
 
 
@@ -302,14 +313,14 @@ ERRORS = [
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc"}, "badArgument", {}),
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "no scheme"}, "badArgument", {}),
     (
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
         "cannotDisseminateFormat",
-        {"verb": "ListRecords", "metadataPrefix": "marc21"},
+        {"verb": "ListRecords", "metadataPrefix": "mods"},
     ),
     (
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
         "cannotDisseminateFormat",
-        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": REPOSITORY + "idm-28"},
+        {"verb": "GetRecord", "metadataPrefix": "mods", "identifier": REPOSITORY + "idm-28"},
     ),
     (
         {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": REPOSITORY + "idm-99"},

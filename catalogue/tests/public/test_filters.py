@@ -1,9 +1,16 @@
 """The catalogue list: facets and their counts, several values per facet, year range, sorting, pagination."""
 
+import datetime
+import random
+
 import lxml.html
 import pytest
+from django.http import QueryDict
+from django.utils import timezone
 
 from catalogue.models import Edition, Publication
+from catalogue.public.filters import PublicationFilter
+from catalogue.search import indexing_deferred, search_publications
 from catalogue.tests.factories import EditionFactory, PublicationFactory, SeriesFactory, TopicFactory, create_idm28
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +303,116 @@ def test_without_a_query_no_workshops_are_listed(client):
     create_idm28()
 
     assert get(client, "/es/publications/").xpath("//section[@class='matching-workshops']") == []
+
+
+# Facet counts against the slow way ------------------------------------------------------------
+
+
+@pytest.fixture
+def varied_catalogue():
+    """Twenty-four public publications with random series, topics, years, words and editions; and records that are not
+    public (drafts, one scheduled) holding values no public record has (series `hidden`, topic `secret`, year 1999,
+    German editions, HTML format), which no facet may count."""
+    with indexing_deferred("default"):  # one index write at the end, not one per saved row
+        _create_varied_catalogue()
+
+
+def _create_varied_catalogue():
+    rng = random.Random(9)
+    series = [SeriesFactory(slug=f"s{n}", name_en=f"Series {n}") for n in range(3)]
+    hidden = SeriesFactory(slug="hidden", name_en="Hidden")
+    topics = [TopicFactory(slug=f"t{n}", name_en=f"Topic {n}") for n in range(5)]
+    secret = TopicFactory(slug="secret", name_en="Secret")
+    for _ in range(24):
+        publication = PublicationFactory(
+            series=rng.choice(series),
+            year=rng.randint(2015, 2019),
+            title_en=" ".join(rng.sample(["alpha", "beta", "gamma", "delta", "report"], 2)),
+            topics=rng.sample(topics, rng.randint(0, 3)),
+        )
+        pairs = {(rng.choice(["en", "fr", "es", "ar"]), rng.choice(["pdf", "print", "epub"])) for _ in range(3)}
+        for language, edition_format in pairs:
+            EditionFactory(publication=publication, language=language, format=edition_format)
+    not_public = [
+        {"status": Publication.Status.DRAFT, "publish_date": None},
+        {"status": Publication.Status.REVIEW, "publish_date": None},
+        {"publish_date": timezone.now() + datetime.timedelta(days=3)},
+    ]
+    for fields in not_public:
+        publication = PublicationFactory(series=hidden, year=1999, title_en="alpha beta", topics=[secret], **fields)
+        EditionFactory(publication=publication, language="de", format="html")
+
+
+def slow_facet_counts(params: dict) -> dict[str, dict[str, int]]:
+    """Each facet's counts the slow way: every public publication read in Python and tested against every filter
+    but the facet's own (the search through search_publications, on its own)."""
+    public = Publication.objects.published()
+    matched = set(search_publications(public, params["q"], language="en").values_list("pk", flat=True))
+    rows = []
+    for publication in public.prefetch_related("topics", "editions").select_related("series"):
+        editions = list(publication.editions.all())
+        rows.append(
+            {
+                "pk": publication.pk,
+                "year": publication.year,
+                "series": {publication.series.slug},
+                "topic": {topic.slug for topic in publication.topics.all()},
+                "language": {edition.language for edition in editions},
+                "format": {edition.format for edition in editions},
+            }
+        )
+    for row in rows:
+        row["year_value"] = {str(row["year"])}
+    keys = {"series": "series", "topic": "topic", "year": "year_value", "language": "language", "format": "format"}
+
+    def kept(row, without):
+        if params["q"] and row["pk"] not in matched:
+            return False
+        if params.get("year_from") and row["year"] < int(params["year_from"]):
+            return False
+        return all(row[keys[name]] & set(params[name]) for name in keys if name != without and params.get(name))
+
+    counts = {}
+    for name, key in keys.items():
+        counted = {}
+        for row in rows:
+            if kept(row, name):
+                for value in row[key]:
+                    counted[value] = counted.get(value, 0) + 1
+        for value in params.get(name, []):
+            counted.setdefault(value, 0)
+        counts[name] = counted
+    return counts
+
+
+FACET_CASES = [
+    {"q": ""},
+    {"q": "alpha"},
+    {"q": "alpha", "language": ["fr"]},
+    {"q": "", "topic": ["t1", "t2"], "year": ["2017"], "format": ["print"]},
+    {"q": "", "series": ["s0"], "language": ["es", "ar"], "year_from": "2016"},
+    {"q": "beta", "series": ["s1", "s2"], "topic": ["t3"], "language": ["en"], "format": ["pdf"], "year": ["2018"]},
+    {"q": "", "series": ["hidden"], "topic": ["secret"], "language": ["de"], "format": ["html"], "year": ["1999"]},
+    {"q": "nothing-matches-this"},
+]
+
+
+def test_facet_counts_equal_the_slow_way_and_never_count_records_that_are_not_public(varied_catalogue):
+    for params in FACET_CASES:
+        check_facet_counts(params)
+
+
+def check_facet_counts(params: dict) -> None:
+    data = QueryDict(mutable=True)
+    for name, value in params.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    filterset = PublicationFilter(data, queryset=Publication.objects.published().for_listing(), language="en")
+
+    shown = {facet.name: {value.value: value.count for value in facet.values} for facet in filterset.facets()}
+
+    expected = slow_facet_counts(params)
+    assert shown == expected
+    for name, value in [("series", "hidden"), ("topic", "secret"), ("year", "1999"), ("language", "de")]:
+        assert shown[name].get(value, 0) == 0
+    assert shown["format"].get("html", 0) == 0
+    assert any(shown.values()) or params["q"] == "nothing-matches-this"

@@ -67,7 +67,7 @@ def test_publication_page_french_shows_every_field_of_the_seed_record(client):
     assert facts(tree) == {
         "Série": "Dialogue international sur la migration, n° 28",
         "ISSN": "1726-4030",
-        "ISBN": "978-92-9068-780-1",
+        "ISBN (PDF)": "978-92-9068-780-1",
         "Nombre de pages": "144",
         "Année": "2018",
         "Langue originale": "Anglais",
@@ -84,6 +84,22 @@ def test_publication_page_french_shows_every_field_of_the_seed_record(client):
         "Compte rendu du Dialogue de 2018 sur les partenariats pour la gouvernance des migrations."
     ]
     assert tree.xpath("//*[@class='fallback-note']") == []
+
+
+def test_publication_page_shows_the_place_and_each_isbn_with_its_qualifier(client):
+    publication = create_idm28()
+    publication.place_en, publication.place_fr = "Geneva", "Genève"
+    publication.save()
+    EditionFactory(publication=publication, language="en", format=Edition.Format.PRINT, isbn="978-92-9068-775-7")
+
+    english = facts(page(client, "/en/publications/idm-28/"))
+    spanish = page(client, "/es/publications/idm-28/")
+
+    assert (english["ISBN (PDF)"], english["ISBN (print)"]) == ("978-92-9068-774-0", "978-92-9068-775-7")
+    assert english["Place of publication"] == "Geneva"
+    # No Spanish place: the English one, marked as English.
+    (place,) = spanish.xpath("//dl[@class='facts']/dd[text()='Geneva']")
+    assert place.get("lang") == "en"
 
 
 def test_publication_page_table_of_contents_is_a_nested_tree(client):
@@ -709,12 +725,12 @@ def populate(size: int) -> None:
 QUERY_COUNTS = [
     # latest publications, their editions, series with counts, workshops
     ("/en/", 4),
-    # results count, the page's keys then its rows (DeferredJoinPaginator), editions, then one query per facet
-    # (series, topic, year, language, format)
-    ("/en/publications/", 9),
-    ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 9),
+    # results count, the page's keys then its rows (DeferredJoinPaginator), editions, then every facet's counts
+    # in one grouped query and the names of the series and topics counted
+    ("/en/publications/", 7),
+    ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 7),
     # with a query, one more for the matching workshops
-    ("/en/publications/?q=publication&language=en", 10),
+    ("/en/publications/?q=publication&language=en", 8),
     ("/en/publications/pub-0/", 6),
     ("/en/series/idm/", 6),
     ("/en/topics/governance/", 6),
