@@ -88,6 +88,8 @@ def new_instance(model: type[models.Model], **values) -> models.Model:
     """A new, unsaved `model` instance with `values`: a copy of a blank one made once (the constructor, with
     modeltranslation's defaults for every language column, is a large share of an import's time)."""
     instance = copy.copy(_blank(model))
+    for field in _fresh_defaults(model):  # a uuid, a time: each record its own
+        setattr(instance, field.attname, field.get_default())
     for name, value in values.items():
         setattr(instance, name, value)
     return instance
@@ -96,6 +98,11 @@ def new_instance(model: type[models.Model], **values) -> models.Model:
 @cache
 def _blank(model: type[models.Model]) -> models.Model:
     return model()
+
+
+@cache
+def _fresh_defaults(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields if callable(field.default)]
 
 
 def same_value(before, after) -> bool:

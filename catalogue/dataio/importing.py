@@ -156,6 +156,8 @@ class _Planner:
                 continue  # a published record keeps the date it became public
             if column == "slug" and is_empty(raw):
                 continue  # kept, or made from the series and number for a new publication
+            if column == "uuid" and (is_empty(raw) or not plan.created):
+                continue  # a record's persistent identifier never changes; a new one keeps the file's, if given
             if is_empty(raw) and model_field.has_default() and not model_field.blank:
                 if not plan.created:
                     continue

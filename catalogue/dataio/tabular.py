@@ -15,7 +15,6 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +39,13 @@ def publication_columns() -> list[str]:
         "series",
         "number",
         "slug",
+        "uuid",
         "year",
         "status",
         "publish_date",
         "original_language",
         "topics",
-        *_per_language("title", "subtitle", "summary", "publisher", "corporate_author"),
+        *_per_language("title", "subtitle", "summary", "publisher", "corporate_author", "place"),
         "reference_number",
         "participants_count",
         "participants_precision",
@@ -201,9 +201,9 @@ def _cell(value) -> object:
         return ""
     if isinstance(value, datetime.datetime):
         return value.isoformat()
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    return value
+    if isinstance(value, str | int | float):
+        return value
+    return str(value)  # a date, a Decimal, a UUID
 
 
 def _xlsx_cell(sheet, value) -> object:

@@ -92,9 +92,9 @@ def write_batch(plans: list[PublicationPlan], *, using: str) -> None:
     # A change to its editions, topics or contents is a change of the publication too (sitemaps, caches).
     updated = [plan for plan in plans if not plan.created and plan.has_changes]
     for plan in updated:
-        plan.instance.updated_at = now
+        plan.instance.updated_at = plan.instance.content_changed_at = now
     if updated:
-        fields = sorted({name for plan in updated for name in plan.changed} | {"updated_at"})
+        fields = sorted({name for plan in updated for name in plan.changed} | {"updated_at", "content_changed_at"})
         publications.bulk_update([plan.instance for plan in updated], fields)
 
     editions = [edition for plan in plans for edition in plan.editions]

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from catalogue.dataio.generate import isbn13
-from catalogue.dataio.tabular import columns
+from catalogue.dataio.tabular import column_letter, columns
 from catalogue.editorial.roles import PUBLISHER
 from catalogue.identifiers import format_isbn
 from catalogue.models import Publication
@@ -50,6 +50,11 @@ def workbook(*, bad: bool) -> bytes:
     return buffer.getvalue()
 
 
+def letter(column: str) -> str:
+    """The template's spreadsheet letter of `column`."""
+    return column_letter(columns().index(column))
+
+
 def upload(page, content: bytes) -> None:
     page.get_by_label("File").set_input_files(
         {"name": "publications.xlsx", "mimeType": "application/octet-stream", "buffer": content}
@@ -75,8 +80,8 @@ def test_staff_import_a_spreadsheet_fix_its_bad_rows_and_the_public_finds_the_pu
         "Publications: 48 to create, 0 to update, 0 unchanged, 2 refused."
     )
     assert page.locator("#import-errors li").all_inner_texts() == [
-        f"Row 11, column “isbn” (AL): “{bad_isbn}” is not a valid ISBN: the check digit is wrong.",
-        "Row 31, column “year” (D): Ensure this value is greater than or equal to 1900.",
+        f"Row 11, column “isbn” ({letter('isbn')}): “{bad_isbn}” is not a valid ISBN: the check digit is wrong.",
+        f"Row 31, column “year” ({letter('year')}): Ensure this value is greater than or equal to 1900.",
     ]
     assert page.locator("#import-preview tr.import-refuse th").all_inner_texts() == ["11", "31"]
     screenshot(page, "admin-import-preview-with-errors")

@@ -68,7 +68,7 @@ def record_snapshot() -> list[dict]:
     """Every publication with its editions, contents and topics, as comparable values (an empty translation
     counts the same whether stored as "" or NULL)."""
     translated = set(translator.get_options_for_model(Publication).fields)
-    skipped = {"id", "created_at", "updated_at", "cover_image", *translated}
+    skipped = {"id", "created_at", "updated_at", "content_changed_at", "cover_image", *translated}
     records = []
     for publication in Publication.objects.order_by("series__slug", "number"):
         fields = {
