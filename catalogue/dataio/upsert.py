@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.i18n import content_languages
-from catalogue.models import Edition, Publication, TocEntry
+from catalogue.models import Edition, Publication, TocEntry, catalogue_changed
 from catalogue.search import index_publications, indexing_deferred
 
 from .cells import new_instance
@@ -66,6 +66,8 @@ def catalogue_import(
         with indexing_deferred(using):
             if progress:
                 progress("writing", 0, len(changed))
+            if changed:
+                catalogue_changed(using=using)  # cached pages and validators of every server move on
             for start in range(0, len(changed), BATCH_SIZE):
                 write_batch(changed[start : start + BATCH_SIZE], using=using)
                 if progress:

@@ -112,6 +112,19 @@ def test_importing_twice_changes_nothing():
     assert (publication.updated_at, list(Edition.objects.values()), list(TocEntry.objects.values())) == before
 
 
+def test_an_import_that_writes_moves_the_content_version_and_one_that_changes_nothing_does_not():
+    from catalogue.models import CatalogueChange
+
+    CatalogueChange.objects.update(changed_at=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC))
+    catalogue_import(table=csv_table(TWO_EDITIONS))
+    written = CatalogueChange.objects.get().changed_at
+    assert written.year > 2001
+
+    catalogue_import(table=csv_table(TWO_EDITIONS))
+
+    assert CatalogueChange.objects.get().changed_at == written
+
+
 def test_import_updates_by_series_number_and_isbn_naming_the_changed_columns():
     catalogue_import(table=csv_table(TWO_EDITIONS))
     first_saved = Publication.objects.get().updated_at
