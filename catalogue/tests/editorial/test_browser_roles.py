@@ -89,7 +89,13 @@ def test_editor_cannot_choose_published_nor_bulk_publish(page, log_in, publicati
     screenshot(page, "roles-editor-changelist")
 
     assert options == ["Draft", "In review"]
-    assert actions == ["---------", "Submit for review", "Return to draft"]
+    assert actions == [
+        "---------",
+        "Submit for review",
+        "Return to draft",
+        "Export the selected publications as CSV",
+        "Export the selected publications as XLSX",
+    ]
     assert page.locator("#result_list .state-badge").inner_text() == "In review"
     finish(page)
 

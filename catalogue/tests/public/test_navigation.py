@@ -154,14 +154,14 @@ def test_workshop_list_puts_upcoming_workshops_apart_from_past_ones(client, work
 def test_workshop_list_filters_by_year_and_city_named_in_the_page_language(client, workshops):
     tree = page(client, "/fr/workshops/?city=Geneva")
 
-    assert texts(tree, "//select[@name='city']/option") == ["All cities", "Genève (2)", "New York (1)"]
+    assert texts(tree, "//select[@name='city']/option") == ["Toutes les villes", "Genève (2)", "New York (1)"]
     assert tree.xpath("//select[@name='city']/option[@selected]/@value") == ["Geneva"]
     assert texts(tree, "//h3/a") == ["Soon", "Geneva 2018"]
     soon = timezone.localdate() + datetime.timedelta(days=10)
-    assert texts(tree, "//select[@name='year']/option") == ["All years", f"{soon.year} (1)", "2018 (1)"]
+    assert texts(tree, "//select[@name='year']/option") == ["Toutes les années", f"{soon.year} (1)", "2018 (1)"]
 
     assert texts(page(client, "/es/workshops/?year=2018"), "//select[@name='city']/option") == [
-        "All cities",
+        "Todas las ciudades",
         "Geneva (1)",
         "Nueva York (1)",
     ]
@@ -197,7 +197,7 @@ def test_header_and_title_name_the_organisation(client):
         "Organisation internationale pour les migrations",
         "Catalogue des publications IDM",
     ]
-    assert tree.findtext(".//title").endswith("· Catalogue IDM · IOM")
+    assert tree.findtext(".//title").endswith("· Catalogue IDM · OIM")
 
 
 def test_french_pages_space_their_punctuation_and_keep_numbers_and_isbns_whole(client):
@@ -210,7 +210,7 @@ def test_french_pages_space_their_punctuation_and_keep_numbers_and_isbns_whole(c
     assert f"n°{NBSP}28" in html
     assert set(tree.xpath("//dt[text()='ISBN']/following-sibling::dd[1]/@class")) == {"nowrap"}
     summary = "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
-    assert f"<title>{summary} · Catalogue IDM · IOM</title>" in html
+    assert f"<title>{summary} · Catalogue IDM · OIM</title>" in html
 
 
 # The empty result page -----------------------------------------------------------------------------------
