@@ -122,7 +122,7 @@ def main() -> None:
         write_table(rows, options.format, handle)
     text_rows = read_table(open(path, "rb"), path.name).rows  # noqa: SIM115  (the floor reads what the file holds)
     print(f"{options.publications:,} publications, {len(rows):,} rows, {path.stat().st_size / 1e6:.1f} MB "
-          f"{options.format.upper()}, {connection.vendor}, {datetime.date.today()}")  # fmt: skip
+          f"{options.format.upper()}, {connection.vendor}, {datetime.datetime.now(datetime.UTC).date()}")  # fmt: skip
 
     # The floor first, into the same empty catalogue, rolled back.
     floor = bare_bulk_create([dict(row) for _number, row in text_rows])
