@@ -5,7 +5,8 @@ For a public route (catalogue/public/caching.py says which, and gives its valida
   before the view runs; `Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`;
 - with PAGE_CACHE on, an anonymous GET answered 200 is kept whole in the cache (Django's default cache: local
   memory, or Redis shared by every server) under the catalogue's content version, the language and the URL, and
-  served from there until any public change moves the version (older entries are never read again and expire);
+  served from there until any public change moves the version, or the day changes (lists show upcoming
+  workshops); older entries are never read again and expire;
   a response that sets a cookie (or would, like a CSRF token) is never kept;
 - logged-in users (staff see previews of records that are not public) get `Cache-Control: private, no-store`,
   no validators, and never the page cache.
@@ -55,7 +56,7 @@ class PublicCacheMiddleware(MiddlewareMixin):
         request.public_cache = "public"
         match = request.resolver_match
         record = caching.is_record_route(match)
-        version = content_version() if settings.PAGE_CACHE or not record else None
+        version = caching.dated(content_version()) if settings.PAGE_CACHE or not record else None
         request.page_key = page_key(request, version) if settings.PAGE_CACHE else None
         cached = cache.get(request.page_key) if request.page_key else None
         if cached is not None:

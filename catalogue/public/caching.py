@@ -12,7 +12,7 @@ import datetime
 import hashlib
 
 from django.urls import ResolverMatch
-from django.utils import translation
+from django.utils import timezone, translation
 
 from catalogue.models import Publication, Workshop
 
@@ -38,6 +38,13 @@ def _etag(*parts) -> str:
     # The language is part of every tag: some responses (API, OAI) do not carry it in their URL.
     text = "|".join(str(part) for part in (*parts, translation.get_language()))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def dated(version: datetime.datetime) -> datetime.datetime:
+    """`version`, or the start of today if later: pages of many records also change with the date, without any
+    write (an upcoming workshop becomes a past one), so their validators and cached copies last a day at most."""
+    start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(version, start_of_today)
 
 
 def catalogue_validators(version: datetime.datetime) -> Validators:

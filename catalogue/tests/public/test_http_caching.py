@@ -125,6 +125,20 @@ def test_the_content_version_moves_on_a_delete_a_series_edit_and_a_scheduled_tim
     assert Publication.objects.get(pk=catalogue.pk).content_changed_at > versions[1]
 
 
+@pytest.mark.parametrize("url", ["/en/workshops/", "/en/", "/api/workshops/"])
+def test_pages_of_many_records_change_with_the_day_without_any_write(client, catalogue, monkeypatch, url):
+    # The workshop list splits upcoming from past by today's date: yesterday's copy must not be confirmed today.
+    first = get(client, url)
+    later = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    again = get(client, url, if_none_match=first["ETag"], if_modified_since=first["Last-Modified"])
+
+    assert [first.status_code, again.status_code] == [200, 200]
+    assert again["ETag"] != first["ETag"]
+    assert get(client, url, if_none_match=again["ETag"]).status_code == 304
+
+
 def test_a_scheduled_workshop_coming_public_moves_the_version(catalogue):
     workshop = Workshop.objects.get(slug="idm-2018-geneva")
     Workshop.objects.filter(pk=workshop.pk).update(publish_date=timezone.now() + datetime.timedelta(days=1))
