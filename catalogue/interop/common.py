@@ -69,28 +69,6 @@ def organisation_name(language: str) -> str:
         return str(ORGANISATION_NAME)
 
 
-def sorted_editions(editions) -> list[Edition]:
-    """Editions with electronic formats first, keeping their given order otherwise."""
-    return sorted(editions, key=lambda edition: FORMAT_PREFERENCE.index(edition.format))
-
-
-def preferred_edition(publication: Publication, language: str) -> Edition | None:
-    """The edition that stands for `publication` in `language` (electronic first), if there is one."""
-    candidates = [edition for edition in publication.editions.all() if edition.language == language]
-    return sorted_editions(candidates)[0] if candidates else None
-
-
-def edition_title_language(edition: Edition) -> str:
-    """The language to title an edition in: its own when it is a translated one, else the fallback's."""
-    return edition.language if edition.language in settings.MODELTRANSLATION_LANGUAGES else settings.LANGUAGE_CODE
-
-
-def same_language_text(instance, field_name: str, language: str) -> tuple[str, str]:
-    """A field in exactly `language` (so a record never mixes languages), or nothing."""
-    value = getattr(instance, f"{field_name}_{language}", None) or ""
-    return value, language
-
-
 def workshop_span(workshop: Workshop) -> tuple[datetime.date | datetime.datetime, datetime.date | datetime.datetime]:
     """When a workshop starts and ends: the first (last) session's time on its first (last) day, else the date."""
     items = list(workshop.agenda_items.all())

@@ -12,12 +12,13 @@ import catalogue.models.text
 def fill(apps, schema_editor):
     for name in ("Publication", "Workshop"):
         model = apps.get_model("catalogue", name)
-        rows = list(model.objects.only("pk"))
+        is_publication = name == "Publication"
+        rows = list(model.objects.only("pk", "updated_at") if is_publication else model.objects.only("pk"))
         for row in rows:
             row.uuid = uuid.uuid4()
-            if name == "Publication":
-                row.content_changed_at = model.objects.filter(pk=row.pk).values_list("updated_at", flat=True)[0]
-        fields = ["uuid", "content_changed_at"] if name == "Publication" else ["uuid"]
+            if is_publication:
+                row.content_changed_at = row.updated_at
+        fields = ["uuid", "content_changed_at"] if is_publication else ["uuid"]
         model.objects.bulk_update(rows, fields, batch_size=1000)
 
 
