@@ -71,6 +71,38 @@ def test_ticking_a_facet_updates_the_results_without_pressing_a_button(
     assert external_requests == []
 
 
+def test_choosing_a_workshop_year_updates_the_list_without_pressing_a_button(
+    page, csp_violations, axe_violations, external_requests
+):
+    WorkshopFactory(slug="geneva-2018", title_en="Geneva 2018", city_en="Geneva", city_fr="Genève", publication=None)
+    WorkshopFactory(
+        slug="new-york-2016",
+        title_en="New York 2016",
+        city_en="New York",
+        start_date=datetime.date(2016, 3, 26),
+        end_date=datetime.date(2016, 3, 27),
+        publication=None,
+    )
+    page.goto("/fr/workshops/")
+    assert page.locator("#workshop-list-heading + ol h3 a").all_inner_texts() == ["Geneva 2018", "New York 2016"]
+    assert page.get_by_role("button", name="Afficher").is_hidden()
+
+    year = page.get_by_label("Année")
+    year.focus()  # as a click or Tab leaves it
+    year.select_option("2016")
+
+    page.wait_for_url(re.compile(r"/fr/workshops/\?year=2016$"))
+    page.wait_for_function("document.querySelectorAll('#workshop-list-heading + ol h3 a').length === 1")
+    assert page.locator("#workshop-list-heading + ol h3 a").all_inner_texts() == ["New York 2016"]
+    assert page.locator("#workshop-status").inner_text() == "1 atelier passé"
+    assert page.evaluate("document.activeElement.id") == "workshop-year"
+    # The city's counts follow the chosen year.
+    assert page.locator("#workshop-city option").all_inner_texts() == ["Toutes les villes", "New York (1)"]
+    assert csp_violations == []
+    assert axe_violations(page) == []
+    assert external_requests == []
+
+
 @pytest.mark.parametrize("path", ["/en/publications/", "/fr/publications/?q=migration"])
 def test_on_a_phone_the_first_result_is_on_the_first_screen(page, path):
     for number in range(1, 30):

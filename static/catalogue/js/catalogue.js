@@ -1,29 +1,27 @@
-// The catalogue's filters apply as soon as they change: the page the form asks for is fetched and its results
-// block (#catalogue-results) replaces this one. Without this script the form works as it is, with its buttons.
+// Filters that apply as soon as they change: a form marked `data-live-results="<id>"` fetches the page it asks for
+// and that page's block with the same id replaces this one (the catalogue's facets, the workshop list's year and
+// city). `data-live-status` names the live region that announces the new heading (`data-live-heading`, inside the
+// block). Without this script every form works as it is, with its buttons.
 (function () {
   "use strict";
 
-  var form = document.getElementById("catalogue-form");
-  if (!form || !window.fetch || !window.DOMParser || !window.history.pushState) {
+  if (!document.querySelector("form[data-live-results]") || !window.fetch || !window.DOMParser || !window.history.pushState) {
     return;
   }
   var wide = window.matchMedia("(min-width: 56rem)");
   var pending = null;
 
-  function filters() {
-    return document.getElementById("filters");
-  }
-
-  // Beside the results on wide screens the filters are always open; on narrow ones they open from "Filter (n)".
+  // Beside the results on wide screens the catalogue's filters are always open; on narrow ones they open from
+  // "Filter (n)".
   function openOnWideScreens() {
-    var details = filters();
+    var details = document.getElementById("filters");
     if (details && wide.matches) {
       details.open = true;
     }
   }
 
   // The form's address without empty fields, nor the sort order when it is the default one.
-  function formUrl() {
+  function formUrl(form) {
     var params = new URLSearchParams();
     var sort = form.querySelector("select[name=sort]");
     var defaultSort = sort && sort.selectedOptions[0] && sort.selectedOptions[0].hasAttribute("data-default");
@@ -36,10 +34,10 @@
     return form.action + (query ? "?" + query : "");
   }
 
-  function replaceResults(html, focusedId, filtersOpen) {
+  function replaceResults(html, blockId, statusId, focusedId, filtersOpen) {
     var fresh = new DOMParser().parseFromString(html, "text/html");
-    var block = fresh.getElementById("catalogue-results");
-    var current = document.getElementById("catalogue-results");
+    var block = fresh.getElementById(blockId);
+    var current = document.getElementById(blockId);
     if (!block || !current) {
       return false;
     }
@@ -51,13 +49,16 @@
     if (switcher && oldSwitcher) {
       oldSwitcher.replaceWith(document.adoptNode(switcher));
     }
-    var details = filters();
+    var details = document.getElementById("filters");
     if (details && filtersOpen) {
       details.open = true;
     }
     openOnWideScreens();
-    var heading = document.getElementById("results-heading");
-    document.getElementById("catalogue-status").textContent = heading ? heading.textContent : "";
+    var heading = block.querySelector("[data-live-heading]");
+    var status = statusId && document.getElementById(statusId);
+    if (status) {
+      status.textContent = heading ? heading.textContent.trim() : "";
+    }
     var focus = (focusedId && document.getElementById(focusedId)) || heading;
     if (focus) {
       focus.focus({ preventScroll: true });
@@ -65,11 +66,13 @@
     return true;
   }
 
-  function apply() {
-    var url = formUrl();
+  function apply(form) {
+    var url = formUrl(form);
+    var blockId = form.getAttribute("data-live-results");
+    var statusId = form.getAttribute("data-live-status");
     var active = document.activeElement;
     var focusedId = active && form.contains(active) ? active.id : "";
-    var details = filters();
+    var details = document.getElementById("filters");
     var filtersOpen = Boolean(details && details.open);
     if (pending) {
       pending.abort();
@@ -84,10 +87,10 @@
         return response.text();
       })
       .then(function (html) {
-        if (!replaceResults(html, focusedId, filtersOpen)) {
+        if (!replaceResults(html, blockId, statusId, focusedId, filtersOpen)) {
           throw new Error("no results block");
         }
-        window.history.pushState({ catalogue: true }, "", url);
+        window.history.pushState({ liveFilters: true }, "", url);
         form.removeAttribute("aria-busy");
       })
       .catch(function (error) {
@@ -97,12 +100,17 @@
       });
   }
 
-  form.addEventListener("change", function (event) {
+  // Listened to on the document: a form inside the block it replaces is itself replaced.
+  document.addEventListener("change", function (event) {
     var field = event.target;
+    var form = field.form;
+    if (!form || !form.hasAttribute("data-live-results")) {
+      return;
+    }
     if (field.name === "q" || (field.validity && !field.validity.valid)) {
       return; // a search runs on Enter or the Search button; a half-typed year waits
     }
-    apply();
+    apply(form);
   });
 
   // Back and forward restore the page of that address as the server gives it.
@@ -110,7 +118,7 @@
     window.location.reload();
   });
 
-  form.classList.add("catalogue-form--live");
+  document.documentElement.classList.add("live-filters");
   openOnWideScreens();
   wide.addEventListener("change", openOnWideScreens);
 })();
