@@ -21,6 +21,7 @@ from catalogue.i18n import requested_language
 from catalogue.models import Edition, Publication, SearchDocument, SeriesIssn
 
 from .documents_text import publications_matching_pages
+from .known_items import known_item_queries
 from .query import ParsedQuery, parse_query
 from .schema import (
     BODY_FIELDS,
@@ -32,12 +33,13 @@ from .schema import (
     TITLE_FIELDS,
     VECTOR_COLUMNS,
 )
-from .text import stem, stemmed
+from .text import forms, stemmed, stems
 
 EDITION_TABLE = Edition._meta.db_table
 PUBLICATION_TABLE = Publication._meta.db_table
 SERIES_ISSN_TABLE = SeriesIssn._meta.db_table
 IDENTIFIER_RANK = 1000.0  # an ISBN/ISSN match outranks any text match
+KNOWN_ITEM_RANK = 500.0  # so does the publication a query names by series and number or year, after identifiers
 # A search matching more documents than this is not ranked with bm25()/ts_rank() per match, whose cost grows with
 # the matches (SQLite's bm25() reads every match of each word for its idf: ~250 ms for a word in nearly every
 # record at 100,000 publications), but in three tiers: the page language's title holds every word, some title
@@ -89,9 +91,22 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
         # An ISBN/ISSN of the query ranks its publications first (found again through the same indexes).
         identifier_rank = (f" IN ({sql}) THEN {IDENTIFIER_RANK} ELSE 0.0 END", identifier_params)
         rank_parts += [(" + CASE WHEN ", []), _PK, identifier_rank]
+    if kind == SearchDocument.Kind.PUBLICATION and (known := _known_items(backend, kind, parsed)):
+        # A query naming a series and a number or year ranks that publication next (known_items.py).
+        rank_parts += [(" + CASE WHEN ", []), _PK, (f" IN ({known[0]}) THEN {KNOWN_ITEM_RANK} ELSE 0.0 END", known[1])]
     return queryset.filter(pk__in=RawSQL(" UNION ".join(selects), params)).annotate(
         search_rank=_Rank([("(", []), *rank_parts, (")", [])], F("pk"))
     )
+
+
+def _known_items(backend, kind: str, parsed: ParsedQuery) -> tuple[str, list] | None:
+    """Ids of the documents holding every key of one of the query's known-item readings, or None."""
+    selects, params = [], []
+    for keys in known_item_queries(parsed):
+        sql, key_params = backend.match_sql(kind, keys)
+        selects.append(sql)
+        params += key_params
+    return (" UNION ".join(selects), params) if selects else None
 
 
 _PK = object()  # where the row's primary key goes in a rank's SQL
@@ -165,7 +180,8 @@ class _SQLite:
             columns_by_stem = {}
             for code in languages:
                 columns = [TITLE_FIELDS[code]] if titles_only else [TITLE_FIELDS[code], BODY_FIELDS[code]]
-                columns_by_stem.setdefault(stem(term, code), []).extend(columns)
+                for stemmed_term in stems(term, code):
+                    columns_by_stem.setdefault(stemmed_term, []).extend(columns)
             alternatives = []
             for stemmed_term, columns in columns_by_stem.items():
                 quoted = stemmed_term.replace('"', '""')
@@ -260,14 +276,16 @@ class _PostgreSQL:
             alternatives = []
             for code in languages:
                 vector = f"d.{VECTOR_COLUMNS[code]}"
-                if titles_only:  # the index finds the word, ts_filter() keeps the documents with it in a title
-                    alternatives.append(
-                        f"({vector} @@ {self._tsquery(code)} AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)})"
-                    )
-                    params += [term, term]
-                else:
-                    alternatives.append(f"{vector} @@ {self._tsquery(code)}")
-                    params.append(term)
+                for form in forms(term, code):
+                    if titles_only:  # the index finds the word, ts_filter() keeps the documents with it in a title
+                        alternatives.append(
+                            f"({vector} @@ {self._tsquery(code)} "
+                            f"AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)})"
+                        )
+                        params += [form, form]
+                    else:
+                        alternatives.append(f"{vector} @@ {self._tsquery(code)}")
+                        params.append(form)
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return "(" + " AND ".join(clauses) + ")", params
 
@@ -282,10 +300,11 @@ class _PostgreSQL:
             return [("0.0", [])]
         ranks, params = [], []
         for code in LANGUAGES:
-            any_term = " || ".join(self._tsquery(code) for _ in parsed.terms)
+            words = [form for term in parsed.terms for form in forms(term, code)]
+            any_term = " || ".join(self._tsquery(code) for _ in words)
             boost = PAGE_LANGUAGE_BOOST if code == language else 1.0
             ranks.append(f"ts_rank({POSTGRESQL_WEIGHTS}, d.{VECTOR_COLUMNS[code]}, {any_term}) * {boost}")
-            params += list(parsed.terms)
+            params += words
         exact = f"(SELECT {' + '.join(ranks)} FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND d.object_id = "
         match, match_params = self._text_match(parsed)
         many = (

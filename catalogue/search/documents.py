@@ -1,9 +1,11 @@
 """What each search document holds, and which saved or deleted rows change it: written side by side.
 
-A publication's document: its title and subtitle (the title part), its summary, table of contents,
-topics, and its workshops' text with their agendas (the body part), per content language; and the
-ISBNs and ISSNs of its editions and its series. A workshop's document: its title, and its
-description and agenda. A row that gives text to a document here must appear in the reverse map
+A publication's document: its title and subtitle, and its number with its series' short names ("IDM 28
+IDM28": how cards name it) as the title part; its summary, table of contents, topics, its workshops' text with
+their agendas, its series' names, its year and its reference number (whole and in parts) as the body part, per
+content language; its known-item keys (known_items.py); and the ISBNs and ISSNs of its editions and its series.
+A workshop's document: its title; its description and agenda, its city, venue and country, its years and the
+word for a workshop in that language. A row that gives text to a document here must appear in the reverse map
 below (INDEXED, `affected`), or saving it would leave the document stale.
 """
 
@@ -11,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django_countries import countries
 
 from catalogue.identifiers import compact_identifier
 from catalogue.models import (
@@ -19,6 +23,7 @@ from catalogue.models import (
     Edition,
     Publication,
     SearchDocument,
+    Series,
     SeriesIssn,
     Speaker,
     TocEntry,
@@ -26,6 +31,7 @@ from catalogue.models import (
     Workshop,
 )
 
+from .known_items import publication_keys
 from .schema import BODY_FIELDS, LANGUAGES, TITLE_FIELDS
 from .text import WORD
 
@@ -52,15 +58,33 @@ def _agenda_text(workshop: Workshop, code: str) -> list[str]:
     return values
 
 
+def _series_names(series: Series, field: str) -> list[str]:
+    return list(dict.fromkeys(value for code in LANGUAGES if (value := getattr(series, f"{field}_{code}"))))
+
+
+def _reference_number(publication: Publication) -> list[str]:
+    # "PUB2019/046/L" as typed, its parts ("PUB2019", "046", "L": the words of the text) and compact ("PUB2019046L").
+    parts = WORD.findall(publication.reference_number or "")
+    return [publication.reference_number, "".join(parts)] if len(parts) > 1 else [publication.reference_number]
+
+
 def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
     """The search documents of `publications`, built from their rows and their related rows'."""
     for publication in publications.for_index().iterator(chunk_size=500):
         document = SearchDocument(kind=SearchDocument.Kind.PUBLICATION, object_id=publication.pk)
+        series, number = publication.series, publication.number
+        designation = [
+            f"{short_name} {number} {short_name}{number}" for short_name in _series_names(series, "short_name")
+        ]
         for code in LANGUAGES:
             setattr(
                 document,
                 TITLE_FIELDS[code],
-                _text(getattr(publication, f"title_{code}"), getattr(publication, f"subtitle_{code}")),
+                _text(
+                    getattr(publication, f"title_{code}"),
+                    getattr(publication, f"subtitle_{code}"),
+                    *(designation or [str(number)]),
+                ),
             )
             body = [getattr(publication, f"summary_{code}")]
             body += [getattr(entry, f"title_{code}") for entry in publication.toc_entries.all()]
@@ -68,14 +92,27 @@ def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
             for workshop in publication.workshops.all():
                 body += [getattr(workshop, f"title_{code}"), getattr(workshop, f"description_{code}")]
                 body += _agenda_text(workshop, code)
+            body += [getattr(series, f"name_{code}"), str(publication.year), *_reference_number(publication)]
+            if code == LANGUAGES[0]:  # once is enough: a key matches in any language's columns
+                names = _series_names(series, "name") + _series_names(series, "short_name")
+                body.append(" ".join(publication_keys(names, number=number, year=publication.year)))
             setattr(document, BODY_FIELDS[code], _text(*body))
         editions = publication.editions.all()
         document.identifiers = _identifiers(
             [edition.isbn for edition in editions]
             + [edition.issn for edition in editions]
-            + [row.issn for row in publication.series.issns.all()]
+            + [row.issn for row in series.issns.all()]
         )
         yield document
+
+
+def _place_and_time(workshop: Workshop, code: str) -> list[str]:
+    # What people add to find an event: "Genève", "New York 2018", "Geneva workshop 2018", "taller Ginebra".
+    with translation.override(code):
+        country = str(countries.name(workshop.country.code)) if workshop.country else ""
+        kind = str(Workshop._meta.verbose_name)
+    years = dict.fromkeys(str(day.year) for day in (workshop.start_date, workshop.end_date) if day)
+    return [getattr(workshop, f"city_{code}"), getattr(workshop, f"venue_{code}"), country, *years, kind]
 
 
 def workshop_documents(workshops: QuerySet) -> Iterator[SearchDocument]:
@@ -85,6 +122,7 @@ def workshop_documents(workshops: QuerySet) -> Iterator[SearchDocument]:
         for code in LANGUAGES:
             setattr(document, TITLE_FIELDS[code], _text(getattr(workshop, f"title_{code}")))
             body = [getattr(workshop, f"description_{code}"), *_agenda_text(workshop, code)]
+            body += _place_and_time(workshop, code)
             setattr(document, BODY_FIELDS[code], _text(*body))
         yield document
 
@@ -97,7 +135,18 @@ BUILDERS = {
 # Which rows change which documents ---------------------------------------------------------
 
 # Every model whose rows give text to a document above.
-INDEXED = (Publication, Edition, TocEntry, SeriesIssn, Topic, Workshop, AgendaItem, AgendaParticipation, Speaker)
+INDEXED = (
+    Publication,
+    Edition,
+    TocEntry,
+    Series,
+    SeriesIssn,
+    Topic,
+    Workshop,
+    AgendaItem,
+    AgendaParticipation,
+    Speaker,
+)
 # Rows whose parent can change: the parent they had is re-indexed too.
 MOVABLE = (Edition, TocEntry, SeriesIssn, Workshop, AgendaItem, AgendaParticipation)
 # What a deletion cascading from each parent model makes needless to re-index.
@@ -125,10 +174,9 @@ def affected(instance, using: str) -> Affected:
         return {instance.pk}, set()
     if isinstance(instance, Edition | TocEntry):
         return {instance.publication_id}, set()
-    if isinstance(instance, SeriesIssn):
-        return set(
-            Publication.objects.using(using).filter(series_id=instance.series_id).values_list("pk", flat=True)
-        ), set()
+    if isinstance(instance, Series | SeriesIssn):
+        series = instance.pk if isinstance(instance, Series) else instance.series_id
+        return set(Publication.objects.using(using).filter(series_id=series).values_list("pk", flat=True)), set()
     if isinstance(instance, Topic):
         links = Publication.topics.through.objects.using(using).filter(topic_id=instance.pk)
         return set(links.values_list("publication_id", flat=True)), set()

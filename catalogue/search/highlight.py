@@ -7,13 +7,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .query import parse_query
 from .schema import LANGUAGES
-from .text import WORD, stem, words
+from .text import WORD, stem, stems, words
 
 
 def highlight(text: str, query: str, *, language: str, max_length: int = 240) -> SafeString:
     """Escaped HTML snippet of `text` around its first match of `query`, matching words in <mark>."""
     text = " ".join(unicodedata.normalize("NFC", str(text or "")).split())
-    wanted = {(code, stem(term, code)) for term in parse_query(query).terms for code in LANGUAGES}
+    wanted = {(code, form) for term in parse_query(query).terms for code in LANGUAGES for form in stems(term, code)}
     spans = []
     for match in WORD.finditer(text):
         folded = words(match.group())

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from catalogue.identifiers import Identifier, compact_identifier, parse_identifier
 
-from .text import words
+from .text import fold, words
 
 MAX_QUERY_LENGTH = 2000  # characters of a query that are read
 MAX_TERMS = 16  # distinct words of a query that are searched
@@ -13,6 +13,9 @@ MAX_TERM_LENGTH = 64  # longer words are cut
 
 # Boolean operators people type out of habit: not words to look for (lower-case "and" still is).
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
+# The labels people type before an issue number, folded ("No. 28", "n° 28", "n.º 28", "núm. 28", "numéro 28"):
+# not words to look for. Only before a number, so that Spanish "no" or a lone "n" still are.
+_NUMBER_LABEL = re.compile(r"(?<![^\W_])(?:n\s*\.?\s*o|nos?|nr|nro|num|numero|n)(?![^\W\d_])[\s.:#°]*(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery:
     """Split a user's query into searchable words and ISBN/ISSN candidates; never fails."""
     query = _OPERATORS.sub(" ", str(query or "")[:MAX_QUERY_LENGTH])
-    terms = tuple(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words(query)))[:MAX_TERMS]
+    unlabelled = _NUMBER_LABEL.sub(" ", fold(query))
+    terms = tuple(dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words(unlabelled)))[:MAX_TERMS]
     found = _identifiers_in(query)
     return ParsedQuery(
         terms=terms,

@@ -9,8 +9,6 @@ the re-indexing to that parent's own receiver. Which rows affect which documents
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from catalogue.models import Publication, Series, catalogue_changed
-
 from . import documents_text
 from .documents import CASCADES, INDEXED, LINKS, MOVABLE, affected, affected_by_links
 from .index import index_affected
@@ -29,8 +27,6 @@ def connect() -> None:
     for through in LINKS:
         m2m_changed.connect(index_links, sender=through, dispatch_uid="search-links")
     documents_text.connect()  # the text inside edition PDFs
-    post_save.connect(series_changed, sender=Series, dispatch_uid="search-series-save")
-    post_delete.connect(series_changed, sender=Series, dispatch_uid="search-series-delete")
 
 
 def remember_previous_parent(sender, instance, raw, using, **kwargs):
@@ -71,12 +67,3 @@ def index_links(sender, instance, action, reverse, model, pk_set, using, **kwarg
         return
     pks = pk_set if action != "post_clear" else instance.__dict__.pop("_search_cleared", set())
     index_affected(*affected_by_links(model, pks, using), using)
-
-
-def series_changed(sender, instance, using, **kwargs):
-    """A series gives no text to search documents, but its name and ISSNs are part of its publications' records
-    (their pages, OAI-PMH, citations): their content-changed time moves, and the catalogue's content version."""
-    if kwargs.get("raw"):  # loaddata: the publications it loads are marked, the version moved, at its end
-        return
-    Publication.objects.using(using).filter(series_id=instance.pk).mark_changed()
-    catalogue_changed(using=using)

@@ -54,6 +54,39 @@ def stem(word: str, language: str) -> str:
     return _stemmer(language).stemWord(word)
 
 
+def _spanish_number_forms(word: str) -> tuple[str, ...]:
+    # Snowball Spanish does not give a singular and its plural one stem ("joven" -> "jov", "jóvenes" -> "joven";
+    # "ciudad" -> "ciud", "ciudades" -> "ciudad"): a query word is also looked up as its plural or singular.
+    if not word.isalpha():
+        return ()
+    if word.endswith("ces"):
+        forms = [word[:-3] + "z", word[:-1]]  # voces -> voz; "-ces" of a vowel ending: clases -> clase
+    elif word.endswith("es"):
+        forms = [word[:-2], word[:-1]]  # ciudades -> ciudad; redes -> red, but also clases -> clase
+    elif word.endswith("s"):
+        forms = [word[:-1]]
+    elif word.endswith("z"):
+        forms = [word[:-1] + "ces"]
+    else:
+        forms = [word + ("s" if word[-1] in "aeiou" else "es")]
+    return tuple(form for form in forms if len(form) >= 3)
+
+
+_NUMBER_FORMS = {"es": _spanish_number_forms}
+
+
+def forms(word: str, language: str) -> tuple[str, ...]:
+    """The forms under which a folded query `word` is looked up in `language`'s columns: itself, and for a
+    language whose stemmer parts singulars from plurals (Spanish), its other number's forms."""
+    other = _NUMBER_FORMS.get(language)
+    return (word, *other(word)) if other else (word,)
+
+
+def stems(word: str, language: str) -> tuple[str, ...]:
+    """The distinct stems of a folded query `word`'s forms in `language`."""
+    return tuple(dict.fromkeys(stem(form, language) for form in forms(word, language)))
+
+
 def stemmed(text: str, language: str) -> str:
     """The stems of the words of `text` in `language`, separated by spaces."""
     return " ".join(stem(word, language) for word in words(text))
