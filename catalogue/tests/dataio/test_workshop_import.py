@@ -12,7 +12,7 @@ from catalogue.dataio.tabular import FileError, read_table
 from catalogue.dataio.upsert import ImportRefused
 from catalogue.dataio.workshop_import import workshops_import
 from catalogue.dataio.workshop_rows import WORKSHOPS
-from catalogue.models import AgendaItem, AgendaParticipation, SearchDocument, Workshop
+from catalogue.models import AgendaItem, SearchDocument, Workshop
 from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
