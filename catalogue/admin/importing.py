@@ -246,7 +246,5 @@ class ImportExportMixin:
         return TemplateResponse(request, "admin/catalogue/import_run.html", context)
 
     def import_run_progress_view(self, request, pk):
-        """The run's progress as JSON, polled by its page until it ends."""
-        response = JsonResponse(import_run_progress(self._import_run(request, pk)))
-        response["Cache-Control"] = "no-store"
-        return response
+        """The run's progress as JSON, polled by its page until it ends (never cached: admin_view)."""
+        return JsonResponse(import_run_progress(self._import_run(request, pk)))
