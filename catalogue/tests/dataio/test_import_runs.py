@@ -90,7 +90,12 @@ def test_a_large_file_is_queued_as_a_run_then_run_by_run_imports(publisher, sett
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/admin/catalogue/publication/import/run/{run.pk}/"
-    assert (run.status, run.file_name, run.kind, run.created_by.username) == ("queued", "big.csv", "publications", "pub")
+    assert (run.status, run.file_name, run.kind, run.created_by.username) == (
+        "queued",
+        "big.csv",
+        "publications",
+        "pub",
+    )
     page = publisher.get(response["Location"]).content.decode()
     assert "Waiting for its turn…" in page
     assert 'src="/static/catalogue/admin/import_progress.js"' in page
