@@ -24,6 +24,7 @@ from .cells import (
     EMPTY,
     REPEAT_MESSAGE,
     CellError,
+    assign,
     differing_repeats,
     field_value,
     headings,
@@ -164,19 +165,11 @@ class _Planner:
                 continue  # kept, or made from the series and number for a new publication
             if column == "uuid" and (is_empty(raw) or not plan.created):
                 continue  # a record's persistent identifier never changes; a new one keeps the file's, if given
-            if is_empty(raw) and model_field.has_default() and not model_field.blank:
-                if not plan.created:
-                    continue
-                value = model_field.get_default()
-            else:
-                try:
-                    value = field_value(model_field, raw, column)
-                except CellError as error:
-                    self.error(plan, first, error.column, error.message)
-                    continue
-            if plan.created or not same_value(getattr(publication, model_field.attname), value):
-                setattr(publication, model_field.attname, value)
-                changed.append(column)
+            try:
+                if assign(publication, model_field, raw, column, created=plan.created):
+                    changed.append(column)
+            except CellError as error:
+                self.error(plan, first, error.column, error.message)
         if plan.created:
             for column in ("year", f"title_{content_languages()[0]}"):
                 if column not in self.header:

@@ -33,16 +33,16 @@ from catalogue.search import indexing_deferred
 from .cells import (
     REPEAT_MESSAGE,
     CellError,
+    assign,
     differing_repeats,
     field_value,
     is_empty,
     new_instance,
-    same_value,
     text_of,
 )
 from .plan import ImportPlan, RowError
 from .tabular import Table
-from .upsert import ImportRefused, ImportResult, Progress
+from .upsert import ImportRefused, ImportResult, Progress, stage_progress
 from .workshop_rows import (
     AgendaEntry,
     agenda_fields,
@@ -181,21 +181,15 @@ class _Planner:
             if column in ("uuid", "publication"):
                 continue
             model_field, raw = self.fields[column], values.get(column)
-            if is_empty(raw) and column in ("slug", "publish_date") and getattr(workshop, column) is not None:
+            if is_empty(raw) and (
+                (column == "slug" and not plan.created) or (column == "publish_date" and workshop.publish_date)
+            ):
                 continue  # kept: a workshop's address, the date it became public
-            if is_empty(raw) and model_field.has_default() and not model_field.blank:
-                if not plan.created:
-                    continue
-                value = model_field.get_default()
-            else:
-                try:
-                    value = field_value(model_field, raw, column)
-                except CellError as error:
-                    self.error(plan, first, error.column, error.message)
-                    continue
-            if plan.created or not same_value(getattr(workshop, model_field.attname), value):
-                setattr(workshop, model_field.attname, value)
-                changed.append(column)
+            try:
+                if assign(workshop, model_field, raw, column, created=plan.created):
+                    changed.append(column)
+            except CellError as error:
+                self.error(plan, first, error.column, error.message)
         if "publication" in self.header:
             slug = "" if is_empty(values.get("publication")) else text_of(values["publication"])
             report = self.publications.get(slug) if slug else None
@@ -306,7 +300,7 @@ def workshops_import(
     """Import `table` in one transaction: nothing is written if a row is refused, unless `valid_only` (then the
     refused rows' workshops are left out); with `dry_run`, only the plan."""
     with transaction.atomic(using=using):
-        plan = workshop_import_plan(table, using=using, progress=_stage(progress, "checking"))
+        plan = workshop_import_plan(table, using=using, progress=stage_progress(progress, "checking"))
         if plan.errors and not valid_only:
             raise ImportRefused(plan)
         if dry_run:
@@ -320,10 +314,6 @@ def workshops_import(
                 if progress and (done % BATCH_SIZE == 0 or done == len(changed)):
                     progress("writing", done, len(changed))
     return ImportResult(plan, written=True)
-
-
-def _stage(progress: Progress | None, stage: str):
-    return (lambda done, total: progress(stage, done, total)) if progress else None
 
 
 def _write(plan: WorkshopPlan, using: str) -> None:
