@@ -49,6 +49,10 @@ HELP_TEXTS = {
     "workshops": gettext_lazy("CSV, XLSX or JSON in the template's columns: one row per agenda item."),
 }
 TITLES = {"publications": gettext_lazy("Import publications"), "workshops": gettext_lazy("Import workshops")}
+EXPORT_DESCRIPTIONS = {
+    "publications": gettext_lazy("Export the selected publications as %(format)s"),
+    "workshops": gettext_lazy("Export the selected workshops as %(format)s"),
+}
 DONE_MESSAGES = {
     "publications": gettext_lazy(
         "Imported %(file)s: %(create)s publications created, %(update)s updated, %(unchanged)s unchanged, "
@@ -113,10 +117,7 @@ class ImportExportMixin:
     def get_actions(self, request):
         actions = super().get_actions(request)
         for name, kind in (("export_csv", "csv"), ("export_xlsx", "xlsx")):
-            description = _("Export the selected %(records)s as %(format)s") % {
-                "records": KINDS[self.import_kind].records,
-                "format": kind.upper(),
-            }
+            description = EXPORT_DESCRIPTIONS[self.import_kind] % {"format": kind.upper()}
             actions[name] = (self._export_action(kind), name, description)
         return actions
 

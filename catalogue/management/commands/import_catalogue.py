@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, valid_only, database, kind, **options):
         self.verbosity = options["verbosity"]
-        self.kind = KINDS[kind]
+        self.kind, self.records = KINDS[kind], kind
         try:
             with open(file, "rb") as handle:
                 table = read_table(handle, file, self.kind.layout)
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {error}")
         counts = result.counts
         summary = (
-            f"{counts['create']:,} {self.kind.name} to create, {counts['update']:,} to update, "
+            f"{counts['create']:,} {self.records} to create, {counts['update']:,} to update, "
             f"{counts['unchanged']:,} unchanged, {counts['refuse']:,} refused"
         )
         if dry_run:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
             return
         filled = BAR_WIDTH * done // total
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stderr.write(f"\r{stage:>8} [{bar}] {done:,}/{total:,} {self.kind.name}", ending="")
+        self.stderr.write(f"\r{stage:>8} [{bar}] {done:,}/{total:,} {self.records}", ending="")
         self.stderr.flush()
         self._progress_shown = True
 
