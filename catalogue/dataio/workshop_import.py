@@ -41,9 +41,10 @@ from .cells import (
     text_of,
 )
 from .plan import ImportPlan, RowError
-from .tabular import Table
+from .tabular import LIST_SEPARATOR, Table
 from .upsert import ImportRefused, ImportResult, Progress, stage_progress
 from .workshop_rows import (
+    ROLE_SEPARATOR,
     AgendaEntry,
     agenda_fields,
     entry_values,
@@ -110,8 +111,19 @@ class _Planner:
         self.item_fields = {one.name: one for one in AgendaItem._meta.concrete_fields}
         self.columns = [name for name in workshop_columns() if name in self.header]
         self.agenda_columns = [name for name in [*agenda_fields(), "item_people"] if name in self.header]
-        self.publications = dict(Publication.objects.using(using).values_list("slug", "pk"))
-        self.speakers = dict(Speaker.objects.using(using).values_list("slug", "pk"))
+        # Only the reports and people the file names: their slugs, read once.
+        reports = {
+            text_of(values["publication"]) for _, values in table.rows if not is_empty(values.get("publication"))
+        }
+        self.publications = dict(Publication.objects.using(using).filter(slug__in=reports).values_list("slug", "pk"))
+        named = {
+            slug.strip()
+            for _, values in table.rows
+            if not is_empty(values.get("item_people"))
+            for part in text_of(values["item_people"]).split(LIST_SEPARATOR)
+            for slug in [part.partition(ROLE_SEPARATOR)[2]]
+        }
+        self.speakers = dict(Speaker.objects.using(using).filter(slug__in=named).values_list("slug", "pk"))
 
     def error(self, plan: WorkshopPlan, row: int, column: str, message: str) -> None:
         plan.errors.append(RowError(row, column, self.table.letter(column), message))
@@ -199,7 +211,15 @@ class _Planner:
                 workshop.publication_id = report
                 changed.append("publication")
         if plan.created:
-            required = ["slug", "country", "start_date", "end_date", *(f"{name}_en" for name in ("title", "city"))]
+            first_language = content_languages()[0]
+            required = [
+                "slug",
+                "country",
+                "start_date",
+                "end_date",
+                f"title_{first_language}",
+                f"city_{first_language}",
+            ]
             for column in required:
                 if column not in self.header:
                     self.error(plan, first, column, _("A new workshop needs this column."))

@@ -240,3 +240,29 @@ def test_command_exits_non_zero_naming_row_and_column(tmp_path):
 
     assert "Row 2, column “end_date” (F): A workshop cannot end before it starts." in str(refused.value)
     assert Workshop.objects.count() == 0
+
+
+def test_a_new_workshop_needs_a_slug_and_a_row_needs_a_uuid_or_a_slug():
+    rows = [row(uuid=str(uuid.uuid4()), slug=""), row(slug="", item_title_en="Second")]
+
+    with pytest.raises(ImportRefused) as refused:
+        workshops_import(table=csv_table(rows))
+
+    assert [(error.row, error.column, error.message) for error in refused.value.errors] == [
+        (2, "slug", "This column needs a value."),
+        (3, "slug", "A workshop needs its uuid or its slug."),
+    ]
+
+
+def test_later_rows_may_name_a_workshop_found_by_uuid_by_its_slug_alone(speakers):
+    workshop = WorkshopFactory(slug="kept", start_date=datetime.date(2021, 10, 8), end_date=datetime.date(2021, 10, 9))
+    first = row(uuid=str(workshop.uuid), slug="kept", publication="")
+    later = {"slug": "kept", "item_date": "2021-10-09", "item_title_en": "Closing", "item_people": "chair: amy-pope"}
+
+    result = workshops_import(table=csv_table([first, later]))
+
+    assert result.counts == {"create": 0, "update": 1, "unchanged": 0, "refuse": 0}
+    assert list(workshop.agenda_items.values_list("position", "title_en", "speakers__slug")) == [
+        (1, "Opening", None),
+        (2, "Closing", "amy-pope"),
+    ]
