@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .text import validate_single_line_text
+
+ONE_LINE = [validate_single_line_text]
+
 
 class ImportRun(models.Model):
     """One file being imported: who started it and when, how far it got, and what came of it."""
@@ -14,12 +18,14 @@ class ImportRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("kind"), max_length=20)  # a key of catalogue.dataio.kinds.KINDS
-    file_name = models.CharField(_("file name"), max_length=255)  # as uploaded
-    stored_name = models.CharField(_("stored file"), max_length=255)  # in the default storage, until the run ends
+    kind = models.CharField(_("kind"), max_length=20, validators=ONE_LINE)  # a key of catalogue.dataio.kinds.KINDS
+    file_name = models.CharField(_("file name"), max_length=255, validators=ONE_LINE)  # as uploaded
+    stored_name = models.CharField(
+        _("stored file"), max_length=255, validators=ONE_LINE
+    )  # in the default storage, until the run ends
     valid_only = models.BooleanField(_("only the valid rows"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, blank=True, validators=ONE_LINE)
     done = models.PositiveIntegerField(_("records done"), default=0)
     total = models.PositiveIntegerField(_("records in all"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)  # create/update/unchanged/refuse
