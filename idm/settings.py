@@ -195,6 +195,11 @@ IDM_MAX_COVER_BYTES = int(os.environ.get("DJANGO_MAX_COVER_MB", "10")) * 1024 * 
 IDM_MAX_COVER_PIXELS = int(float(os.environ.get("DJANGO_MAX_COVER_MEGAPIXELS", "40")) * 1_000_000)
 # Edition PDFs of more pages than this have their text extracted by `manage.py extract_documents`, not in the request.
 IDM_DOCUMENT_TEXT_INLINE_PAGES = int(os.environ.get("DJANGO_DOCUMENT_TEXT_INLINE_PAGES", "100"))
+# Admin imports of files with more rows than this run as an ImportRun apart from the request, with its progress
+# shown (catalogue/dataio/runs.py): in a thread of the web process ("thread"), or by `manage.py run_imports`
+# on a worker ("worker"); smaller files import within the request.
+IDM_IMPORT_INLINE_ROWS = int(os.environ.get("DJANGO_IMPORT_INLINE_ROWS", "1000"))
+IDM_IMPORT_RUNNER = os.environ.get("DJANGO_IMPORT_RUNNER", "thread")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},

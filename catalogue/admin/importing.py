@@ -1,5 +1,7 @@
-"""Admin glue for catalogue/dataio/: the publications' Import page (upload, preview, confirm), the template
-download, and the actions exporting a selection as CSV or XLSX.
+"""Admin glue for catalogue/dataio/: the Import page of publications and of workshops (upload, preview, confirm),
+the template download, the actions exporting a selection as CSV or XLSX, and the page following a large file's
+import run (dataio/runs.py): a file of more rows than settings.IDM_IMPORT_INLINE_ROWS is imported apart from the
+request, and its page shows the progress (polled by static/catalogue/admin/import_progress.js), then the result.
 
 Between the preview and the confirmation the uploaded file waits in the default storage (shared by every app
 server) under an unguessable name, signed into the confirmation form; it is deleted once imported, and files of
@@ -12,22 +14,25 @@ import secrets
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalogue.dataio.export import catalogue_export_table
+from catalogue.dataio.kinds import KINDS
+from catalogue.dataio.runs import import_run_create, import_run_progress
 from catalogue.dataio.tabular import FileError, file_format, read_table, write_table
-from catalogue.dataio.upsert import ImportRefused, catalogue_import
+from catalogue.dataio.upsert import ImportRefused
+from catalogue.models import ImportRun
 
 PENDING_FOLDER = "imports"
 PENDING_MAX_AGE = datetime.timedelta(days=1)
@@ -39,11 +44,33 @@ CONTENT_TYPES = {
 }
 
 
+HELP_TEXTS = {
+    "publications": gettext_lazy("CSV, XLSX or JSON in the template's columns: one row per edition."),
+    "workshops": gettext_lazy("CSV, XLSX or JSON in the template's columns: one row per agenda item."),
+}
+TITLES = {"publications": gettext_lazy("Import publications"), "workshops": gettext_lazy("Import workshops")}
+EXPORT_DESCRIPTIONS = {
+    "publications": gettext_lazy("Export the selected publications as %(format)s"),
+    "workshops": gettext_lazy("Export the selected workshops as %(format)s"),
+}
+DONE_MESSAGES = {
+    "publications": gettext_lazy(
+        "Imported %(file)s: %(create)s publications created, %(update)s updated, %(unchanged)s unchanged, "
+        "%(refuse)s left out."
+    ),
+    "workshops": gettext_lazy(
+        "Imported %(file)s: %(create)s workshops created, %(update)s updated, %(unchanged)s unchanged, "
+        "%(refuse)s left out."
+    ),
+}
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV, XLSX or JSON in the template's columns: one row per edition."),
-    )
+    file = forms.FileField(label=gettext_lazy("File"))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = HELP_TEXTS[kind]
 
 
 def _download(content: bytes, kind: str, name: str) -> HttpResponse:
@@ -63,9 +90,11 @@ def _remove_stale_uploads() -> None:
 
 
 class ImportExportMixin:
-    """On the publications' change list: an Import page, template downloads, and export actions."""
+    """On the change list of publications or workshops (`import_kind`): an Import page, template downloads, export
+    actions, and the pages of import runs."""
 
     change_list_template = "admin/catalogue/publication/change_list.html"
+    import_kind = "publications"
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -76,31 +105,36 @@ class ImportExportMixin:
                 self.admin_site.admin_view(self.import_template_view),
                 name=f"{prefix}_import_template",
             ),
+            path("import/run/<int:pk>/", self.admin_site.admin_view(self.import_run_view), name=f"{prefix}_import_run"),
+            path(
+                "import/run/<int:pk>/progress/",
+                self.admin_site.admin_view(self.import_run_progress_view),
+                name=f"{prefix}_import_run_progress",
+            ),
             *super().get_urls(),
         ]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         for name, kind in (("export_csv", "csv"), ("export_xlsx", "xlsx")):
-            description = _("Export the selected publications as %(format)s") % {"format": kind.upper()}
+            description = EXPORT_DESCRIPTIONS[self.import_kind] % {"format": kind.upper()}
             actions[name] = (self._export_action(kind), name, description)
         return actions
 
-    @staticmethod
-    def _export_action(kind: str):
+    def _export_action(self, kind: str):
         def export(modeladmin, request, queryset):
             buffer = io.BytesIO()
-            catalogue_export_table(publications=queryset, kind=kind, handle=buffer)
-            return _download(buffer.getvalue(), kind, "publications")
+            KINDS[self.import_kind].exporter(records=queryset, kind=kind, handle=buffer)
+            return _download(buffer.getvalue(), kind, self.import_kind)
 
         return export
 
     def has_import_permission(self, request) -> bool:
-        """Importing creates, changes and may publish publications: it takes all three permissions."""
+        """Importing creates, changes and may publish records: it takes all three permissions."""
         return (
             self.has_add_permission(request)
             and self.has_change_permission(request)
-            and request.user.has_perm("catalogue.publish_publication")
+            and request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -111,30 +145,31 @@ class ImportExportMixin:
         if kind not in CONTENT_TYPES or not self.has_view_permission(request):
             raise Http404
         buffer = io.BytesIO()
-        write_table([], kind, buffer)
-        return _download(buffer.getvalue(), kind, "publications-template")
+        write_table([], kind, buffer, KINDS[self.import_kind].layout)
+        return _download(buffer.getvalue(), kind, f"{self.import_kind}-template")
 
     def import_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+        kind = KINDS[self.import_kind]
+        form = ImportForm(request.POST or None, request.FILES or None, kind=self.import_kind)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                kind = file_format(upload.name)
-                table = read_table(upload, upload.name)
+                extension = file_format(upload.name)
+                table = read_table(upload, upload.name, kind.layout)
             except FileError as error:
                 form.add_error("file", str(error))
             else:
                 _remove_stale_uploads()
                 upload.seek(0)
                 stored = default_storage.save(
-                    f"{PENDING_FOLDER}/{secrets.token_urlsafe(24)}.{kind}", ContentFile(upload.read())
+                    f"{PENDING_FOLDER}/{secrets.token_urlsafe(24)}.{extension}", ContentFile(upload.read())
                 )
                 token = signing.dumps({"name": stored, "user": request.user.pk, "file": upload.name}, salt=TOKEN_SALT)
-                result = catalogue_import(table=table, dry_run=True, valid_only=True)
+                result = kind.importer(table=table, dry_run=True, valid_only=True)
                 return self._render(request, form=None, plan=result.plan, token=token, file_name=upload.name)
         return self._render(request, form=form)
 
@@ -147,24 +182,27 @@ class ImportExportMixin:
             messages.error(request, _("This preview has expired: upload the file again."))
             return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
         valid_only = "valid_only" in request.POST
+        kind = KINDS[self.import_kind]
         with default_storage.open(pending["name"], "rb") as handle:
-            table = read_table(handle, pending["name"])
+            table = read_table(handle, pending["name"], kind.layout)
+        if len(table.rows) > settings.IDM_IMPORT_INLINE_ROWS:
+            run = import_run_create(
+                kind=self.import_kind,
+                stored_name=pending["name"],
+                file_name=pending["file"],
+                valid_only=valid_only,
+                user=request.user,
+            )
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_run", args=[run.pk]))
         try:
-            result = catalogue_import(table=table, valid_only=valid_only)
+            result = kind.importer(table=table, valid_only=valid_only)
         except ImportRefused as refused:  # the catalogue changed since the preview
             return self._render(
                 request, form=None, plan=refused.plan, token=request.POST["token"], file_name=pending["file"]
             )
         default_storage.delete(pending["name"])
         counts = result.counts
-        messages.success(
-            request,
-            _(
-                "Imported %(file)s: %(create)s publications created, %(update)s updated, %(unchanged)s unchanged, "
-                "%(refuse)s left out."
-            )
-            % {"file": pending["file"], **counts},
-        )
+        messages.success(request, DONE_MESSAGES[self.import_kind] % {"file": pending["file"], **counts})
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def _render(self, request, *, form, plan=None, token="", file_name=""):
@@ -174,7 +212,8 @@ class ImportExportMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Import publications"),
+            "title": TITLES[self.import_kind],
+            "kind": self.import_kind,
             "form": form,
             "plan": plan,
             "rows": sorted(shown, key=lambda row: row.row),
@@ -188,3 +227,25 @@ class ImportExportMixin:
             "media": self.media,
         }
         return TemplateResponse(request, "admin/catalogue/publication/import.html", context)
+
+    def _import_run(self, request, pk: int) -> ImportRun:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(ImportRun, pk=pk, kind=self.import_kind)
+
+    def import_run_view(self, request, pk):
+        run = self._import_run(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": TITLES[self.import_kind],
+            "kind": self.import_kind,
+            "run": run,
+            "progress": import_run_progress(run),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/catalogue/import_run.html", context)
+
+    def import_run_progress_view(self, request, pk):
+        """The run's progress as JSON, polled by its page until it ends (never cached: admin_view)."""
+        return JsonResponse(import_run_progress(self._import_run(request, pk)))

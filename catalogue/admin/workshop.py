@@ -13,6 +13,7 @@ from .concurrency import ConcurrencyMixin
 from .constraints import UniqueRowsFormSet
 from .filters import DateHierarchyMixin
 from .history import HistoryMixin
+from .importing import ImportExportMixin
 from .mixins import IndexOnceMixin
 from .ordering import OrderedInlineForm, OrderedInlineMixin
 from .roles import TranslatorRulesMixin
@@ -51,6 +52,7 @@ class AgendaItemInline(TranslatorRulesMixin, OrderedInlineMixin, AgendaPeopleInl
 
 @admin.register(Workshop)
 class WorkshopAdmin(
+    ImportExportMixin,
     ConcurrencyMixin,
     HistoryMixin,
     WorkflowAdminMixin,
@@ -59,6 +61,7 @@ class WorkshopAdmin(
     DateHierarchyMixin,
     TabbedTranslationAdmin,
 ):
+    import_kind = "workshops"
     list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in

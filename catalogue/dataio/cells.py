@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalogue.i18n import content_languages
 from catalogue.identifiers import IsbnField, IssnField
@@ -103,6 +104,38 @@ def _blank(model: type[models.Model]) -> models.Model:
 @cache
 def _fresh_defaults(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if callable(field.default)]
+
+
+def assign(instance: models.Model, model_field: models.Field, raw, column: str, *, created: bool) -> bool:
+    """Set `model_field` of `instance` from the cell `raw`, and say whether its value changed; CellError when the
+    cell is refused. An empty cell of a field with a default gives a new record the default and leaves a stored
+    record's value as it is."""
+    if is_empty(raw) and model_field.has_default() and not model_field.blank:
+        if not created:
+            return False
+        value = model_field.get_default()
+    else:
+        value = field_value(model_field, raw, column)
+    if created or not same_value(getattr(instance, model_field.attname), value):
+        setattr(instance, model_field.attname, value)
+        return True
+    return False
+
+
+def differing_repeats(first: dict, later: dict, columns: list[str]) -> list[str]:
+    """The `columns` a later row of a record fills with another value than its first row: the record's columns
+    hold the same value on each of its rows, or are left empty there."""
+    return [
+        column
+        for column in columns
+        if not is_empty(later.get(column))
+        and (is_empty(first.get(column)) or text_of(later[column]) != text_of(first[column]))
+    ]
+
+
+REPEAT_MESSAGE = gettext_lazy(
+    "It differs from row %(row)s: a record's columns hold the same values on each of its rows, or are left empty."
+)
 
 
 def same_value(before, after) -> bool:

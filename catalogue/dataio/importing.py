@@ -20,7 +20,20 @@ from django.utils.translation import gettext as _
 from catalogue.i18n import content_languages
 from catalogue.models import Edition, Publication, Series, Status, Topic
 
-from .cells import EMPTY, CellError, field_value, headings, is_empty, new_instance, same_value, stored_headings, text_of
+from .cells import (
+    EMPTY,
+    REPEAT_MESSAGE,
+    CellError,
+    assign,
+    differing_repeats,
+    field_value,
+    headings,
+    is_empty,
+    new_instance,
+    same_value,
+    stored_headings,
+    text_of,
+)
 from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError
 from .tabular import EDITION_FIELDS, LIST_SEPARATOR, Table, publication_columns
 
@@ -138,14 +151,8 @@ class _Planner:
         publication, first = plan.instance, plan.rows[0]
         values = self.rows[first]
         for row in plan.rows[1:]:
-            for column in self.publication_columns:
-                raw = self.rows[row].get(column)
-                if not is_empty(raw) and (is_empty(values.get(column)) or text_of(raw) != text_of(values[column])):
-                    self.error(
-                        plan, row, column,
-                        _("It differs from row %(row)s: a publication's columns hold the same values on each of its "
-                          "rows, or are left empty.") % {"row": first},
-                    )  # fmt: skip
+            for column in differing_repeats(values, self.rows[row], self.publication_columns):
+                self.error(plan, row, column, REPEAT_MESSAGE % {"row": first})
         changed = []
         for column in self.publication_columns:
             if column in SPECIAL_COLUMNS:
@@ -158,19 +165,11 @@ class _Planner:
                 continue  # kept, or made from the series and number for a new publication
             if column == "uuid" and (is_empty(raw) or not plan.created):
                 continue  # a record's persistent identifier never changes; a new one keeps the file's, if given
-            if is_empty(raw) and model_field.has_default() and not model_field.blank:
-                if not plan.created:
-                    continue
-                value = model_field.get_default()
-            else:
-                try:
-                    value = field_value(model_field, raw, column)
-                except CellError as error:
-                    self.error(plan, first, error.column, error.message)
-                    continue
-            if plan.created or not same_value(getattr(publication, model_field.attname), value):
-                setattr(publication, model_field.attname, value)
-                changed.append(column)
+            try:
+                if assign(publication, model_field, raw, column, created=plan.created):
+                    changed.append(column)
+            except CellError as error:
+                self.error(plan, first, error.column, error.message)
         if plan.created:
             for column in ("year", f"title_{content_languages()[0]}"):
                 if column not in self.header:

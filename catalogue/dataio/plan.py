@@ -1,5 +1,5 @@
-"""An import's plan: per publication what it creates or changes, per row what the preview shows (importing.py
-makes it, upsert.py writes it)."""
+"""An import's plan: per record what it creates or changes, per row what the preview shows (importing.py
+makes it for publications, upsert.py writes it; workshop_import.py does both for workshops)."""
 
 from dataclasses import dataclass, field
 
@@ -70,6 +70,16 @@ class PublicationPlan:
             or any(edition.created or edition.changed for edition in self.editions)
         )
 
+    @property
+    def record(self) -> str:
+        return str(self.instance) if self.instance is not None and self.instance.series_id else ""
+
+    def creates(self, row: int) -> bool:
+        """Whether `row` creates a record: the new publication's first row, or a new edition's."""
+        return (self.created and row == self.rows[0]) or any(
+            edition.row == row and edition.created for edition in self.editions
+        )
+
 
 @dataclass
 class RowPlan:
@@ -88,38 +98,42 @@ class RowPlan:
 
 @dataclass
 class ImportPlan:
-    publications: list[PublicationPlan]
+    """The plan of every record of a file: publication plans, or workshop plans (workshop_import.py), each with
+    `rows`, `errors`, `created`, `has_changes`, `columns_changed`, `record` and `creates(row)`."""
+
+    records: list
+
+    @property
+    def publications(self) -> list[PublicationPlan]:
+        return self.records
 
     @property
     def errors(self) -> list[RowError]:
-        return sorted((error for plan in self.publications for error in plan.errors), key=lambda error: error.row)
+        return sorted((error for plan in self.records for error in plan.errors), key=lambda error: error.row)
 
     @property
-    def valid(self) -> list[PublicationPlan]:
-        return [plan for plan in self.publications if not plan.errors]
+    def valid(self) -> list:
+        return [plan for plan in self.records if not plan.errors]
 
     def rows(self) -> list[RowPlan]:
         """One entry per row of the file, in the file's order."""
         result = []
-        for plan in self.publications:
+        for plan in self.records:
             for row in plan.rows:
                 errors = [error for error in plan.errors if error.row == row]
                 if plan.errors:
                     action = "refuse"
-                elif (plan.created and row == plan.rows[0]) or any(
-                    edition.row == row and edition.created for edition in plan.editions
-                ):
+                elif plan.creates(row):
                     action = "create"
                 else:
                     action = "update" if plan.columns_changed.get(row) else "unchanged"
-                record = str(plan.instance) if plan.instance is not None and plan.instance.series_id else ""
-                result.append(RowPlan(row, action, record, plan.columns_changed.get(row, []), errors))
+                result.append(RowPlan(row, action, plan.record, plan.columns_changed.get(row, []), errors))
         return sorted(result, key=lambda entry: entry.row)
 
     def counts(self) -> dict[str, int]:
-        """Publications to create, update, leave unchanged and refuse."""
+        """Records to create, update, leave unchanged and refuse."""
         counts = dict.fromkeys(("create", "update", "unchanged", "refuse"), 0)
-        for plan in self.publications:
+        for plan in self.records:
             if plan.errors:
                 counts["refuse"] += 1
             elif plan.created:

@@ -13,7 +13,7 @@ import datetime
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,8 @@ LIST_SEPARATOR = ";"  # between the topics' slugs
 NESTING = ">"  # one per level of a heading in `contents`
 
 
-def _per_language(*names: str) -> list[str]:
+def per_language(*names: str) -> list[str]:
+    """One column per content language for each of `names`: title_en, title_fr…"""
     return [f"{name}_{code}" for name in names for code in content_languages()]
 
 
@@ -45,15 +46,15 @@ def publication_columns() -> list[str]:
         "publish_date",
         "original_language",
         "topics",
-        *_per_language("title", "subtitle", "summary", "publisher", "corporate_author", "place"),
+        *per_language("title", "subtitle", "summary", "publisher", "corporate_author", "place"),
         "reference_number",
         "participants_count",
         "participants_precision",
         "panelists_count",
         "panelists_precision",
-        *_per_language("cover_alt"),
+        *per_language("cover_alt"),
         "contents",
-        *_per_language("contents_title"),
+        *per_language("contents_title"),
     ]
 
 
@@ -75,6 +76,18 @@ EDITION_FIELDS = {
 def columns() -> list[str]:
     """Every column of the layout, in the template's order."""
     return [*publication_columns(), *EDITION_FIELDS]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A spreadsheet layout: its columns in the template's order, those every file must have, its sheet's title."""
+
+    columns: Callable[[], list[str]]
+    required: tuple[str, ...]
+    sheet_title: str
+
+
+PUBLICATIONS = Layout(columns, ("series", "number"), _("Publications"))
 
 
 def column_letter(index: int) -> str:
@@ -107,8 +120,9 @@ def file_format(name: str) -> str:
     return extension
 
 
-def read_table(handle, name: str) -> Table:
-    """Read the binary file `handle` (named `name`, for its format) into a Table; FileError if it cannot be."""
+def read_table(handle, name: str, layout: Layout = PUBLICATIONS) -> Table:
+    """Read the binary file `handle` (named `name`, for its format) into a Table of `layout`; FileError if it
+    cannot be."""
     kind = file_format(name)
     try:
         if kind == "csv":
@@ -123,12 +137,12 @@ def read_table(handle, name: str) -> Table:
         raise FileError(
             _("The file cannot be read as %(format)s: %(error)s") % {"format": kind.upper(), "error": error}
         ) from error
-    return _checked(header, rows)
+    return _checked(header, rows, layout)
 
 
-def _checked(header: list, rows: Iterable[tuple[int, list]]) -> Table:
+def _checked(header: list, rows: Iterable[tuple[int, list]], layout: Layout) -> Table:
     header = [str(name).strip() if name is not None else "" for name in header]
-    known = set(columns())
+    known = set(layout.columns())
     for index, name in enumerate(header):
         if name and name not in known:
             raise FileError(
@@ -140,7 +154,7 @@ def _checked(header: list, rows: Iterable[tuple[int, list]]) -> Table:
         if name in seen and name:
             raise FileError(_("The column “%(column)s” appears twice in the header row.") % {"column": name})
         seen.add(name)
-    for required in ("series", "number"):
+    for required in layout.required:
         if required not in seen:
             raise FileError(_("The header row has no “%(column)s” column.") % {"column": required})
     table = Table(header, [])
@@ -216,9 +230,9 @@ def _xlsx_cell(sheet, value) -> object:
     return cell
 
 
-def write_table(rows: Iterable[dict[str, object]], kind: str, handle) -> None:
-    """Write `rows` (dicts keyed by column) under the layout's header row to the binary file `handle`."""
-    header = columns()
+def write_table(rows: Iterable[dict[str, object]], kind: str, handle, layout: Layout = PUBLICATIONS) -> None:
+    """Write `rows` (dicts keyed by column) under the header row of `layout` to the binary file `handle`."""
+    header = layout.columns()
     if kind == "csv":
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
         writer = csv.writer(text)
@@ -228,7 +242,7 @@ def write_table(rows: Iterable[dict[str, object]], kind: str, handle) -> None:
         text.detach()
     elif kind == "xlsx":
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(str(_("Publications")))
+        sheet = workbook.create_sheet(str(layout.sheet_title))
         sheet.append(header)
         for row in rows:
             sheet.append([_xlsx_cell(sheet, row.get(name)) for name in header])

@@ -57,7 +57,7 @@ def catalogue_import(
     the refused rows' publications are left out); with `dry_run`, only the plan. Without `index`, the caller
     rebuilds the search index itself."""
     with transaction.atomic(using=using):
-        plan = import_plan(table, using=using, progress=_stage(progress, "checking"))
+        plan = import_plan(table, using=using, progress=stage_progress(progress, "checking"))
         if plan.errors and not valid_only:
             raise ImportRefused(plan)
         if dry_run:
@@ -82,7 +82,8 @@ def catalogue_import(
     return ImportResult(plan, written=True)
 
 
-def _stage(progress: Progress | None, stage: str):
+def stage_progress(progress: Progress | None, stage: str):
+    """`progress` as a function of (done, total) within `stage`."""
     return (lambda done, total: progress(stage, done, total)) if progress else None
 
 

@@ -8,6 +8,7 @@ touch several models in the packages that own the use case (editorial/, dataio/)
 from .common import CountPrecision, State, Status, count_display, published_q, state_of
 from .contents import TocEntry
 from .documents import DocumentPage, TextState
+from .import_run import ImportRun
 from .publication import Edition, Publication
 from .search_document import SearchDocument
 from .staff import StaffLanguage
@@ -22,6 +23,7 @@ __all__ = [
     "CountPrecision",
     "DocumentPage",
     "Edition",
+    "ImportRun",
     "Publication",
     "SearchDocument",
     "Series",

@@ -1,10 +1,12 @@
-"""Import publications with their editions from a CSV, XLSX or JSON file in the template's columns."""
+"""Import publications with their editions (or, with --workshops, workshops with their agendas) from a CSV, XLSX
+or JSON file in the template's columns."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from catalogue.dataio.kinds import KINDS
 from catalogue.dataio.tabular import FileError, read_table
-from catalogue.dataio.upsert import ImportRefused, catalogue_import
+from catalogue.dataio.upsert import ImportRefused
 
 SHOWN_ERRORS = 50
 BAR_WIDTH = 30
@@ -13,7 +15,8 @@ BAR_WIDTH = 30
 class Command(BaseCommand):
     help = (
         "Imports publications and their editions from FILE (.csv, .xlsx or .json, one row per edition, the columns "
-        "of the template), creating or updating them by series and number and by ISBN, in one transaction."
+        "of the template), creating or updating them by series and number and by ISBN, in one transaction. With --workshops: workshops and their agendas (one row per agenda item), found by uuid, "
+        "else slug."
     )
 
     def add_arguments(self, parser):
@@ -24,19 +27,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Import the valid rows' publications and leave out those with a refused row.",
         )
+        parser.add_argument(
+            "--workshops",
+            action="store_const",
+            const="workshops",
+            default="publications",
+            dest="kind",
+            help="FILE holds workshops with their agendas, in the workshops' template.",
+        )
         parser.add_argument("--database", default="default", help="Database alias (default: default).")
 
-    def handle(self, *args, file, dry_run, valid_only, database, **options):
+    def handle(self, *args, file, dry_run, valid_only, database, kind, **options):
         self.verbosity = options["verbosity"]
+        self.kind, self.records = KINDS[kind], kind
         try:
             with open(file, "rb") as handle:
-                table = read_table(handle, file)
+                table = read_table(handle, file, self.kind.layout)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except FileError as error:
             raise CommandError(f"{file}: {error}") from None
         try:
-            result = catalogue_import(
+            result = self.kind.importer(
                 table=table, valid_only=valid_only, dry_run=dry_run, using=database, progress=self.progress
             )
         except ImportRefused as refused:
@@ -55,7 +67,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {error}")
         counts = result.counts
         summary = (
-            f"{counts['create']:,} publications to create, {counts['update']:,} to update, "
+            f"{counts['create']:,} {self.records} to create, {counts['update']:,} to update, "
             f"{counts['unchanged']:,} unchanged, {counts['refuse']:,} refused"
         )
         if dry_run:
@@ -78,7 +90,7 @@ class Command(BaseCommand):
             return
         filled = BAR_WIDTH * done // total
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stderr.write(f"\r{stage:>8} [{bar}] {done:,}/{total:,} publications", ending="")
+        self.stderr.write(f"\r{stage:>8} [{bar}] {done:,}/{total:,} {self.records}", ending="")
         self.stderr.flush()
         self._progress_shown = True
 

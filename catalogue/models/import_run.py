@@ -1,0 +1,51 @@
+"""An import of a file started from the admin and run apart from the request (catalogue/dataio/runs.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .text import validate_single_line_text
+
+ONE_LINE = [validate_single_line_text]
+
+
+class ImportRun(models.Model):
+    """One file being imported: who started it and when, how far it got, and what came of it."""
+
+    class RunStatus(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, validators=ONE_LINE)  # a key of catalogue.dataio.kinds.KINDS
+    file_name = models.CharField(_("file name"), max_length=255, validators=ONE_LINE)  # as uploaded
+    stored_name = models.CharField(
+        _("stored file"), max_length=255, validators=ONE_LINE
+    )  # in the default storage, until the run ends
+    valid_only = models.BooleanField(_("only the valid rows"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    stage = models.CharField(_("stage"), max_length=20, blank=True, validators=ONE_LINE)
+    done = models.PositiveIntegerField(_("records done"), default=0)
+    total = models.PositiveIntegerField(_("records in all"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)  # create/update/unchanged/refuse
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # messages naming row, column and reason
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="import_run_queue")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.RunStatus.DONE, self.RunStatus.FAILED)

@@ -1,0 +1,43 @@
+/* An import run's page (templates/admin/catalogue/import_run.html): ask the run's progress every second and show
+   it; once the run has ended, reload the page, which then shows the result and the errors. A static file, as the
+   admin's Content-Security-Policy allows no inline script. */
+(function () {
+    "use strict";
+
+    const DELAY = 1000;
+
+    function follow(box) {
+        const bar = document.getElementById("import-run-progress");
+        const counts = document.getElementById("import-run-counts");
+        const url = box.dataset.progressUrl;
+
+        function show(progress) {
+            if (progress.status === "done" || progress.status === "failed") {
+                window.location.reload();
+                return;
+            }
+            if (progress.total) {
+                bar.max = progress.total;
+                bar.value = progress.done;
+                counts.textContent = progress.done.toLocaleString() + " / " + progress.total.toLocaleString();
+            }
+            window.setTimeout(ask, DELAY);
+        }
+
+        function ask() {
+            fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+                .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+                .then(show)
+                .catch(() => window.setTimeout(ask, DELAY * 5));
+        }
+
+        window.setTimeout(ask, DELAY);
+    }
+
+    document.addEventListener("DOMContentLoaded", function () {
+        const box = document.getElementById("import-run");
+        if (box) {
+            follow(box);
+        }
+    });
+})();
