@@ -102,7 +102,8 @@ def _blank(model: type[models.Model]) -> models.Model:
 
 @cache
 def _fresh_defaults(model: type[models.Model]) -> list[models.Field]:
-    return [field for field in model._meta.concrete_fields if callable(field.default)]
+    # has_default() first: NOT_PROVIDED, the default of a field without one, is a class and so callable too.
+    return [field for field in model._meta.concrete_fields if field.has_default() and callable(field.default)]
 
 
 def same_value(before, after) -> bool:
