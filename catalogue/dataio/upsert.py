@@ -13,6 +13,7 @@ from catalogue.search import index_publications, indexing_deferred
 
 from .cells import new_instance
 from .importing import BATCH_SIZE, import_plan
+from .inserting import insert_instances
 from .plan import ImportPlan, PublicationPlan, RowError
 from .tabular import EDITION_FIELDS, Table
 
@@ -90,7 +91,7 @@ def stage_progress(progress: Progress | None, stage: str):
 def write_batch(plans: list[PublicationPlan], *, using: str) -> None:
     """Write a batch of publication plans with their editions, topics and contents."""
     publications = Publication.objects.using(using)
-    publications.bulk_create([plan.instance for plan in plans if plan.created])
+    insert_instances([plan.instance for plan in plans if plan.created], using=using)
     now = timezone.now()
     # A change to its editions, topics or contents is a change of the publication too (sitemaps, caches).
     updated = [plan for plan in plans if not plan.created and plan.has_changes]
@@ -101,7 +102,7 @@ def write_batch(plans: list[PublicationPlan], *, using: str) -> None:
         publications.bulk_update([plan.instance for plan in updated], fields)
 
     editions = [edition for plan in plans for edition in plan.editions]
-    Edition.objects.using(using).bulk_create([edition.instance for edition in editions if edition.created])
+    insert_instances([edition.instance for edition in editions if edition.created], using=using)
     changed_editions = [edition for edition in editions if not edition.created and edition.changed]
     if changed_editions:
         fields = sorted({EDITION_FIELDS[column] for edition in changed_editions for column in edition.changed})
@@ -114,10 +115,13 @@ def write_batch(plans: list[PublicationPlan], *, using: str) -> None:
 def _write_topics(plans: list[PublicationPlan], using: str) -> None:
     links = Publication.topics.through.objects.using(using)
     links.filter(publication_id__in=[plan.instance.pk for plan in plans if not plan.created]).delete()
-    links.bulk_create(
-        Publication.topics.through(publication_id=plan.instance.pk, topic_id=topic)
-        for plan in plans
-        for topic in plan.topics
+    insert_instances(
+        [
+            new_instance(Publication.topics.through, publication_id=plan.instance.pk, topic_id=topic)
+            for plan in plans
+            for topic in plan.topics
+        ],
+        using=using,
     )
 
 
@@ -147,7 +151,7 @@ def _write_contents(plans: list[PublicationPlan], using: str) -> None:
                     parents[(plan_index, index)] = entry
                     batch.append(entry)
                 stack.append(index)
-        entries.bulk_create(batch)
+        insert_instances(batch, using=using)
 
 
 def _titles(heading) -> dict[str, str | None]:

@@ -98,20 +98,6 @@ class PublicationQuerySet(models.QuerySet):
         publications = self.select_related("series").prefetch_related("topics")
         return publications.prefetch_related("series__issns", "editions") if metadata else publications
 
-    def for_index(self):
-        """Everything a publication's search document holds, in a fixed number of queries, unordered."""
-        return (
-            self.order_by()
-            .select_related("series")
-            .prefetch_related(
-                "series__issns",
-                "editions",
-                "topics",
-                "toc_entries",
-                models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().for_index()),
-            )
-        )
-
 
 class EditionQuerySet(models.QuerySet):
     def published(self):

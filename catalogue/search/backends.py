@@ -33,7 +33,7 @@ from .schema import (
     TITLE_FIELDS,
     VECTOR_COLUMNS,
 )
-from .text import forms, stemmed, stems
+from .text import forms, stemmed_texts, stems
 
 EDITION_TABLE = Edition._meta.db_table
 PUBLICATION_TABLE = Publication._meta.db_table
@@ -253,9 +253,13 @@ class _SQLite:
         if documents:
             columns = ", ".join(["rowid", *FTS_COLUMNS])
             placeholders = ", ".join(["%s"] * (len(FTS_COLUMNS) + 1))
+            columns_text = [
+                stemmed_texts([getattr(document, column) for document in documents], code)
+                for column, code in FTS_COLUMNS.items()
+            ]
             rows = [
-                [document.pk, *(stemmed(getattr(document, column), code) for column, code in FTS_COLUMNS.items())]
-                for document in documents
+                [document.pk, *texts]
+                for document, texts in zip(documents, zip(*columns_text, strict=True), strict=True)
             ]
             cursor.executemany(f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({placeholders})", rows)
 

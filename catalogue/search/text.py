@@ -89,4 +89,11 @@ def stems(word: str, language: str) -> tuple[str, ...]:
 
 def stemmed(text: str, language: str) -> str:
     """The stems of the words of `text` in `language`, separated by spaces."""
-    return " ".join(stem(word, language) for word in words(text))
+    return stemmed_texts([text], language)[0]
+
+
+def stemmed_texts(texts: list[str], language: str) -> list[str]:
+    """stemmed() of each of `texts`, each distinct word stemmed once: a batch of documents repeats most words."""
+    found = [words(text) for text in texts]
+    stems = {word: stem(word, language) for word in set().union(*found)}
+    return [" ".join(map(stems.__getitem__, text_words)) for text_words in found]

@@ -216,6 +216,38 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written():
     assert Publication.objects.count() == 0
 
 
+LARGE_FILE = 1200  # more than one batch (importing.BATCH_SIZE) of publications
+
+
+def _large_file_with_a_bad_700th_row() -> list[dict]:
+    rows = [row(number=number, isbn="") for number in range(1, LARGE_FILE + 1)]
+    rows[699] = row(number=700, isbn="978-92-9068-780-2")  # the 700th row: row 701 under the header
+    return rows
+
+
+def test_a_bad_700th_row_of_a_large_file_is_named_and_nothing_is_written():
+    with pytest.raises(ImportRefused) as refused:
+        catalogue_import(table=csv_table(_large_file_with_a_bad_700th_row()))
+
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 701, column “isbn” (O): “978-92-9068-780-2” is not a valid ISBN: the check digit is wrong."
+    ]
+    counts = [model.objects.count() for model in (Publication, Edition, TocEntry, SearchDocument)]
+    assert counts == [0, 0, 0, 0]
+
+
+def test_valid_only_writes_every_other_row_of_a_large_file_with_its_search_document():
+    result = catalogue_import(table=csv_table(_large_file_with_a_bad_700th_row()), valid_only=True)
+
+    assert result.counts == {"create": LARGE_FILE - 1, "update": 0, "unchanged": 0, "refuse": 1}
+    numbers = set(Publication.objects.values_list("number", flat=True))
+    assert numbers == set(range(1, LARGE_FILE + 1)) - {700}
+    assert [Edition.objects.count(), TocEntry.objects.count()] == [LARGE_FILE - 1, 4 * (LARGE_FILE - 1)]
+    assert SearchDocument.objects.filter(kind="publication").count() == LARGE_FILE - 1
+    found = search_publications(Publication.objects.published(), "santé 1199", language="fr")
+    assert [publication.number for publication in found] == [1199]
+
+
 def test_valid_only_imports_the_publications_without_a_refused_row():
     rows = [row(number=50), row(number=51, isbn="123"), row(number=51, edition_language="fr"), row(number=52)]
 
