@@ -9,7 +9,7 @@ from .common import CountPrecision, State, Status, count_display, published_q, s
 from .contents import TocEntry
 from .documents import DocumentPage, TextState
 from .publication import Edition, Publication
-from .search_document import SearchDocument
+from .search_document import SearchDocument, SearchWord
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
 from .version import CatalogueChange, catalogue_changed, content_version
@@ -24,6 +24,7 @@ __all__ = [
     "Edition",
     "Publication",
     "SearchDocument",
+    "SearchWord",
     "Series",
     "SeriesIssn",
     "Speaker",

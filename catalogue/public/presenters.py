@@ -179,6 +179,26 @@ def search_snippet(publication: Publication, query: str, language: str) -> str:
     return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
 
 
+@dataclass
+class SearchSuggestion:
+    query: str  # the corrected query
+    url: str  # the catalogue with that query and the same filters, from page 1
+
+
+def search_suggestion(params, filterset, found: int) -> SearchSuggestion | None:
+    """A corrected query ("Did you mean …?") for a search that found `found` publications, if it finds more."""
+    query = filterset.query
+    if not query or found > search.FEW_RESULTS:
+        return None
+    corrected = search.suggest_query(filterset.unsearched(), query, language=filterset.language, found=found)
+    if corrected is None:
+        return None
+    params = params.copy()
+    params.pop("page", None)
+    params["q"] = corrected
+    return SearchSuggestion(corrected, "?" + params.urlencode())
+
+
 # A publication --------------------------------------------------------------------------------
 
 

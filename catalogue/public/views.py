@@ -87,9 +87,8 @@ class PublicationListView(TemplateView):
             onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)
             if not found
             else [],
-            # The search-quality work fills this with a corrected query ("Did you mean …?"); the empty page and
-            # the results bar keep a place for it (includes/search_suggestion.html).
-            suggestion=None,
+            # "Did you mean …?": a corrected query when the search found nothing or very little.
+            suggestion=presenters.search_suggestion(self.request.GET, filterset, found),
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
             # Search and filter results are for visitors, not for search engines (no end of combinations).
             noindex=any(cleaned.values()),

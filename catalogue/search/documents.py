@@ -55,7 +55,9 @@ def _agenda_text(workshop: Workshop, code: str) -> list[str]:
 def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
     """The search documents of `publications`, built from their rows and their related rows'."""
     for publication in publications.for_index().iterator(chunk_size=500):
-        document = SearchDocument(kind=SearchDocument.Kind.PUBLICATION, object_id=publication.pk)
+        document = SearchDocument(
+            kind=SearchDocument.Kind.PUBLICATION, object_id=publication.pk, public=publication.is_public
+        )
         for code in LANGUAGES:
             setattr(
                 document,
@@ -81,7 +83,7 @@ def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
 def workshop_documents(workshops: QuerySet) -> Iterator[SearchDocument]:
     """The search documents of `workshops`, built from their rows and their agendas'."""
     for workshop in workshops.for_index().iterator(chunk_size=500):
-        document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=workshop.pk)
+        document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=workshop.pk, public=workshop.is_public)
         for code in LANGUAGES:
             setattr(document, TITLE_FIELDS[code], _text(getattr(workshop, f"title_{code}")))
             body = [getattr(workshop, f"description_{code}"), *_agenda_text(workshop, code)]
