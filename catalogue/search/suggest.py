@@ -1,4 +1,4 @@
-""""Did you mean": a corrected query for a search that found nothing (or very little).
+"""Did you mean: a corrected query for a search that found nothing (or very little).
 
 Each query word the vocabulary (vocabulary.py) does not hold is replaced with the closest word it does: within
 an edit distance of 1 (words of up to 5 letters) or 2 (longer ones), a swap of two neighbouring letters counting

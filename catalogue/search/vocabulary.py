@@ -62,9 +62,7 @@ class Changes:
     def write(self, cursor) -> None:
         """Add the changes to the vocabulary (one upsert per WRITE_BATCH words), dropping words no document holds."""
         rows = sorted(  # in key order, so that concurrent writers lock rows in the same order
-            (word, code, self.spellings[code, word], count)
-            for (code, word), count in self.counts.items()
-            if count
+            (word, code, self.spellings[code, word], count) for (code, word), count in self.counts.items() if count
         )
         for start in range(0, len(rows), WRITE_BATCH):
             batch = rows[start : start + WRITE_BATCH]
