@@ -195,6 +195,8 @@ def search_suggestion(params, filterset, found: int) -> SearchSuggestion | None:
         return None
     params = params.copy()
     params.pop("page", None)
+    for name in list(params):  # a submitted form's empty fields say nothing
+        params.setlist(name, [value for value in params.getlist(name) if value])
     params["q"] = corrected
     return SearchSuggestion(corrected, "?" + params.urlencode())
 

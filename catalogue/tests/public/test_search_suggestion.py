@@ -57,9 +57,9 @@ def result_slugs(tree) -> list[str]:
         ),
         ("/fr/publications/?q=partenarait", "Vouliez-vous dire : partenariats ?", "?q=partenariats"),
         ("/es/publications/?q=gobernanaz", "¿Quiso decir: gobernanza?", "?q=gobernanza"),
-        # The other filters are kept; the page number is not.
+        # The other filters are kept; the page number and empty fields are not.
         (
-            "/en/publications/?q=migartion&language=fr&sort=title",
+            "/en/publications/?q=migartion&language=fr&sort=title&year_from=&page=1",
             "Did you mean: migration?",
             "?q=migration&language=fr&sort=title",
         ),
