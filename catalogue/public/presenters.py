@@ -185,12 +185,8 @@ class SearchSuggestion:
     url: str  # the catalogue with that query and the same filters, from page 1
 
 
-def search_suggestion(params, filterset, found: int) -> SearchSuggestion | None:
-    """A corrected query ("Did you mean …?") for a search that found `found` publications, if it finds more."""
-    query = filterset.query
-    if not query or found > search.FEW_RESULTS:
-        return None
-    corrected = search.suggest_query(filterset.unsearched(), query, language=filterset.language, found=found)
+def search_suggestion(params, corrected: str | None) -> SearchSuggestion | None:
+    """The link of a corrected query ("Did you mean …?"): the page's query string with it, from page 1."""
     if corrected is None:
         return None
     params = params.copy()

@@ -87,13 +87,19 @@ class PublicationListView(TemplateView):
             onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)
             if not found
             else [],
-            # "Did you mean …?": a corrected query when the search found nothing or very little.
-            suggestion=presenters.search_suggestion(self.request.GET, filterset, found),
+            suggestion=presenters.search_suggestion(self.request.GET, self.corrected_query(filterset, found)),
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
             # Search and filter results are for visitors, not for search engines (no end of combinations).
             noindex=any(cleaned.values()),
             **kwargs,
         )
+
+    @staticmethod
+    def corrected_query(filterset: PublicationFilter, found: int) -> str | None:
+        """Did you mean …? The query corrected, when the search found nothing or very little (none without one)."""
+        if not filterset.query or found > search.FEW_RESULTS:
+            return None
+        return search.suggest_query(filterset.unsearched(), filterset.query, language=filterset.language, found=found)
 
     @staticmethod
     def matching_workshops(query: str, language: str) -> list[Workshop]:
