@@ -125,13 +125,14 @@ def _candidates(terms: list[str], db: str) -> list[tuple]:
     for term in terms:
         shortest, longest = len(term) - max_distance(term), len(term) + max_distance(term)
         columns = "SELECT %s AS term, word, language, spelling, document_count"
-        # Words of the same first letter and about the same length (a range of the (word, language) index), those
-        # sharing the most two-letter pieces with the term first.
+        # Words of the same first letter and about the same length, those sharing the most two-letter pieces with
+        # the term first: ranked within the (word, language) index (a range of it, read without the table), then
+        # only the rows kept are read.
         pieces = sorted({term[i : i + 2] for i in range(len(term) - 1)})
         shared = " + ".join(["CASE WHEN word LIKE %s THEN 1 ELSE 0 END"] * len(pieces))
         selects.append(
-            f"{columns} FROM {WORD_TABLE} WHERE word >= %s AND word < %s AND length(word) BETWEEN %s AND %s "
-            f"ORDER BY {shared} DESC, document_count DESC LIMIT {CANDIDATES}"
+            f"{columns} FROM {WORD_TABLE} WHERE id IN (SELECT id FROM {WORD_TABLE} WHERE word >= %s AND word < %s "
+            f"AND length(word) BETWEEN %s AND %s ORDER BY {shared} DESC, word LIMIT {CANDIDATES})"
         )
         params += [term, term[0], chr(ord(term[0]) + 1), shortest, longest, *(f"%{piece}%" for piece in pieces)]
         if connections[db].vendor == "postgresql":
