@@ -10,7 +10,7 @@ from .contents import TocEntry
 from .documents import DocumentPage, TextState
 from .import_run import ImportRun
 from .publication import Edition, Publication
-from .search_document import SearchDocument
+from .search_document import SearchDocument, SearchWord
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
 from .version import CatalogueChange, catalogue_changed, content_version
@@ -26,6 +26,7 @@ __all__ = [
     "ImportRun",
     "Publication",
     "SearchDocument",
+    "SearchWord",
     "Series",
     "SeriesIssn",
     "Speaker",

@@ -250,6 +250,14 @@ class PublicationFilter(django_filters.FilterSet):
             chosen = ""
         return chosen or (Sort.RELEVANCE if self.query else Sort.NEWEST)
 
+    def unsearched(self):
+        """The publications under every active filter but the search (where a corrected query would search)."""
+        queryset = self.queryset.all()
+        for name, value in self.cleaned.items():
+            if name not in ("q", "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_queryset(self, queryset):
         return self.order(super().filter_queryset(queryset))
 

@@ -179,6 +179,24 @@ def search_snippet(publication: Publication, query: str, language: str) -> str:
     return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
 
 
+@dataclass
+class SearchSuggestion:
+    query: str  # the corrected query
+    url: str  # the catalogue with that query and the same filters, from page 1
+
+
+def search_suggestion(params, corrected: str | None) -> SearchSuggestion | None:
+    """The link of a corrected query ("Did you mean …?"): the page's query string with it, from page 1."""
+    if corrected is None:
+        return None
+    params = params.copy()
+    params.pop("page", None)
+    for name in list(params):  # a submitted form's empty fields say nothing
+        params.setlist(name, [value for value in params.getlist(name) if value])
+    params["q"] = corrected
+    return SearchSuggestion(corrected, "?" + params.urlencode())
+
+
 # A publication --------------------------------------------------------------------------------
 
 

@@ -87,14 +87,19 @@ class PublicationListView(TemplateView):
             onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)
             if not found
             else [],
-            # The search-quality work fills this with a corrected query ("Did you mean …?"); the empty page and
-            # the results bar keep a place for it (includes/search_suggestion.html).
-            suggestion=None,
+            suggestion=presenters.search_suggestion(self.request.GET, self.corrected_query(filterset, found)),
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
             # Search and filter results are for visitors, not for search engines (no end of combinations).
             noindex=any(cleaned.values()),
             **kwargs,
         )
+
+    @staticmethod
+    def corrected_query(filterset: PublicationFilter, found: int) -> str | None:
+        """Did you mean …? The query corrected, when the search found nothing or very little (none without one)."""
+        if not filterset.query or found > search.FEW_RESULTS:
+            return None
+        return search.suggest_query(filterset.unsearched(), filterset.query, language=filterset.language, found=found)
 
     @staticmethod
     def matching_workshops(query: str, language: str) -> list[Workshop]:

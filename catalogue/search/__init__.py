@@ -14,6 +14,8 @@ language only weighs in the ranking.
 - documents.py: what feeds each document, and which saved rows change it.
 - index.py: the writer. signals.py: keeps the documents in step with every save and delete.
 - documents_text.py: the text inside edition PDFs, per page, extracted when a PDF is stored, indexed and found.
+- vocabulary.py: the words of the public publications' documents (SearchWord), kept in step by index.py.
+  suggest.py: "did you mean", a misspelt query corrected against that vocabulary.
 """
 
 from .backends import search_publications, search_workshops
@@ -21,8 +23,11 @@ from .documents_text import document_hits, edition_process, editions_to_extract,
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
 from .signals import connect as connect_signals
+from .suggest import FEW_RESULTS, suggest_query
+from .vocabulary import rebuild_vocabulary
 
 __all__ = [
+    "FEW_RESULTS",
     "connect_signals",
     "document_hits",
     "edition_process",
@@ -33,6 +38,8 @@ __all__ = [
     "indexing_deferred",
     "rebuild_index",
     "rebuild_page_index",
+    "rebuild_vocabulary",
     "search_publications",
     "search_workshops",
+    "suggest_query",
 ]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django_countries import countries
 
 from catalogue.identifiers import compact_identifier
@@ -27,6 +27,7 @@ from catalogue.models import (
     Series,
     SeriesIssn,
     Speaker,
+    Status,
     TocEntry,
     Topic,
     Workshop,
@@ -78,7 +79,7 @@ def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
     prefetch_related's per-record querysets cost most of an import's indexing."""
     texts = [f"{name}_{code}" for code in LANGUAGES for name in ("title", "subtitle", "summary")]
     chunk = []
-    fields = ["number", "year", "reference_number", *texts]
+    fields = ["number", "year", "reference_number", "status", "publish_date", *texts]
     for row in publications.order_by().values_list("pk", "series_id", *fields).iterator(chunk_size=CHUNK_SIZE):
         chunk.append((row[0], row[1], dict(zip(fields, row[2:], strict=True))))
         if len(chunk) == CHUNK_SIZE:
@@ -118,13 +119,19 @@ def _publication_chunk(rows: list[tuple[int, int, dict]], using: str) -> Iterato
     for workshop in Workshop.objects.using(using).listed_on_report().for_index().filter(publication__in=pks):
         workshops[workshop.publication_id].append(workshop)
     series_by_id = Series.objects.using(using).in_bulk(series_ids)
+    now = timezone.now()  # a public document counts in the vocabulary (as Publication.is_public says)
     for pk, series_id, values in rows:
         linked = sorted(topic_ids[pk], key=topic_order.__getitem__)
         series, number, year = series_by_id[series_id], values["number"], values["year"]
         designation = [
             f"{short_name} {number} {short_name}{number}" for short_name in _series_names(series, "short_name")
         ]
-        document = SearchDocument(kind=SearchDocument.Kind.PUBLICATION, object_id=pk)
+        public = (
+            values["status"] == Status.PUBLISHED
+            and values["publish_date"] is not None
+            and values["publish_date"] <= now
+        )
+        document = SearchDocument(kind=SearchDocument.Kind.PUBLICATION, object_id=pk, public=public)
         for code in LANGUAGES:
             setattr(
                 document,
@@ -158,7 +165,7 @@ def _place_and_time(workshop: Workshop, code: str) -> list[str]:
 def workshop_documents(workshops: QuerySet) -> Iterator[SearchDocument]:
     """The search documents of `workshops`, built from their rows and their agendas'."""
     for workshop in workshops.for_index().iterator(chunk_size=500):
-        document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=workshop.pk)
+        document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=workshop.pk, public=workshop.is_public)
         for code in LANGUAGES:
             setattr(document, TITLE_FIELDS[code], _text(getattr(workshop, f"title_{code}")))
             body = [getattr(workshop, f"description_{code}"), *_agenda_text(workshop, code)]

@@ -6,11 +6,12 @@ from contextlib import contextmanager
 
 from django.db import connections, router, transaction
 
-from catalogue.models import Publication, SearchDocument, Workshop, catalogue_changed
+from catalogue.models import Publication, SearchDocument, SearchWord, Workshop, catalogue_changed
 
 from .backends import backend_for
 from .documents import BUILDERS
-from .schema import DOCUMENT_FIELDS
+from .schema import BODY_FIELDS, DOCUMENT_FIELDS, TITLE_FIELDS
+from .vocabulary import Changes
 
 BATCH_SIZE = 500
 
@@ -33,8 +34,16 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
     model, build = BUILDERS[kind]
     documents_of = SearchDocument.objects.using(using)
     with transaction.atomic(using=using):
-        existing = dict(documents_of.filter(kind=kind, object_id__in=pks).values_list("object_id", "pk"))
+        # The vocabulary holds publications' words: theirs are read with the same rows, to subtract the old ones.
+        vocabulary = kind == SearchDocument.Kind.PUBLICATION
+        fields = ["kind", "public", *TITLE_FIELDS.values(), *BODY_FIELDS.values()] if vocabulary else []
+        old = list(documents_of.filter(kind=kind, object_id__in=pks).only("object_id", *fields))
+        existing = {document.object_id: document.pk for document in old}
         documents = list(build(model.objects.using(using).filter(pk__in=pks)))
+        words = Changes()
+        if vocabulary:
+            words.add(old, sign=-1)
+            words.add(documents)
         for document in documents:
             document.pk = existing.pop(document.object_id, None)
         gone = list(existing.values())
@@ -48,32 +57,37 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
             documents_of.bulk_create(created)
         with connections[using].cursor() as cursor:
             backend_for(using).write(cursor, documents, gone + [document.pk for document in changed])
+            words.write(cursor)
 
 
 def rebuild_index(*, using: str | None = None) -> int:
-    """Remake every search document from the catalogue; returns how many there are."""
+    """Remake every search document, and the vocabulary, from the catalogue; returns how many documents there are."""
     using = using or router.db_for_write(SearchDocument)
     backend = backend_for(using)
     count = 0
+    words = Changes()
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         catalogue_changed(using=using)
         SearchDocument.objects.using(using).all().delete()
+        SearchWord.objects.using(using).all().delete()
         backend.clear(cursor)
         for model, build in BUILDERS.values():
             batch = []
             for document in build(model.objects.using(using).all()):
                 batch.append(document)
                 if len(batch) == BATCH_SIZE:
-                    count += _insert(using, cursor, backend, batch)
+                    count += _insert(using, cursor, backend, batch, words)
                     batch = []
-            count += _insert(using, cursor, backend, batch)
+            count += _insert(using, cursor, backend, batch, words)
+        words.write(cursor)
     return count
 
 
-def _insert(using: str, cursor, backend, documents: list[SearchDocument]) -> int:
+def _insert(using: str, cursor, backend, documents: list[SearchDocument], words: Changes) -> int:
     if documents:
         SearchDocument.objects.using(using).bulk_create(documents)
         backend.write(cursor, documents, [])
+        words.add(documents)
     return len(documents)
 
 

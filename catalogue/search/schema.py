@@ -49,7 +49,7 @@ DOCUMENT_TABLE = SearchDocument._meta.db_table
 TITLE_FIELDS = {code: f"title_{code}" for code in LANGUAGES}  # weighted high: title, subtitle
 BODY_FIELDS = {code: f"body_{code}" for code in LANGUAGES}
 # The fields an index write sets.
-DOCUMENT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values(), "identifiers"]
+DOCUMENT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values(), "identifiers", "public"]
 
 # SQLite: an FTS5 table of pre-stemmed text, rowid = SearchDocument.id; its columns, in order, with their language.
 FTS_TABLE = "catalogue_search_fts"

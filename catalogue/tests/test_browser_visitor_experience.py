@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from catalogue.tests.factories import PublicationFactory, WorkshopFactory, create_idm28
+from catalogue.tests.factories import IDM28_TITLE_FR, PublicationFactory, WorkshopFactory, create_idm28
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,6 +141,32 @@ def test_an_empty_search_offers_a_way_on_and_nothing_empty(page, catalogue, scre
     assert page.locator(".topic-links a").all_inner_texts() == ["Migration governance"]
     screenshot(page, "visitor-empty-search")
     assert axe_violations(page) == []
+
+
+def test_a_misspelt_search_offers_the_right_correction_and_clicking_it_shows_results(
+    page, catalogue, screenshot, axe_violations, csp_violations
+):
+    page.goto("/fr/publications/")
+    page.get_by_label("Rechercher dans les publications").fill("partenarait migartion")
+    page.get_by_label("Rechercher dans les publications").press("Enter")
+
+    page.wait_for_url(re.compile(r"\?q=partenarait\+migartion&"))
+    assert page.locator("#results-heading").inner_text() == "0 publication trouvée"
+    suggestion = page.locator(".suggestion")
+    assert " ".join(suggestion.inner_text().split()) == "Vouliez-vous dire : partenariats migration ?"
+    screenshot(page, "visitor-did-you-mean")
+    assert csp_violations == []
+    assert axe_violations(page) == []
+    refused_before = len(csp_violations)  # axe's own script, injected past the policy, is reported
+
+    suggestion.get_by_role("link", name="partenariats migration").click()
+
+    # The form's other fields are kept (the sort order it had), its empty ones dropped.
+    page.wait_for_url(re.compile(r"/fr/publications/\?q=partenariats\+migration&sort=newest$"))
+    assert result_titles(page) == [IDM28_TITLE_FR]
+    assert page.locator(".suggestion").count() == 0
+    assert page.get_by_label("Rechercher dans les publications").input_value() == "partenariats migration"
+    assert csp_violations[refused_before:] == []
 
 
 def page_types(publication) -> dict[str, str]:

@@ -57,7 +57,7 @@ PAYLOAD = (
 NUL = "\x00"
 JAVASCRIPT_URL = 'javascript:window.__pwned=1//"><script>window.__pwned=1</script>'
 # Models with nothing public: a staff member's languages, the search index itself.
-NOT_PUBLIC = {"StaffLanguage", "SearchDocument"}
+NOT_PUBLIC = {"StaffLanguage", "SearchDocument", "SearchWord"}
 # What a format cannot carry: XML 1.0 (DEL is allowed there), and iCalendar, BibTeX and RIS (text formats that
 # the outputs keep free of C0 controls and DEL). JSON carries any character, escaped.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -32,7 +32,11 @@ def english():
 def _free_text_fields():
     """(model, field) for every CharField and TextField people type into (language columns included)."""
     for model in apps.get_app_config("catalogue").get_models():
-        if model._meta.model_name not in ("searchdocument", "documentpage"):  # search's text, written by code only
+        if model._meta.model_name not in (
+            "searchdocument",
+            "searchword",
+            "documentpage",
+        ):  # search's text, written by code only
             for field in free_text_fields(model):
                 yield model, field
 
