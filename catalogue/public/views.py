@@ -54,11 +54,15 @@ class PublicationListView(TemplateView):
         filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
         page = pagination.paginate(self.request, filterset.qs, rows=publications)
         query = filterset.query
-        pages_found = documents.page_matches(page, query, language, using=publications.db)
+        # One query for the pages of PDFs holding the words (none without a query or a PDF's text), one for
+        # the rows explaining why each result matched (topics, contents, speakers…).
+        hits = search.document_hits(page, query, using=publications.db) if query else {}
+        pages_found = documents.page_matches(hits, query, language)
+        passages = search.publication_passages(page, query, language=language, using=publications.db, page_hits=hits)
         results = [
             presenters.SearchResult(
                 publication,
-                presenters.search_snippet(publication, query, language),
+                presenters.result_passage(passages.get(publication.pk), language),
                 pages_found.get(publication.pk, []),
             )
             for publication in page
