@@ -14,24 +14,23 @@ Span = tuple[int, int, str]  # start, end, the query word it matches
 
 
 def matches(text: str, query: str | ParsedQuery, *, language: str) -> list[Span]:
-    """The words of `text` (written in `language`) that match a query word, folded or by stem, stop words aside."""
+    """The words of `text` (written in `language`, "" for none) that match a query word, folded or by stem, stop
+    words aside."""
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     terms = [term for term in parsed.terms if not is_stop_word(term, language)]
-    # As the index compares them: the folded word itself, or its stem in some content language.
-    stems = {}
-    for term in terms:
-        for code in LANGUAGES:
-            stems.setdefault((code, stem(term, code)), term)
+    # As the index compares them: the folded word itself, or its stem in the text's language (a text in no
+    # content language, such as a name, is indexed in every one's column: any of their stems).
+    codes = (language,) if language in LANGUAGES else LANGUAGES
+    stems = {(code, stem(term, code)): term for term in reversed(terms) for code in codes}
     found = []
     for match in WORD.finditer(text):
         for word in words(match.group()):
             if is_stop_word(word, language):
                 continue
-            term = (
-                word
-                if word in terms
-                else next((stems[key] for code in LANGUAGES if (key := (code, stem(word, code))) in stems), None)
-            )
+            if word in terms:
+                found.append((*match.span(), word))
+                break
+            term = next((stems[key] for code in codes if (key := (code, stem(word, code))) in stems), None)
             if term:
                 found.append((*match.span(), term))
                 break
