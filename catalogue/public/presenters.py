@@ -177,10 +177,17 @@ class SearchResult:
     pages: list = field(default_factory=list)  # documents.PageMatch: pages of its PDFs holding the words
 
 
+@dataclass
+class WorkshopResult:
+    workshop: Workshop
+    passage: ResultPassage | None = None
+
+
 def _passage_labels() -> dict[str, str]:
     Field = search.PassageField
     return {
         Field.SUMMARY: pgettext("search result passage", "In the summary:"),
+        Field.DESCRIPTION: pgettext("search result passage", "In the description:"),
         Field.TITLE: pgettext("search result passage", "In the title:"),
         Field.SUBTITLE: pgettext("search result passage", "In the subtitle:"),
         Field.TOC: pgettext("search result passage", "In the table of contents:"),

@@ -78,7 +78,7 @@ class PublicationListView(TemplateView):
             query=query,
             page_obj=page,
             results=results,
-            workshops=self.matching_workshops(query, language),
+            workshops=self.matching_workshops(query, language, using=publications.db),
             # Facets without a value to offer are left out (the year facet keeps its range while one is set).
             facets=[f for f in facets if f.values or (f.name == "year" and any(year_range.values()))],
             active_filters=active,
@@ -101,14 +101,19 @@ class PublicationListView(TemplateView):
         )
 
     @staticmethod
-    def matching_workshops(query: str, language: str) -> list[Workshop]:
-        """The workshops that best match `query` too (none without a query)."""
+    def matching_workshops(query: str, language: str, *, using: str) -> list[presenters.WorkshopResult]:
+        """The workshops that best match `query` too, each with why (none without a query)."""
         if not query:
             return []
         workshops = search.search_workshops(
             Workshop.objects.published().select_related("publication__series"), query, language=language
         )
-        return list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+        found = list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+        passages = search.workshop_passages(found, query, language=language, using=using)
+        return [
+            presenters.WorkshopResult(workshop, presenters.result_passage(passages.get(workshop.pk), language))
+            for workshop in found
+        ]
 
 
 class WorkshopListView(TemplateView):

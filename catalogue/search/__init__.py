@@ -22,7 +22,7 @@ from .backends import search_publications, search_workshops
 from .documents_text import document_hits, edition_process, editions_to_extract, rebuild_page_index
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
-from .passages import Passage, PassageField, publication_passages
+from .passages import Passage, PassageField, publication_passages, workshop_passages
 from .signals import connect as connect_signals
 
 __all__ = [
@@ -41,4 +41,5 @@ __all__ = [
     "rebuild_page_index",
     "search_publications",
     "search_workshops",
+    "workshop_passages",
 ]

@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 
 from catalogue.models import Edition, Workshop
-from catalogue.search import publication_passages
+from catalogue.search import publication_passages, workshop_passages
 from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
@@ -220,4 +220,58 @@ def test_passages_of_a_whole_page_come_in_one_query(django_assert_num_queries, s
 
     assert sorted((passage.field, str(passage.snippet)) for passage in found.values()) == [
         ("toc", f"<mark>Remittance</mark> corridors {index}") for index in range(size)
+    ]
+
+
+def workshop_passages_shown(client, url: str) -> list[tuple[str, str, list[str]]]:
+    tree = lxml.html.fromstring(client.get(url).content)
+    return [
+        (
+            "".join(snippet.xpath("span[@class='card__snippet-field']/text()")),
+            re.sub(r"[ \t\n]+", " ", snippet.text_content().strip()),
+            snippet.xpath(".//mark/text()"),
+        )
+        for snippet in tree.xpath("//section[@class='matching-workshops']//p[@class='card__snippet']")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/en/publications/?q=eguiguren", ("Speaker:", "Speaker: Juan Eduardo Eguiguren", ["Eguiguren"])),
+        (
+            "/fr/publications/?q=contexte",
+            ("Au programme d’un atelier\xa0:", "Au programme d’un atelier\xa0: Mise en contexte", ["contexte"]),
+        ),
+        (
+            "/es/publications/?q=escala+mundial",
+            (
+                "En el título:",
+                "En el título: Asociaciones inclusivas e innovadoras para una gobernanza eficaz de la migración a "
+                "escala mundial",
+                ["escala", "mundial"],
+            ),
+        ),
+    ],
+)
+def test_matching_workshops_show_why_they_matched(client, url, expected):
+    create_idm28()
+
+    shown = workshop_passages_shown(client, url)
+
+    assert shown[:1] == [expected]
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_workshop_passages_come_in_one_query(django_assert_num_queries, size):
+    for index in range(size):
+        item = AgendaItemFactory(workshop=WorkshopFactory(description_en="Nothing to see"), title_en="Panel")
+        AgendaParticipationFactory(agenda_item=item, speaker=SpeakerFactory(name=f"Ngozi Adeyemi {index}"))
+    workshops = list(Workshop.objects.all())
+
+    with django_assert_num_queries(1):
+        found = workshop_passages(workshops, "adeyemi", language="fr", using="default")
+
+    assert sorted((passage.field, str(passage.snippet)) for passage in found.values()) == [
+        ("speaker", f"Ngozi <mark>Adeyemi</mark> {index}") for index in range(size)
     ]
