@@ -737,6 +737,8 @@ QUERY_COUNTS = [
     # with a query, one more for the matching workshops and one for the rows that say why each result matched
     # (contents headings, topics, workshops, agendas, speakers: search/passages.py)
     ("/en/publications/?q=publication&language=en", 9),
+    # with matching workshops (their titles), one more for the agenda rows that say why each of them matched
+    ("/en/publications/?q=workshop", 10),
     ("/en/publications/pub-0/", 6),
     ("/en/series/idm/", 6),
     ("/en/topics/governance/", 6),
