@@ -1,10 +1,12 @@
-"""Why a search result matched: the passage of a publication that holds the query's words, and the field it is from.
+"""Why a search result matched: the passage of a publication (or workshop) that holds the query's words, and the
+field it is from.
 
 A publication's search document mixes its title, summary, table of contents, topics, workshops, agendas and
 speakers (documents.py); a visitor who found it through a topic or a speaker should see that topic or speaker,
 not the opening of the summary. Each candidate passage is scored by how many query words (stop words aside) it
 holds, folded or by stem as the index compares them; the best one wins, the page language's text first among
-equals, then the order of FIELDS. The related rows of a whole page come in one query.
+equals, then the order of PassageField. An ISBN typed in the query names its edition. The related rows of a whole
+page of results come in one query.
 """
 
 from dataclasses import dataclass
