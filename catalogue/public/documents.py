@@ -48,18 +48,16 @@ class PageMatch:
 PAGE_MATCHES_SHOWN = 3
 
 
-def page_matches(publications, query: str, language: str, *, using: str) -> dict[int, list[PageMatch]]:
-    """The pages of `publications`' PDFs matching `query`, by publication id (the page language's editions
-    first); one query, none without a query."""
-    if not query:
-        return {}
+def page_matches(hits: dict[int, list], query: str, language: str) -> dict[int, list[PageMatch]]:
+    """The pages of PDFs a search found (`hits`: search.document_hits), by publication id, the page language's
+    editions first, each with its snippet."""
     found = {}
-    for publication_id, hits in search.document_hits(publications, query, using=using).items():
-        hits = sorted(hits, key=lambda hit: hit.edition.language != language)[:PAGE_MATCHES_SHOWN]
+    for publication_id, publication_hits in hits.items():
+        shown = sorted(publication_hits, key=lambda hit: hit.edition.language != language)[:PAGE_MATCHES_SHOWN]
         found[publication_id] = [
             PageMatch(
                 hit.edition, hit.number, hit.url, search.highlight(hit.text, query, language=hit.edition.language)
             )
-            for hit in hits
+            for hit in shown
         ]
     return found

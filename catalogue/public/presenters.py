@@ -11,12 +11,13 @@ from django.utils.translation import gettext, npgettext, pgettext
 from catalogue import search
 from catalogue.i18n import (
     TranslatedValue,
-    fallback_languages,
     interface_languages,
+    language_name_in_text,
     number_label,
     page_language,
     translated,
 )
+from catalogue.interop.record import isbn_qualifier
 from catalogue.models import AgendaItem, AgendaParticipation, Edition, Publication, Series, Topic, Workshop
 
 # Pages and query strings ----------------------------------------------------------------------
@@ -161,22 +162,63 @@ def active_filters(params, facets, year_range: dict | None = None) -> list[Activ
 
 
 @dataclass
+class ResultPassage:
+    """Why a result matched: the field named (as text, not only by its look) and its passage, query words marked."""
+
+    label: str  # "Topic:", "In the table of contents:"; "" for the opening of a summary that holds no query word
+    text: TranslatedValue  # the snippet (SafeString) and the language it is written in
+    detail: str = ""  # after the text: an ISBN's edition, "(French, PDF)"
+
+
+@dataclass
 class SearchResult:
     publication: Publication
-    snippet: str = ""
+    passage: ResultPassage | None = None
     pages: list = field(default_factory=list)  # documents.PageMatch: pages of its PDFs holding the words
 
 
-def search_snippet(publication: Publication, query: str, language: str) -> str:
-    """The summary (or subtitle, or title) around the first match, preferring the page language."""
-    if not query:
-        return ""
-    texts = [translated(publication, name, language) for name in ("summary", "subtitle", "title")]
-    texts += [
-        translated(publication, name, code) for name in ("summary", "subtitle") for code in fallback_languages(language)
-    ]
-    snippets = [search.highlight(str(text), query, language=text.language) for text in texts if text]
-    return next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else "")
+@dataclass
+class WorkshopResult:
+    workshop: Workshop
+    passage: ResultPassage | None = None
+
+
+def _passage_labels() -> dict[str, str]:
+    Field = search.PassageField
+    return {
+        Field.SUMMARY: pgettext("search result passage", "In the summary:"),
+        Field.DESCRIPTION: pgettext("search result passage", "In the description:"),
+        Field.TITLE: pgettext("search result passage", "In the title:"),
+        Field.SUBTITLE: pgettext("search result passage", "In the subtitle:"),
+        Field.TOC: pgettext("search result passage", "In the table of contents:"),
+        Field.TOPIC: pgettext("search result passage", "Topic:"),
+        Field.SPEAKER: pgettext("search result passage", "Speaker:"),
+        Field.AGENDA: pgettext("search result passage", "In a workshop agenda:"),
+        Field.WORKSHOP: pgettext("search result passage", "Workshop:"),
+        Field.SERIES: pgettext("search result passage", "Series:"),
+        Field.ISBN: pgettext("search result passage", "ISBN"),
+    }
+
+
+def result_passage(passage, language: str) -> ResultPassage | None:
+    """A search.Passage as a result shows it, labelled in the page language."""
+    if passage is None or not passage.snippet:
+        return None
+    text = TranslatedValue(passage.snippet, passage.language or language, language)
+    if passage.field == search.PassageField.PAGE:
+        label = pgettext("search result passage", "Page %(number)s of the PDF (%(language)s):") % {
+            "number": passage.page,
+            "language": language_name_in_text(passage.edition.language, language),
+        }
+        return ResultPassage(label, text)
+    if passage.field == search.PassageField.ISBN:
+        edition = passage.edition
+        detail = pgettext("an ISBN's edition: its language and format", "(%(language)s, %(format)s)") % {
+            "language": language_name_in_text(edition.language, language),
+            "format": isbn_qualifier(edition.format, language),
+        }
+        return ResultPassage(_passage_labels()[passage.field], text, detail)
+    return ResultPassage(_passage_labels().get(passage.field, ""), text)
 
 
 @dataclass

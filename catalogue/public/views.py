@@ -54,11 +54,15 @@ class PublicationListView(TemplateView):
         filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
         page = pagination.paginate(self.request, filterset.qs, rows=publications)
         query = filterset.query
-        pages_found = documents.page_matches(page, query, language, using=publications.db)
+        # One query for the pages of PDFs holding the words (none without a query or a PDF's text), one for
+        # the rows explaining why each result matched (topics, contents, speakers…).
+        hits = search.document_hits(page, query, using=publications.db) if query else {}
+        pages_found = documents.page_matches(hits, query, language)
+        passages = search.publication_passages(page, query, language=language, using=publications.db, page_hits=hits)
         results = [
             presenters.SearchResult(
                 publication,
-                presenters.search_snippet(publication, query, language),
+                presenters.result_passage(passages.get(publication.pk), language),
                 pages_found.get(publication.pk, []),
             )
             for publication in page
@@ -74,7 +78,7 @@ class PublicationListView(TemplateView):
             query=query,
             page_obj=page,
             results=results,
-            workshops=self.matching_workshops(query, language),
+            workshops=self.matching_workshops(query, language, using=publications.db),
             # Facets without a value to offer are left out (the year facet keeps its range while one is set).
             facets=[f for f in facets if f.values or (f.name == "year" and any(year_range.values()))],
             active_filters=active,
@@ -102,14 +106,19 @@ class PublicationListView(TemplateView):
         return search.suggest_query(filterset.unsearched(), filterset.query, language=filterset.language, found=found)
 
     @staticmethod
-    def matching_workshops(query: str, language: str) -> list[Workshop]:
-        """The workshops that best match `query` too (none without a query)."""
+    def matching_workshops(query: str, language: str, *, using: str) -> list[presenters.WorkshopResult]:
+        """The workshops that best match `query` too, each with why (none without a query)."""
         if not query:
             return []
         workshops = search.search_workshops(
             Workshop.objects.published().select_related("publication__series"), query, language=language
         )
-        return list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+        found = list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+        passages = search.workshop_passages(found, query, language=language, using=using)
+        return [
+            presenters.WorkshopResult(workshop, presenters.result_passage(passages.get(workshop.pk), language))
+            for workshop in found
+        ]
 
 
 class WorkshopListView(TemplateView):

@@ -10,7 +10,9 @@ language whatever the page language. Every query word must match (in some langua
 language only weighs in the ranking.
 
 - text.py: folding, words, stems. query.py: reading a user's query. schema.py: table and column names.
-- backends.py: searching in SQL, SQLite (FTS5) and PostgreSQL. highlight.py: result snippets.
+- backends.py: searching in SQL, SQLite (FTS5) and PostgreSQL.
+- highlight.py: result snippets, the query words marked (never a stop word: stopwords.py).
+- passages.py: why a result matched: the passage holding the query's words and the field it is from.
 - documents.py: what feeds each document, and which saved rows change it.
 - index.py: the writer. signals.py: keeps the documents in step with every save and delete.
 - documents_text.py: the text inside edition PDFs, per page, extracted when a PDF is stored, indexed and found.
@@ -22,12 +24,15 @@ from .backends import search_publications, search_workshops
 from .documents_text import document_hits, edition_process, editions_to_extract, rebuild_page_index
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
+from .passages import Passage, PassageField, publication_passages, workshop_passages
 from .signals import connect as connect_signals
 from .suggest import FEW_RESULTS, suggest_query
 from .vocabulary import rebuild_vocabulary
 
 __all__ = [
     "FEW_RESULTS",
+    "Passage",
+    "PassageField",
     "connect_signals",
     "document_hits",
     "edition_process",
@@ -36,10 +41,12 @@ __all__ = [
     "index_publications",
     "index_workshops",
     "indexing_deferred",
+    "publication_passages",
     "rebuild_index",
     "rebuild_page_index",
     "rebuild_vocabulary",
     "search_publications",
     "search_workshops",
     "suggest_query",
+    "workshop_passages",
 ]

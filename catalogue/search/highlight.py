@@ -1,28 +1,56 @@
-"""Snippets of result text around the query's words, the matching words marked."""
+"""Snippets of result text around the query's words, the matching words marked (never a stop word)."""
 
 import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .query import parse_query
+from .query import ParsedQuery, parse_query
 from .schema import LANGUAGES
+from .stopwords import is_stop_word
 from .text import WORD, stem, stems, words
 
+Span = tuple[int, int, str]  # start, end, the query word it matches
 
-def highlight(text: str, query: str, *, language: str, max_length: int = 240) -> SafeString:
+
+def matches(text: str, query: str | ParsedQuery, *, language: str) -> list[Span]:
+    """The words of `text` (written in `language`, "" for none) that match a query word, folded or by stem, stop
+    words aside."""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    terms = [term for term in parsed.terms if not is_stop_word(term, language)]
+    # As the index compares them: the folded word itself, or its stem in the text's language (a text in no
+    # content language, such as a name, is indexed in every one's column: any of their stems).
+    codes = (language,) if language in LANGUAGES else LANGUAGES
+    # A Spanish word is also matched in its other number ("joven", "jóvenes"), as search finds it (text.forms).
+    stemmed = {(code, form): term for term in reversed(terms) for code in codes for form in stems(term, code)}
+    found = []
+    for match in WORD.finditer(text):
+        for word in words(match.group()):
+            if is_stop_word(word, language):
+                continue
+            if word in terms:
+                found.append((*match.span(), word))
+                break
+            term = next((stemmed[key] for code in codes if (key := (code, stem(word, code))) in stemmed), None)
+            if term:
+                found.append((*match.span(), term))
+                break
+    return found
+
+
+def matched_terms(text: str, query: str | ParsedQuery, *, language: str) -> set[str]:
+    """The query words that `text` holds (see `matches`)."""
+    return {term for _start, _end, term in matches(text, query, language=language)}
+
+
+def highlight(text: str, query: str | ParsedQuery, *, language: str, max_length: int = 240) -> SafeString:
     """Escaped HTML snippet of `text` around its first match of `query`, matching words in <mark>."""
     text = " ".join(unicodedata.normalize("NFC", str(text or "")).split())
-    wanted = {(code, form) for term in parse_query(query).terms for code in LANGUAGES for form in stems(term, code)}
-    spans = []
-    for match in WORD.finditer(text):
-        folded = words(match.group())
-        if any((code, stem(word, code)) in wanted for word in folded for code in LANGUAGES):
-            spans.append(match.span())
+    spans = matches(text, query, language=language)
     start, end = _window(text, spans[0][0] if spans else 0, max_length)
     parts = ["…"] if start > 0 else []
     position = start
-    for span_start, span_end in spans:
+    for span_start, span_end, _term in spans:
         if span_start < start or span_end > end:
             continue
         parts += [escape(text[position:span_start]), "<mark>", escape(text[span_start:span_end]), "</mark>"]
@@ -31,6 +59,11 @@ def highlight(text: str, query: str, *, language: str, max_length: int = 240) ->
     if end < len(text):
         parts.append("…")
     return mark_safe("".join(parts))
+
+
+def mark_all(text: str) -> SafeString:
+    """`text` escaped and marked as a whole (an identifier that matched exactly)."""
+    return mark_safe(f"<mark>{escape(text)}</mark>")
 
 
 def _window(text: str, focus: int, max_length: int) -> tuple[int, int]:

@@ -117,6 +117,17 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen(page, path):
     assert page.locator(".facets").is_hidden()
 
 
+def test_a_result_found_through_a_speaker_shows_why_with_the_words_marked(page, catalogue, screenshot, axe_violations):
+    page.goto("/es/publications/?q=vitorino")
+
+    passage = page.locator(".results__list .card__snippet")
+    assert passage.locator(".card__snippet-field").inner_text() == "Orador u oradora:"
+    assert passage.locator("mark").all_inner_texts() == ["Vitorino"]
+    assert passage.locator("mark").evaluate("mark => getComputedStyle(mark).backgroundColor") != "rgba(0, 0, 0, 0)"
+    screenshot(page, "visitor-search-why-matched")
+    assert axe_violations(page) == []
+
+
 def test_without_javascript_the_form_applies_with_its_button(browser, live_server, catalogue):
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()

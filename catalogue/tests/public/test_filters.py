@@ -275,7 +275,8 @@ def test_search_finds_idm28_in_french_with_a_highlighted_snippet(client):
         "Des partenariats novateurs et ouverts à tous pour une bonne gouvernance mondiale des migrations"
     ]
     snippet = tree.xpath("//p[@class='card__snippet']")[0]
-    assert [mark.text for mark in snippet.xpath("mark")] == ["partenariats"]
+    assert snippet.xpath("span[@class='card__snippet-field']/text()") == ["Dans le résumé\xa0:"]
+    assert [mark.text for mark in snippet.xpath(".//mark")] == ["partenariats"]
     assert tree.xpath("//input[@name='q']/@value") == ["partenariat"]
 
 

@@ -735,8 +735,11 @@ QUERY_COUNTS = [
     # in one grouped query and the names of the series and topics counted
     ("/en/publications/", 7),
     ("/en/publications/?language=en&topic=governance&year=2018&format=pdf&sort=title", 7),
-    # with a query, one more for the matching workshops
-    ("/en/publications/?q=publication&language=en", 8),
+    # with a query, one more for the matching workshops and one for the rows that say why each result matched
+    # (contents headings, topics, workshops, agendas, speakers: search/passages.py)
+    ("/en/publications/?q=publication&language=en", 9),
+    # with matching workshops (their titles), one more for the agenda rows that say why each of them matched
+    ("/en/publications/?q=workshop", 10),
     ("/en/publications/pub-0/", 6),
     ("/en/series/idm/", 6),
     ("/en/topics/governance/", 6),

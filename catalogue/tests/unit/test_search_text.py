@@ -3,8 +3,9 @@
 import pytest
 
 from catalogue.identifiers import Identifier, parse_identifier
-from catalogue.search.highlight import _window, highlight
+from catalogue.search.highlight import _window, highlight, mark_all, matched_terms, matches
 from catalogue.search.query import MAX_TERM_LENGTH, MAX_TERMS, ParsedQuery, parse_query
+from catalogue.search.stopwords import is_stop_word
 from catalogue.search.text import fold, stem, stemmed, words
 
 
@@ -155,3 +156,69 @@ def test_highlight_cuts_a_long_text_around_the_first_match_between_words():
 )
 def test_window_bounds_fit_the_length_and_cut_between_words(text, focus, max_length, bounds):
     assert _window(text, focus, max_length) == bounds
+
+
+# Stop words and what a snippet marks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "stop"),
+    [
+        ("le", "fr", True),
+        ("Sur", "fr", True),
+        ("très", "fr", True),  # folded before the list is read
+        ("gouvernance", "fr", False),
+        ("the", "en", True),
+        ("migration", "en", False),
+        ("según", "es", True),
+        ("le", "en", False),  # a stop word of one language only
+        ("le", "ar", False),  # a language without a list has none
+    ],
+)
+def test_is_stop_word_reads_the_language_s_list(word, language, stop):
+    assert is_stop_word(word, language) is stop
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "language", "snippet"),
+    [
+        # The example: "le", "sur" and "et" are typed, never marked.
+        (
+            "Le dialogue sur la migration et le développement",
+            "le dialogue sur et développement",
+            "fr",
+            "Le <mark>dialogue</mark> sur la migration et le <mark>développement</mark>",
+        ),
+        ("The state of the migration", "the migration", "en", "The state of the <mark>migration</mark>"),
+        ("La salud de los migrantes", "la salud de los", "es", "La <mark>salud</mark> de los migrantes"),
+        # By stem in the text's language, as the index compares them: "migrant" and "migrantes" share the Spanish
+        # stem; "migrants" and "migration" share none, in no language.
+        ("Los migrantes y la migración", "migrant", "es", "Los <mark>migrantes</mark> y la migración"),
+        ("Migrants and migration", "migrants", "en", "<mark>Migrants</mark> and migration"),
+        # By the folded word itself: digits and words no stemmer changes.
+        ("IDM 28 (2018)", "2018", "en", "IDM 28 (<mark>2018</mark>)"),
+    ],
+)
+def test_highlight_marks_query_words_but_never_stop_words(text, query, language, snippet):
+    assert highlight(text, query, language=language) == snippet
+
+
+def test_a_query_of_stop_words_only_marks_nothing():
+    assert highlight("Le dialogue sur la migration", "le sur la", language="fr") == "Le dialogue sur la migration"
+
+
+def test_matched_terms_counts_each_query_word_once_stop_words_aside():
+    text = "Migration, migrants and the governance of migration"
+
+    assert matched_terms(text, "the migration governance health", language="en") == {"migration", "governance"}
+
+
+def test_matches_gives_each_marked_word_with_the_query_word_it_matched():
+    assert matches("Partnerships and a partnership", "partnership and", language="en") == [
+        (0, 12, "partnership"),
+        (19, 30, "partnership"),
+    ]
+
+
+def test_mark_all_escapes_and_marks_an_identifier():
+    assert mark_all("978-92-9068-780-1 <b>") == "<mark>978-92-9068-780-1 &lt;b&gt;</mark>"
