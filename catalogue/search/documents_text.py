@@ -27,7 +27,7 @@ from catalogue.models.documents import page_texts
 
 from .query import ParsedQuery, parse_query
 from .schema import CONFIGURATIONS, LANGUAGES
-from .text import fold, stem, stemmed, words
+from .text import fold, forms, stemmed, stems, words
 
 logger = logging.getLogger(__name__)
 
@@ -207,16 +207,21 @@ def rebuild_page_index(using: str | None = None) -> int:
 def _fts_query(parsed: ParsedQuery) -> str:
     clauses = []
     for term in parsed.terms:
-        forms = dict.fromkeys([*(stem(term, code) for code in LANGUAGES), fold(term)])
-        clauses.append("(" + " OR ".join('"{}"'.format(form.replace('"', '""')) for form in forms) + ")")
+        looked_up = dict.fromkeys([*(form for code in LANGUAGES for form in stems(term, code)), fold(term)])
+        clauses.append("(" + " OR ".join('"{}"'.format(form.replace('"', '""')) for form in looked_up) + ")")
     return " AND ".join(clauses)
 
 
 def _tsquery(parsed: ParsedQuery) -> tuple[str, list]:
-    configurations = [*(CONFIGURATIONS[code] for code in LANGUAGES), SIMPLE_CONFIGURATION]
-    term = "(" + " || ".join(f"plainto_tsquery('{name}', %s)" for name in configurations) + ")"
-    params = [value for value in parsed.terms for _configuration in configurations]
-    return " && ".join([term] * len(parsed.terms)), params
+    # Each word under each language's configuration, in each of its forms there (a Spanish word in its other
+    # number too: text.forms), or as it is.
+    clauses, params = [], []
+    for term in parsed.terms:
+        looked_up = [(CONFIGURATIONS[code], form) for code in LANGUAGES for form in forms(term, code)]
+        looked_up.append((SIMPLE_CONFIGURATION, term))
+        clauses.append("(" + " || ".join(f"plainto_tsquery('{name}', %s)" for name, _form in looked_up) + ")")
+        params += [form for _name, form in looked_up]
+    return " && ".join(clauses), params
 
 
 def page_match_sql(vendor: str, parsed: ParsedQuery) -> tuple[str, list]:

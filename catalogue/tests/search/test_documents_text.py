@@ -67,6 +67,16 @@ def test_page_text_is_stemmed_in_its_edition_language(publication):
     assert hits("zzz") == []
 
 
+def test_spanish_singulars_and_plurals_find_each_other_inside_a_pdf(publication):
+    add_pdf(publication, "es", ["Los jóvenes de la ciudad", "", "Las voces de las ciudades"])
+
+    assert hits("joven") == [("es", 1)]  # the stemmer gives "joven" and "jóvenes" no common stem
+    assert hits("jovenes ciudades") == [("es", 1)]
+    assert hits("ciudad") == [("es", 1), ("es", 3)]
+    assert hits("voz") == [("es", 3)]
+    assert found("joven ciudades") == ["idm-28"]
+
+
 def test_pdf_in_a_language_without_a_stemmer_is_found_by_its_words(publication):
     add_pdf(publication, "pt", ["Migração laboral"])
 
