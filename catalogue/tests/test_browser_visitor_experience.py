@@ -154,9 +154,11 @@ def test_an_empty_search_offers_a_way_on_and_nothing_empty(page, catalogue, scre
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_misspelt_search_offers_the_right_correction_and_clicking_it_shows_results(
-    page, catalogue, screenshot, axe_violations, csp_violations
+    page, catalogue, width, screenshot, axe_violations, csp_violations
 ):
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     page.goto("/fr/publications/")
     page.get_by_label("Rechercher dans les publications").fill("partenarait migartion")
     page.get_by_label("Rechercher dans les publications").press("Enter")
@@ -165,7 +167,9 @@ def test_a_misspelt_search_offers_the_right_correction_and_clicking_it_shows_res
     assert page.locator("#results-heading").inner_text() == "0 publication trouvée"
     suggestion = page.locator(".suggestion")
     assert " ".join(suggestion.inner_text().split()) == "Vouliez-vous dire : partenariats migration ?"
-    screenshot(page, "visitor-did-you-mean")
+    assert suggestion.is_visible()
+    assert suggestion.bounding_box()["y"] < WIDTHS[width][1]  # on the first screen, above the (empty) results
+    screenshot(page, f"visitor-did-you-mean-{width}")
     assert csp_violations == []
     assert axe_violations(page) == []
     refused_before = len(csp_violations)  # axe's own script, injected past the policy, is reported
