@@ -239,7 +239,10 @@ class Crawl:
         for snippet in document.find_class("card__snippet"):
             self.snippets[path] += 1
             assert WORD in snippet.text_content(), (path, snippet.text_content())
-            assert [child.tag for child in snippet] == ["mark"], (path, lxml.html.tostring(snippet))
+            # The field's label, then the passage: its only elements the marked words.
+            label, passage = snippet
+            assert label.get("class") == "card__snippet-field", (path, lxml.html.tostring(snippet))
+            assert [child.tag for child in passage] == ["mark"], (path, lxml.html.tostring(snippet))
         for element in document.iter("a", "link"):
             if element.get("href"):
                 self.add(element.get("href"))
@@ -408,7 +411,8 @@ def test_every_output_with_the_stored_payload_answers_parses_and_runs_nothing(st
     for code in LANGUAGES:
         for page in ("", f"publications/?q={WORD}", "publications/idm-28/", "workshops/idm-2018-geneva/"):
             assert crawl.payload_as_text[f"/{code}/{page}"], f"/{code}/{page} does not show the payload"
-        assert crawl.snippets[f"/{code}/publications/?q={WORD}"] == 1, "no search snippet"
+        # IDM No. 28's and its two workshops' (matching workshops say why they matched too).
+        assert crawl.snippets[f"/{code}/publications/?q={WORD}"] == 3, "no search snippet"
         for page in ("publications/idm-28/", "workshops/idm-2018-geneva/", "workshops/idm-2018-new-york/"):
             assert crawl.json_ld[f"/{code}/{page}"] == 1, f"/{code}/{page} has no JSON-LD"
     print(f"{len(crawl.seen)} responses read: {dict(kinds)}")
