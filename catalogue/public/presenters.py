@@ -196,6 +196,8 @@ def _passage_labels() -> dict[str, str]:
         Field.AGENDA: pgettext("search result passage", "In a workshop agenda:"),
         Field.WORKSHOP: pgettext("search result passage", "Workshop:"),
         Field.SERIES: pgettext("search result passage", "Series:"),
+        Field.REFERENCE: pgettext("search result passage", "Reference number:"),
+        Field.PLACE: pgettext("search result passage", "Where and when:"),
         Field.ISBN: pgettext("search result passage", "ISBN"),
     }
 

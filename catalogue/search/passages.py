@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import connections
+from django.utils import translation
 from django.utils.safestring import SafeString
+from django_countries import countries
 
 from catalogue.models import (
     AgendaItem,
@@ -45,13 +47,17 @@ class PassageField(StrEnum):
     SPEAKER = "speaker"  # a person on the agenda of one of its workshops
     AGENDA = "agenda"  # a session of one of its workshops
     WORKSHOP = "workshop"  # the title or description of one of its workshops
-    SERIES = "series"
+    PLACE = "place"  # a workshop's venue, city, country and year
+    SERIES = "series"  # the series' name with the number and year: "International Dialogue on Migration (IDM 28, 2018)"
+    REFERENCE = "reference"  # the publication's reference number
     ISBN = "isbn"  # an edition's ISBN, typed in the query
     PAGE = "page"  # a page of an edition's PDF
 
 
 FIELDS = tuple(PassageField)
-SUMMARY, DESCRIPTION, TITLE, SUBTITLE, TOC, TOPIC, SPEAKER, AGENDA, WORKSHOP, SERIES, ISBN, PAGE = FIELDS
+SUMMARY, DESCRIPTION, TITLE, SUBTITLE, TOC, TOPIC, SPEAKER, AGENDA, WORKSHOP, PLACE, SERIES, REFERENCE, ISBN, PAGE = (
+    FIELDS
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,8 @@ def publication_passages(
         candidates = [
             *_own_texts(publication, (SUMMARY, TITLE, SUBTITLE)),
             *related.get(publication.pk, []),
-            *_own_texts(publication.series, (SERIES,), column="name"),
+            *_series_texts(publication),
+            *([_Candidate(REFERENCE, publication.reference_number, "")] if publication.reference_number else []),
             *(
                 _Candidate(PAGE, hit.text, hit.edition.language, hit.edition, hit.number)
                 for hit in (page_hits or {}).get(publication.pk, [])
@@ -115,7 +122,9 @@ def workshop_passages(workshops, query: str, *, language: str, using: str) -> di
     )
     return {
         workshop.pk: _best(
-            [*_own_texts(workshop, (DESCRIPTION, TITLE)), *related.get(workshop.pk, [])], parsed, language
+            [*_own_texts(workshop, (DESCRIPTION, TITLE)), *_place_texts(workshop), *related.get(workshop.pk, [])],
+            parsed,
+            language,
         )
         for workshop in workshops
     }
@@ -129,6 +138,32 @@ def _own_texts(record, fields, *, column: str = "") -> list[_Candidate]:
         for field in fields
         if (text := getattr(record, f"{column or field}_{code}", None))
     ]
+
+
+def _series_texts(publication: Publication) -> list[_Candidate]:
+    """The series' name with the number as cards give it and the year, in every content language."""
+    series, found = publication.series, []
+    for code in LANGUAGES:
+        name, short_name = getattr(series, f"name_{code}"), getattr(series, f"short_name_{code}")
+        if name:
+            number = f"{short_name} {publication.number}" if short_name else str(publication.number)
+            found.append(_Candidate(SERIES, f"{name} ({number}, {publication.year})", code))
+    return found
+
+
+def _place_texts(workshop: Workshop) -> list[_Candidate]:
+    """Where and when a workshop was held ("Palais des Nations, Genève, Suisse (2018)"), in every content language."""
+    years = "–".join(dict.fromkeys(str(day.year) for day in (workshop.start_date, workshop.end_date) if day))
+    found = []
+    for code in LANGUAGES:
+        with translation.override(code):
+            country = str(countries.name(workshop.country.code)) if workshop.country else ""
+        place = ", ".join(
+            value for value in (getattr(workshop, f"venue_{code}"), getattr(workshop, f"city_{code}"), country) if value
+        )
+        if place:
+            found.append(_Candidate(PLACE, f"{place} ({years})" if years else place, code))
+    return found
 
 
 def _best(candidates: list[_Candidate], parsed: ParsedQuery, language: str) -> Passage:

@@ -93,6 +93,55 @@ def test_a_speaker_of_a_workshop_that_is_not_public_is_never_shown(client, repor
 
 
 @pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "/en/publications/?q=IDM+{number}",
+            ("Series:", "Series: International Dialogue on Migration (IDM {number}, {year})", ["IDM", "{number}"]),
+        ),
+        (
+            "/fr/publications/?q=dialogue+{year}",
+            (
+                "Série\xa0:",
+                "Série\xa0: Dialogue international sur la migration (IDM {number}, {year})",
+                ["Dialogue", "{year}"],
+            ),
+        ),
+    ],
+)
+def test_a_result_found_by_its_series_and_number_or_year_shows_them(client, report, url, expected):
+    values = {"number": report.number, "year": report.year}
+    label, text, marked = expected
+
+    assert passages(client, url.format(**values)) == [
+        (label, text.format(**values), [word.format(**values) for word in marked])
+    ]
+
+
+def test_a_result_found_by_its_reference_number_shows_it(client, report):
+    report.reference_number = "PUB2019/046/L"
+    report.save()
+
+    assert passages(client, "/es/publications/?q=PUB2019/046/L") == [
+        ("Número de referencia:", "Número de referencia: PUB2019/046/L", ["PUB2019", "046", "L"])
+    ]
+
+
+def test_a_workshop_found_by_its_place_and_year_shows_them(client):
+    create_idm28()
+
+    shown = workshop_passages_shown(client, "/fr/publications/?q=palais+nations+2018")
+
+    assert shown[:1] == [
+        (
+            "Lieu et date\xa0:",
+            "Lieu et date\xa0: Salle de conférence XVIII, Palais des Nations, Genève, Suisse (2018)",
+            ["Palais", "Nations", "2018"],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
     ("language", "query", "expected"),
     [
         ("en", "978-92-9068-780-1", ("ISBN", "ISBN 978-92-9068-780-1 (French, PDF)", ["978-92-9068-780-1"])),
