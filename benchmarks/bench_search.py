@@ -174,6 +174,8 @@ def environment(database_url: str, directory: Path) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_MEDIA_ROOT": str(directory / "media"),
+        # The search itself, not the anonymous page cache: every repeat of a page would be a cache hit.
+        "DJANGO_PAGE_CACHE": "0",
     }
     env.pop("DJANGO_DEBUG", None)  # a query log would distort time and memory
     return env

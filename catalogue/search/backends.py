@@ -28,10 +28,13 @@ from .schema import (
     CONFIGURATIONS,
     DOCUMENT_TABLE,
     FTS_COLUMNS,
+    FTS_KIND_BLOCK,
     FTS_TABLE,
     LANGUAGES,
     TITLE_FIELDS,
     VECTOR_COLUMNS,
+    fts_first_rowid,
+    fts_rowid,
 )
 from .text import forms, stemmed_texts, stems
 
@@ -190,17 +193,19 @@ class _SQLite:
         return " AND ".join(clauses)
 
     @staticmethod
-    def _documents(select: str, tail: str = "") -> str:
-        """`select` over the documents of a kind matching an FTS query, driven from the FTS index (CROSS JOIN
-        keeps that order), so that the cost follows the matches, not the number of documents."""
+    def _documents(kind: str, select: str, tail: str = "") -> str:
+        """`select` over the documents of `kind` matching an FTS query (its one parameter), read from the FTS index
+        alone: the kind's rowid range, each object id its rowid less the range's start ({object_id} in `select`)."""
+        first = fts_first_rowid(kind)
+        select = select.format(object_id=f"{FTS_TABLE}.rowid - {first}")
         return (
-            f"SELECT {select} FROM {FTS_TABLE} CROSS JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s{tail}"
+            f"SELECT {select} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND {FTS_TABLE}.rowid BETWEEN {first} AND {first + FTS_KIND_BLOCK - 1}{tail}"
         )
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
         """Ids of the documents of `kind` in which every term of `parsed` (it has some) matches."""
-        return self._documents("d.object_id"), [self.fts_query(parsed), kind]
+        return self._documents(kind, "{object_id}"), [self.fts_query(parsed)]
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
         """The rank of the row's document: bm25() for a search with at most RANKED_MATCHES matches; beyond, the
@@ -213,40 +218,37 @@ class _SQLite:
             weight = SQLITE_TITLE_WEIGHT if column in TITLE_FIELDS.values() else SQLITE_BODY_WEIGHT
             weights.append(str(weight * (PAGE_LANGUAGE_BOOST if code == language else 1.0)))
         # Counts at most RANKED_MATCHES + 1 matches; an uncorrelated subquery, run once per statement.
-        many = (
-            f"(SELECT count(*) FROM ({self._documents('1', tail=f' LIMIT {RANKED_MATCHES + 1}')})) > {RANKED_MATCHES}"
-        )
+        limit = f" LIMIT {RANKED_MATCHES + 1}"
+        many = f"(SELECT count(*) FROM ({self._documents(kind, '1', tail=limit)})) > {RANKED_MATCHES}"
         # Materialised once: bm25() over every match.
-        scores = self._documents(f"d.object_id AS object_id, -bm25({FTS_TABLE}, {', '.join(weights)}) AS rank")
-        # The last indexed RANKED_MATCHES documents with every term in a title: FTS5 reads them newest first and
-        # stops there.
+        scores = self._documents(kind, f"{{object_id}} AS object_id, -bm25({FTS_TABLE}, {', '.join(weights)}) AS rank")
+        # The newest RANKED_MATCHES records (highest ids) with every term in a title: FTS5 reads them newest first
+        # and stops there.
         newest = f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT {RANKED_MATCHES}"
-        in_titles = self._documents("d.object_id", tail=newest)
-        page_title = (
-            [self.fts_query(parsed, titles_only=True, languages=[language]), kind] if language in LANGUAGES else None
-        )
+        in_titles = self._documents(kind, "{object_id}", tail=newest)
+        page_title = [self.fts_query(parsed, titles_only=True, languages=[language])] if language in LANGUAGES else None
         title_weight = SQLITE_TITLE_WEIGHT * PAGE_LANGUAGE_BOOST
-        parts = [(f"CASE WHEN {many} THEN CASE", [query, kind])]
+        parts = [(f"CASE WHEN {many} THEN CASE", [query])]
         if page_title:
             parts += [(" WHEN ", []), _PK, (f" IN ({in_titles}) THEN {title_weight}", page_title)]
         parts += [
             (" WHEN ", []),
             _PK,
-            (f" IN ({in_titles}) THEN {SQLITE_TITLE_WEIGHT}", [self.fts_query(parsed, titles_only=True), kind]),
+            (f" IN ({in_titles}) THEN {SQLITE_TITLE_WEIGHT}", [self.fts_query(parsed, titles_only=True)]),
             (
                 f" ELSE {SQLITE_BODY_WEIGHT} END ELSE COALESCE((WITH r AS MATERIALIZED ({scores}) "
                 "SELECT r.rank FROM r WHERE r.object_id = ",
-                [query, kind],
+                [query],
             ),
             _PK,
             ("), 0.0) END", []),
         ]
         return parts
 
-    def write(self, cursor, documents: list[SearchDocument], replaced_ids: list[int]) -> None:
-        """Replace the FTS rows of `documents` and drop those of `replaced_ids`."""
-        # New documents' ids too: `flush` empties the documents but not this virtual table, and ids restart.
-        stale = sorted({*replaced_ids, *(document.pk for document in documents)})
+    def write(self, cursor, kind: str, documents: list[SearchDocument], replaced_ids) -> None:
+        """Replace the FTS rows of `documents` (of `kind`) and drop those of the objects of `kind` `replaced_ids`."""
+        # New documents' rows too: `flush` empties the documents but not this virtual table, and ids restart.
+        stale = sorted({fts_rowid(kind, pk) for pk in {*replaced_ids, *(document.object_id for document in documents)}})
         for start in range(0, len(stale), 500):
             chunk = stale[start : start + 500]
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
@@ -258,7 +260,7 @@ class _SQLite:
                 for column, code in FTS_COLUMNS.items()
             ]
             rows = [
-                [document.pk, *texts]
+                [fts_rowid(kind, document.object_id), *texts]
                 for document, texts in zip(documents, zip(*columns_text, strict=True), strict=True)
             ]
             cursor.executemany(f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({placeholders})", rows)
@@ -328,7 +330,7 @@ class _PostgreSQL:
             parts += [(" WHEN ", []), _PK, (f" IN ({newest}) THEN {weight}", [kind, *titles_params])]
         return [*parts, (f" ELSE {SQLITE_BODY_WEIGHT} END ELSE {exact}", [*params, kind]), _PK, (") END", [])]
 
-    def write(self, cursor, documents, replaced_ids) -> None:
+    def write(self, cursor, kind, documents, replaced_ids) -> None:
         """Nothing to do: the tsvector columns are generated from the document's columns."""
 
     def clear(self, cursor) -> None:

@@ -56,7 +56,7 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
         if created:
             documents_of.bulk_create(created)
         with connections[using].cursor() as cursor:
-            backend_for(using).write(cursor, documents, gone + [document.pk for document in changed])
+            backend_for(using).write(cursor, kind, documents, pks)
             words.write(cursor)
 
 
@@ -86,7 +86,7 @@ def rebuild_index(*, using: str | None = None) -> int:
 def _insert(using: str, cursor, backend, documents: list[SearchDocument], words: Changes) -> int:
     if documents:
         SearchDocument.objects.using(using).bulk_create(documents)
-        backend.write(cursor, documents, [])
+        backend.write(cursor, documents[0].kind, documents, [])
         words.add(documents)
     return len(documents)
 

@@ -260,6 +260,22 @@ def test_search_publications_without_searchable_words_returns_the_queryset_uncha
         ]
 
 
+def test_a_publication_and_a_workshop_of_the_same_id_are_each_found_as_their_own_kind():
+    # The SQLite index keys its rows by kind and object id (schema.fts_rowid): equal ids must not mix.
+    publication = PublicationFactory(slug="report", title_en="Remittances")
+    WorkshopFactory(pk=publication.pk, slug="meeting", title_en="Seasonal labour", publication=None)
+    WorkshopFactory(slug="other", title_en="Remittances", publication=None)
+
+    assert search("remittances") == ["report"]
+    assert search("seasonal") == []
+    assert search_events("remittances") == ["other"]
+    assert search_events("seasonal") == ["meeting"]
+
+    Workshop.objects.filter(slug="meeting").delete()  # its row goes, the publication's stays
+    assert search_events("seasonal") == []
+    assert search("remittances") == ["report"]
+
+
 # Drafts ----------------------------------------------------------------------------------------
 
 
