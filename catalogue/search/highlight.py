@@ -13,34 +13,49 @@ from .text import WORD, stem, stems, words
 Span = tuple[int, int, str]  # start, end, the query word it matches
 
 
+class _Matcher:
+    """Which query word a folded word of a text in `language` ("" for none) matches, as the index compares them:
+    the folded word itself, or its stem in the text's language (a text in no content language, such as a name, is
+    indexed in every one's column: any of their stems); never a stop word."""
+
+    def __init__(self, query: str | ParsedQuery, language: str):
+        parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+        self.language = language
+        self.terms = [term for term in parsed.terms if not is_stop_word(term, language)]
+        self.codes = (language,) if language in LANGUAGES else LANGUAGES
+        # A Spanish word is also matched in its other number ("joven", "jóvenes"), as search finds it (text.forms).
+        self.stemmed = {
+            (code, form): term for term in reversed(self.terms) for code in self.codes for form in stems(term, code)
+        }
+
+    def term(self, word: str) -> str | None:
+        if is_stop_word(word, self.language):
+            return None
+        if word in self.terms:
+            return word
+        return next(
+            (self.stemmed[key] for code in self.codes if (key := (code, stem(word, code))) in self.stemmed), None
+        )
+
+
 def matches(text: str, query: str | ParsedQuery, *, language: str) -> list[Span]:
     """The words of `text` (written in `language`, "" for none) that match a query word, folded or by stem, stop
     words aside."""
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
-    terms = [term for term in parsed.terms if not is_stop_word(term, language)]
-    # As the index compares them: the folded word itself, or its stem in the text's language (a text in no
-    # content language, such as a name, is indexed in every one's column: any of their stems).
-    codes = (language,) if language in LANGUAGES else LANGUAGES
-    # A Spanish word is also matched in its other number ("joven", "jóvenes"), as search finds it (text.forms).
-    stemmed = {(code, form): term for term in reversed(terms) for code in codes for form in stems(term, code)}
+    matcher = _Matcher(query, language)
     found = []
     for match in WORD.finditer(text):
         for word in words(match.group()):
-            if is_stop_word(word, language):
-                continue
-            if word in terms:
-                found.append((*match.span(), word))
-                break
-            term = next((stemmed[key] for code in codes if (key := (code, stem(word, code))) in stemmed), None)
-            if term:
+            if term := matcher.term(word):
                 found.append((*match.span(), term))
                 break
     return found
 
 
 def matched_terms(text: str, query: str | ParsedQuery, *, language: str) -> set[str]:
-    """The query words that `text` holds (see `matches`)."""
-    return {term for _start, _end, term in matches(text, query, language=language)}
+    """The query words that `text` holds (see `matches`): each distinct word of the text looked at once, the
+    whole text folded at once (scoring every candidate passage of a page of results)."""
+    matcher = _Matcher(query, language)
+    return {term for word in set(words(text)) if (term := matcher.term(word))}
 
 
 def highlight(text: str, query: str | ParsedQuery, *, language: str, max_length: int = 240) -> SafeString:
