@@ -151,12 +151,11 @@ def test_the_rows_heartbeat_is_written_outside_the_imports_transaction():
     run = running_run(beat_minutes_ago=30)
     beat = timezone.now()
 
-    with _heartbeat_connection() as heartbeat, pytest.raises(RuntimeError):  # noqa: PT012
-        with transaction.atomic():
-            Publication.objects.update(number=0)  # the import's transaction holds its locks
-            if heartbeat is not None:
-                _write_heartbeat(heartbeat, run.pk, beat)
-            raise RuntimeError("the import is rolled back")
+    with _heartbeat_connection() as heartbeat, pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012
+        Publication.objects.update(number=0)  # the import's transaction holds its locks
+        if heartbeat is not None:
+            _write_heartbeat(heartbeat, run.pk, beat)
+        raise RuntimeError("the import is rolled back")
 
     run.refresh_from_db()
     expected = beat if connection.vendor != "sqlite" else run.started_at
