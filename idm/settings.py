@@ -200,6 +200,9 @@ IDM_DOCUMENT_TEXT_INLINE_PAGES = int(os.environ.get("DJANGO_DOCUMENT_TEXT_INLINE
 # on a worker ("worker"); smaller files import within the request.
 IDM_IMPORT_INLINE_ROWS = int(os.environ.get("DJANGO_IMPORT_INLINE_ROWS", "1000"))
 IDM_IMPORT_RUNNER = os.environ.get("DJANGO_IMPORT_RUNNER", "thread")
+# A running import whose runner has given no sign of life (a progress step) for this many seconds is taken for
+# dead, its process recycled or killed, and failed as interrupted.
+IDM_IMPORT_HEARTBEAT_TIMEOUT = int(os.environ.get("DJANGO_IMPORT_HEARTBEAT_TIMEOUT", "600"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "idm.storage.StaticFilesStorage"},

@@ -6,7 +6,7 @@ One module per aggregate, as in catalogue/models/; importing the package registe
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import publication, taxonomy, users, workshop  # noqa: F401  (registers the model admins)
+from . import import_runs, publication, taxonomy, users, workshop  # noqa: F401  (registers the model admins)
 from .filters import EditionLanguageFilter
 
 admin.site.site_header = _("IDM catalogue administration")

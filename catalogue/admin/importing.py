@@ -53,6 +53,14 @@ EXPORT_DESCRIPTIONS = {
     "publications": gettext_lazy("Export the selected publications as %(format)s"),
     "workshops": gettext_lazy("Export the selected workshops as %(format)s"),
 }
+# What a run's page says it is doing, by status, then by stage while it runs (dataio/upsert.py's stages).
+STAGE_LABELS = {
+    "queued": gettext_lazy("Waiting for its turn…"),
+    "running": gettext_lazy("Importing…"),
+    "checking": gettext_lazy("Checking the rows…"),
+    "writing": gettext_lazy("Writing the records…"),
+    "indexing": gettext_lazy("Updating the search index…"),
+}
 DONE_MESSAGES = {
     "publications": gettext_lazy(
         "Imported %(file)s: %(create)s publications created, %(update)s updated, %(unchanged)s unchanged, "
@@ -235,13 +243,17 @@ class ImportExportMixin:
 
     def import_run_view(self, request, pk):
         run = self._import_run(request, pk)
+        progress = import_run_progress(run)
+        stage = progress["stage"] if progress["status"] == "running" and progress["stage"] in STAGE_LABELS else ""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": TITLES[self.import_kind],
             "kind": self.import_kind,
             "run": run,
-            "progress": import_run_progress(run),
+            "progress": progress,
+            "stage_label": STAGE_LABELS.get(stage or progress["status"], ""),
+            "stage_labels": STAGE_LABELS,
             "media": self.media,
         }
         return TemplateResponse(request, "admin/catalogue/import_run.html", context)

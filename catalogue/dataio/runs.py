@@ -6,16 +6,26 @@ The request stores the file and queues an ImportRun; a runner executes it: a thr
 
 The import itself is one transaction, so the progress it makes cannot be read from its own rows until it ends:
 each step is written to the cache (shared by every server in production), and the run's row holds its status,
-its result and its errors once it ends. Staff follow it on the admin's run page (admin/import_runs.py).
+its result and its errors once it ends. Staff follow it on the admin's run page (admin/importing.py) and find
+every run in the admin's list of import runs (admin/import_runs.py).
+
+A runner can die with its run: a web process recycled ends its thread, and the run's transaction is rolled back.
+So each progress step is also a heartbeat, written outside the import's transaction: into the cache, and into the
+run's row (`heartbeat_at`) through a connection of its own — except on SQLite, whose single write lock the
+import holds. Wherever runs are read or claimed, a running run whose last heartbeat is older than
+settings.IDM_IMPORT_HEARTBEAT_TIMEOUT is failed as interrupted.
 """
 
+import datetime
 import logging
 import threading
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +38,7 @@ from .upsert import ImportRefused
 logger = logging.getLogger(__name__)
 KEPT_ERRORS = 1000  # the errors a run's row keeps; the count says how many there were
 PROGRESS_TIMEOUT = 24 * 3600
+ROW_HEARTBEAT_EVERY = 10  # seconds between two heartbeats written to the run's row (the cache's: every step)
 
 
 def progress_key(run_id: int) -> str:
@@ -52,26 +63,113 @@ def _run_in_thread(run_id: int) -> None:
 
 
 def import_run_progress(run: ImportRun) -> dict:
-    """What the run's page shows: status, stage, records done and in all (from the cache while it runs)."""
+    """What the run's page shows: status, stage, records done and in all (from the cache while it runs); a run
+    found interrupted is failed first."""
+    import_run_interrupt_if_dead(run)
     data = {"status": run.status, "stage": run.stage, "done": run.done, "total": run.total}
     if run.status == ImportRun.RunStatus.RUNNING:
-        data.update(cache.get(progress_key(run.pk)) or {})
+        cached = cache.get(progress_key(run.pk)) or {}
+        data.update({key: cached[key] for key in ("stage", "done", "total") if key in cached})
     return data
+
+
+def _last_heartbeat(run: ImportRun) -> datetime.datetime:
+    """The later of the row's heartbeat and the cache's (a run from before heartbeats: when it started)."""
+    beats = [run.heartbeat_at or run.started_at or run.created_at]
+    cached = cache.get(progress_key(run.pk)) or {}
+    if cached.get("heartbeat"):
+        beats.append(cached["heartbeat"])
+    return max(beats)
+
+
+def import_run_interrupt_if_dead(run: ImportRun) -> bool:
+    """Fail `run` as interrupted if it is running without a heartbeat for longer than the timeout; True if it did.
+
+    The UPDATE is conditional on the heartbeat read, so a run that beat meanwhile is left running; and were a
+    slow run failed wrongly, its runner's end still writes what truly came of it.
+    """
+    limit = timezone.now() - datetime.timedelta(seconds=settings.IDM_IMPORT_HEARTBEAT_TIMEOUT)
+    if run.status != ImportRun.RunStatus.RUNNING or _last_heartbeat(run) >= limit:
+        return False
+    message = _(
+        "The import was interrupted: its runner stopped (the server was restarted, for instance) before the end, "
+        "and its changes were rolled back. Import the file again: rows already in the catalogue are left as they are."
+    )
+    try:
+        failed = ImportRun.objects.filter(
+            pk=run.pk, status=ImportRun.RunStatus.RUNNING, heartbeat_at=run.heartbeat_at
+        ).update(status=ImportRun.RunStatus.FAILED, errors=[message], finished_at=timezone.now())
+    except DatabaseError:  # SQLite still locked by a live import: it is not dead, then
+        logger.warning("Import run %s looks interrupted but could not be marked so", run.pk, exc_info=True)
+        return False
+    run.refresh_from_db()
+    if failed:
+        logger.warning("Import run %s failed as interrupted: no heartbeat since %s", run.pk, _last_heartbeat(run))
+        cache.delete(progress_key(run.pk))
+        default_storage.delete(run.stored_name)
+    return bool(failed)
+
+
+def import_runs_interrupt_dead() -> int:
+    """Fail every running run found interrupted; how many."""
+    running = ImportRun.objects.filter(status=ImportRun.RunStatus.RUNNING)
+    return sum(import_run_interrupt_if_dead(run) for run in running)
+
+
+@contextmanager
+def _heartbeat_connection():
+    """A connection of its own for the row's heartbeats, outside the import's transaction; None on SQLite, where
+    the import holds the one write lock (the cache's heartbeat serves there)."""
+    if connections["default"].vendor == "sqlite":
+        yield None
+        return
+    connection = connections.create_connection("default")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _write_heartbeat(connection, run_id: int, now: datetime.datetime) -> None:
+    table = connection.ops.quote_name(ImportRun._meta.db_table)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET heartbeat_at = %s WHERE id = %s AND status = %s",
+                [now, run_id, ImportRun.RunStatus.RUNNING],
+            )
+    except DatabaseError:  # a missed heartbeat must not fail the import; the next one may pass
+        logger.warning("Import run %s: heartbeat not written", run_id, exc_info=True)
 
 
 def import_run_execute(*, run_id: int) -> ImportRun | None:
     """Run a queued import to its end, or None when another runner claimed it first."""
+    now = timezone.now()
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.RunStatus.QUEUED).update(
-        status=ImportRun.RunStatus.RUNNING, started_at=timezone.now()
+        status=ImportRun.RunStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return None
     run = ImportRun.objects.get(pk=run_id)
+    with _heartbeat_connection() as connection:
+        _execute(run, connection)
+    return run
+
+
+def _execute(run: ImportRun, heartbeat_connection) -> None:
     kind = KINDS[run.kind]
+    row_beaten = time.monotonic()
 
     def progress(stage: str, done: int, total: int) -> None:
-        cache.set(progress_key(run.pk), {"stage": stage, "done": done, "total": total}, PROGRESS_TIMEOUT)
+        nonlocal row_beaten
+        now = timezone.now()
+        cache.set(
+            progress_key(run.pk), {"stage": stage, "done": done, "total": total, "heartbeat": now}, PROGRESS_TIMEOUT
+        )
         run.stage, run.done, run.total = stage, done, total
+        if heartbeat_connection is not None and time.monotonic() - row_beaten >= ROW_HEARTBEAT_EVERY:
+            _write_heartbeat(heartbeat_connection, run.pk, now)
+            run.heartbeat_at, row_beaten = now, time.monotonic()
 
     try:
         with default_storage.open(run.stored_name, "rb") as handle:
@@ -88,13 +186,12 @@ def import_run_execute(*, run_id: int) -> ImportRun | None:
         _end(run, ImportRun.RunStatus.FAILED, {}, [_("The import failed unexpectedly: nothing was written.")])
     else:
         _end(run, ImportRun.RunStatus.DONE, result.counts, [str(error) for error in result.plan.errors])
-    return run
 
 
 def _end(run: ImportRun, status: str, counts: dict, errors: list[str]) -> None:
     run.status, run.counts, run.errors = status, counts, errors[:KEPT_ERRORS]
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "stage", "done", "total", "counts", "errors", "finished_at"])
+    run.finished_at = run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "stage", "done", "total", "counts", "errors", "finished_at", "heartbeat_at"])
     cache.delete(progress_key(run.pk))
     default_storage.delete(run.stored_name)
 

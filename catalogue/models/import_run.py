@@ -36,6 +36,9 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     started_at = models.DateTimeField(_("running since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The runner's last sign of life, moved with each progress step: a running run whose heartbeat stops is
+    # failed as interrupted (dataio/runs.py) instead of staying "running" forever.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import run")

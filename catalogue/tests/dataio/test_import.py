@@ -388,3 +388,43 @@ def test_an_edition_cannot_take_the_language_and_format_of_a_stored_one_the_file
     assert [str(error) for error in refused.value.errors] == [
         "Row 2, column “edition_format” (N): Another edition of this publication already has this language and format."
     ]
+
+
+def test_command_shows_the_progress_of_each_stage_of_a_file_of_several_batches(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    lines = [f"idm,{number},2021,Title {number}" for number in range(1, 1201)]  # checked and written by 1,000
+    path.write_text("\n".join(["series,number,year,title_en", *lines]) + "\n", encoding="utf-8")
+    err = io.StringIO()
+
+    call_command("import_catalogue", str(path), stdout=io.StringIO(), stderr=err)
+
+    def bar(stage: str, done: int) -> str:
+        filled = 30 * done // 1200
+        return f"\r{stage:>8} [{'#' * filled}{'-' * (30 - filled)}] {done:,}/1,200 publications"
+
+    assert err.getvalue() == "".join(
+        [
+            bar("checking", 1000),
+            bar("checking", 1200),
+            bar("writing", 0),
+            bar("writing", 1000),
+            bar("writing", 1200),
+            bar("indexing", 0),
+            bar("indexing", 500),
+            bar("indexing", 1000),
+            bar("indexing", 1200),
+            "\n",
+        ]
+    )
+    assert Publication.objects.count() == 1200
+
+
+def test_command_shows_no_progress_when_quiet(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_bytes(b"series,number,year,title_en\nidm,31,2021,Fine\n")
+    err = io.StringIO()
+
+    call_command("import_catalogue", str(path), verbosity=0, stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue() == ""
+    assert Publication.objects.count() == 1

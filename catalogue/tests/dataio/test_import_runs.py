@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from catalogue.dataio.runs import import_run_create, import_run_execute, import_run_progress, progress_key
 from catalogue.editorial.roles import EDITOR, PUBLISHER
@@ -37,6 +37,7 @@ WORKSHOPS = (
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.IDM_IMPORT_RUNNER = "worker"  # runs wait for run_imports, so each test steps through them
+    cache.clear()  # run ids come back after a rollback: no progress of an earlier test's run
     return tmp_path
 
 
@@ -190,3 +191,20 @@ def test_the_thread_runner_imports_once_the_request_has_committed(settings):
         time.sleep(0.1)
     assert ImportRun.objects.get().status == "done"
     assert sorted(Publication.objects.values_list("number", flat=True)) == [40, 41]
+
+
+def test_a_running_runs_page_names_its_stage_and_carries_every_stages_words_for_its_script(publisher):
+    run = ImportRun.objects.create(
+        kind="publications", file_name="a.csv", stored_name="imports/a.csv", status="running", started_at=timezone.now()
+    )
+    cache.set(progress_key(run.pk), {"stage": "writing", "done": 1000, "total": 3000, "heartbeat": timezone.now()})
+
+    page = publisher.get(f"{PUBLICATIONS_URL}run/{run.pk}/").content.decode()
+
+    assert '<span id="import-run-stage">Writing the records…</span>' in page
+    assert '<span id="import-run-counts">1000 / 3000</span>' in page
+    assert (
+        'data-label-queued="Waiting for its turn…" data-label-running="Importing…" '
+        'data-label-checking="Checking the rows…" data-label-writing="Writing the records…" '
+        'data-label-indexing="Updating the search index…"'
+    ) in page

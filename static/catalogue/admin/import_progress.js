@@ -1,5 +1,6 @@
 /* An import run's page (templates/admin/catalogue/import_run.html): ask the run's progress every second and show
-   it; once the run has ended, reload the page, which then shows the result and the errors. A static file, as the
+   it (what the run is doing, in the words the page carries in its data-label-* attributes, and the records done
+   out of the total); once the run has ended, reload the page, which then shows the result and the errors. A static file, as the
    admin's Content-Security-Policy allows no inline script. */
 (function () {
     "use strict";
@@ -9,12 +10,18 @@
     function follow(box) {
         const bar = document.getElementById("import-run-progress");
         const counts = document.getElementById("import-run-counts");
+        const stage = document.getElementById("import-run-stage");
         const url = box.dataset.progressUrl;
 
         function show(progress) {
             if (progress.status === "done" || progress.status === "failed") {
                 window.location.reload();
                 return;
+            }
+            const name = progress.status === "running" && progress.stage ? progress.stage : progress.status;
+            const label = box.getAttribute("data-label-" + name) || box.getAttribute("data-label-running");
+            if (label && stage.textContent !== label) {
+                stage.textContent = label;
             }
             if (progress.total) {
                 bar.max = progress.total;
