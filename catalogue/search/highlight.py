@@ -1,6 +1,7 @@
 """Snippets of result text around the query's words, the matching words marked (never a stop word)."""
 
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -10,16 +11,16 @@ from .schema import LANGUAGES
 from .stopwords import is_stop_word
 from .text import WORD, stem, stems, words
 
-Span = tuple[int, int, str]  # start, end, the query word it matches
+Span = tuple[int, int, str]
+MAX_SEEN = 20_000  # words a matcher remembers  # start, end, the query word it matches
 
 
 class _Matcher:
     """Which query word a folded word of a text in `language` ("" for none) matches, as the index compares them:
     the folded word itself, or its stem in the text's language (a text in no content language, such as a name, is
-    indexed in every one's column: any of their stems); never a stop word."""
+    indexed in every one's column: any of their stems); never a stop word. Each word is looked at once."""
 
-    def __init__(self, query: str | ParsedQuery, language: str):
-        parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    def __init__(self, parsed: ParsedQuery, language: str):
         self.language = language
         self.terms = [term for term in parsed.terms if not is_stop_word(term, language)]
         self.codes = (language,) if language in LANGUAGES else LANGUAGES
@@ -27,8 +28,18 @@ class _Matcher:
         self.stemmed = {
             (code, form): term for term in reversed(self.terms) for code in self.codes for form in stems(term, code)
         }
+        self.seen: dict[str, str | None] = {}
 
     def term(self, word: str) -> str | None:
+        try:
+            return self.seen[word]
+        except KeyError:
+            if len(self.seen) >= MAX_SEEN:  # a query kept for long meets a whole vocabulary: start afresh
+                self.seen.clear()
+            term = self.seen[word] = self._term(word)
+            return term
+
+    def _term(self, word: str) -> str | None:
         if is_stop_word(word, self.language):
             return None
         if word in self.terms:
@@ -38,10 +49,17 @@ class _Matcher:
         )
 
 
+@lru_cache(maxsize=32)
+def _matcher(query: str | ParsedQuery, language: str) -> _Matcher:
+    # A page of results scores hundreds of candidate texts against one query: one matcher (and its memory of the
+    # words it has seen) per query and language.
+    return _Matcher(query if isinstance(query, ParsedQuery) else parse_query(query), language)
+
+
 def matches(text: str, query: str | ParsedQuery, *, language: str) -> list[Span]:
     """The words of `text` (written in `language`, "" for none) that match a query word, folded or by stem, stop
     words aside."""
-    matcher = _Matcher(query, language)
+    matcher = _matcher(query, language)
     found = []
     for match in WORD.finditer(text):
         for word in words(match.group()):
@@ -54,7 +72,7 @@ def matches(text: str, query: str | ParsedQuery, *, language: str) -> list[Span]
 def matched_terms(text: str, query: str | ParsedQuery, *, language: str) -> set[str]:
     """The query words that `text` holds (see `matches`): each distinct word of the text looked at once, the
     whole text folded at once (scoring every candidate passage of a page of results)."""
-    matcher = _Matcher(query, language)
+    matcher = _matcher(query, language)
     return {term for word in set(words(text)) if (term := matcher.term(word))}
 
 
