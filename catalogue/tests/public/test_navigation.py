@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
-from catalogue.models import Publication
+from catalogue.models import Publication, Status
 from catalogue.public.pagination import PAGE_SIZE
 from catalogue.tests.factories import (
     EditionFactory,
@@ -218,6 +218,9 @@ def test_french_pages_space_their_punctuation_and_keep_numbers_and_isbns_whole(c
 
 def test_an_empty_search_hides_empty_facets_and_the_sort_menu_and_offers_topics(client):
     create_idm28()
+    # A topic only a draft has, and one no publication has, are not offered.
+    PublicationFactory(status=Status.DRAFT, publish_date=None).topics.add(TopicFactory(slug="draft-only"))
+    TopicFactory(slug="unused")
 
     tree = page(client, "/en/publications/?q=zzzzqqq")
 
