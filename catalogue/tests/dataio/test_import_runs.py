@@ -1,10 +1,12 @@
 """Import runs (catalogue/dataio/runs.py) and the admin pages that start and follow them
 (catalogue/admin/importing.py), with the workshops' Import page."""
 
+import datetime
 import io
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -208,3 +210,17 @@ def test_a_running_runs_page_names_its_stage_and_carries_every_stages_words_for_
         'data-label-checking="Checking the rows…" data-label-writing="Writing the records…" '
         'data-label-indexing="Updating the search index…"'
     ) in page
+
+
+def test_a_runs_page_says_who_started_it_and_when_in_the_organisation_s_style(publisher, settings):
+    settings.TIME_ZONE = "Europe/Zurich"
+    run = ImportRun.objects.create(kind="publications", file_name="a.csv", stored_name="imports/a.csv")
+    ImportRun.objects.filter(pk=run.pk).update(
+        created_at=datetime.datetime(2026, 12, 4, 15, 15, tzinfo=datetime.UTC),
+        created_by=get_user_model().objects.get(username="pub"),
+    )
+
+    page = publisher.get(f"{PUBLICATIONS_URL}run/{run.pk}/").content.decode()
+
+    # Day, month, year and a 24-hour time in the server's zone: no "p.m.." at the end of the sentence.
+    assert "Started by pub on 4 December 2026, 16:15." in " ".join(page.split())
