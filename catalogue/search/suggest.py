@@ -6,7 +6,7 @@ as one edit; nearer first, then a word of the page language, then a word more do
 the database, a bounded set whatever the vocabulary's size: among the words of the same first letter and a length
 within 2, those sharing the most two-letter pieces with the typed word first (the (word, language) index reads that
 range); on PostgreSQL also words of any first letter by trigram similarity (pg_trgm, through the GIN trigram index of
-migration 0016).
+migration 0017).
 A word the vocabulary holds in very few documents may be a typo in a record: it is corrected only to a word more
 documents hold, and only if keeping it finds nothing more. A correction is offered only if it finds more than the
 query did, under the same filters.
@@ -136,7 +136,7 @@ def _candidates(terms: list[str], db: str) -> list[tuple]:
         )
         params += [term, term[0], chr(ord(term[0]) + 1), shortest, longest, *(f"%{piece}%" for piece in pieces)]
         if connections[db].vendor == "postgresql":
-            # Words of any first letter similar by trigrams, through the GIN trigram index (migration 0016). Too few
+            # Words of any first letter similar by trigrams, through the GIN trigram index (migration 0017). Too few
             # trigrams survive a swap in a short word ("reprot", "report"): the range above finds those.
             selects.append(
                 f"{columns} FROM {WORD_TABLE} WHERE word %% %s AND length(word) BETWEEN %s AND %s "
