@@ -34,7 +34,7 @@ from .cells import (
     stored_headings,
     text_of,
 )
-from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError
+from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError, plan_in_batches
 from .tabular import EDITION_FIELDS, LIST_SEPARATOR, Table, publication_columns
 
 BATCH_SIZE = 1000
@@ -52,10 +52,7 @@ def import_plan(table: Table, *, using: str = "default", progress=None) -> Impor
     """What importing `table` would do, row by row, against the database as it is now."""
     planner = _Planner(table, using)
     plans = planner.group()
-    for start in range(0, len(plans), BATCH_SIZE):
-        planner.plan_batch(plans[start : start + BATCH_SIZE])
-        if progress:
-            progress(min(start + BATCH_SIZE, len(plans)), len(plans))
+    plan_in_batches(planner.plan_batch, plans, size=BATCH_SIZE, progress=progress)
     planner.check_across_batches(plans)
     for plan in plans:
         planner.refuse_whole(plan)

@@ -141,3 +141,12 @@ class ImportPlan:
             else:
                 counts["update" if plan.has_changes else "unchanged"] += 1
         return counts
+
+
+def plan_in_batches(plan_batch, plans: list, *, size: int, progress=None) -> None:
+    """Call `plan_batch` on `plans` a batch of `size` at a time (one set of look-ups per batch), reporting
+    `progress(done, total)` after each."""
+    for start in range(0, len(plans), size):
+        plan_batch(plans[start : start + size])
+        if progress:
+            progress(min(start + size, len(plans)), len(plans))

@@ -40,7 +40,7 @@ from .cells import (
     new_instance,
     text_of,
 )
-from .plan import ImportPlan, RowError
+from .plan import ImportPlan, RowError, plan_in_batches
 from .tabular import LIST_SEPARATOR, Table
 from .upsert import ImportRefused, ImportResult, Progress, stage_progress
 from .workshop_rows import (
@@ -88,10 +88,7 @@ def workshop_import_plan(table: Table, *, using: str = "default", progress=None)
     """What importing `table` would do, row by row, against the database as it is now."""
     planner = _Planner(table, using)
     plans = planner.group()
-    for start in range(0, len(plans), BATCH_SIZE):
-        planner.plan_batch(plans[start : start + BATCH_SIZE])
-        if progress:
-            progress(min(start + BATCH_SIZE, len(plans)), len(plans))
+    plan_in_batches(planner.plan_batch, plans, size=BATCH_SIZE, progress=progress)
     planner.check_slugs(plans)
     for plan in plans:
         refused = {error.row for error in plan.errors}
