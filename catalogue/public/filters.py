@@ -10,10 +10,10 @@ instead of being dropped.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db import connections
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import search
 from catalogue.i18n import fallback_languages, language_name, translated
 from catalogue.models import Edition, Publication, Series, Topic
+
+from .results import PublicationResults
 
 MAX_QUERY_LENGTH = 200
 MAX_FACET_VALUES = 30
@@ -261,7 +263,8 @@ class PublicationFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.order(super().filter_queryset(queryset))
 
-    def order(self, queryset):
+    def orderings(self) -> dict[str, list]:
+        """Each sort's ordering, with the primary key last so that every order is total."""
         orderings = {
             Sort.RELEVANCE: ["-search_rank", "-year", "-number"],
             Sort.NEWEST: ["-year", "-number"],
@@ -269,17 +272,33 @@ class PublicationFilter(django_filters.FilterSet):
             Sort.TITLE: [title_sort_key(self.language), "number"],
             Sort.NUMBER: ["series__slug", "number"],
         }
-        return queryset.order_by(*orderings[self.sort_order], "pk")
+        return {sort: [*ordering, "pk"] for sort, ordering in orderings.items()}
+
+    def order(self, queryset):
+        return queryset.order_by(*self.orderings()[self.sort_order])
+
+    @cached_property
+    def results(self) -> PublicationResults:
+        """The public publications under the search and filters, as keys in the page's order, with their facets'
+        counts: set operations over the catalogue index (results.py). The catalogue page's; the API pages
+        `qs`. Only for a filterset over the public publications, `Publication.objects.published()`."""
+        return PublicationResults(
+            self.cleaned,
+            sort=self.sort_order,
+            orderings=self.orderings(),
+            language=self.language,
+            using=self.queryset.db,
+        )
 
     # Facets --------------------------------------------------------------------------------------
 
     def facets(self) -> list[Facet]:
         """Each facet's values with their counts under the other active filters.
 
-        One grouped query counts every facet from the matched set (`_facet_counts`), then the series and
-        topics counted are read for their names: three queries whatever the size of the catalogue.
+        The counts come from the catalogue index and the matched set (`results`), then the series and topics
+        counted are read for their names: two queries whatever the size of the catalogue.
         """
-        counts = self._facet_counts()
+        counts = self.results.facet_counts()
         return [
             self._named_facet("series", Series.objects.order_by("slug"), counts["series"]),
             self._named_facet("topic", Topic.objects.all(), counts["topic"]),
@@ -289,49 +308,6 @@ class PublicationFilter(django_filters.FilterSet):
                 "format", counts["format"], lambda value: dict(Edition.Format.choices).get(value, value)
             ),
         ]
-
-    def _facet_counts(self) -> dict[str, dict[str, int]]:
-        """{facet: {value: count}} in one statement: the publications matching the search and the other
-        filters (`m`, read once) grouped by each facet's column, each facet under every active filter but its own."""
-        base = self.queryset.all()
-        for name, value in self.cleaned.items():
-            if name not in (*self.FACETS, "sort"):
-                base = self.filters[name].filter(base, value)
-        matched_sql, params = _sql(base.order_by().values("pk"))
-        selections = {}  # facet: SQL of the publications its selected values keep
-        for name in self.FACETS:
-            if self._selected(name):
-                selections[name] = _sql(
-                    self.filters[name].filter(Publication.objects.all(), self.cleaned[name]).values("pk")
-                )
-        publications, editions = Publication._meta.db_table, Edition._meta.db_table
-        links = Publication.topics.through._meta.db_table
-        # CROSS JOIN: SQLite reads the matched set first and the facet's table through its index (it would
-        # otherwise scan the whole table, even for a search without matches); PostgreSQL reads it as a JOIN.
-        groupings = {  # facet: (joined table and its alias, grouped column, what is counted)
-            "series": (f"{publications} x ON x.id = m.id", "x.series_id", "COUNT(*)"),
-            "topic": (f"{links} x ON x.publication_id = m.id", "x.topic_id", "COUNT(*)"),
-            "year": (f"{publications} x ON x.id = m.id", "x.year", "COUNT(*)"),
-            "language": (f"{editions} x ON x.publication_id = m.id", "x.language", "COUNT(DISTINCT x.publication_id)"),
-            "format": (f"{editions} x ON x.publication_id = m.id", "x.format", "COUNT(DISTINCT x.publication_id)"),
-        }
-        connection = connections[self.queryset.db]
-        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-        selects = []
-        for name, (joined, column, counted) in groupings.items():
-            others = [(sql, selection_params) for other, (sql, selection_params) in selections.items() if other != name]
-            where = " AND ".join(f"m.id IN ({sql})" for sql, _ in others) or "1 = 1"
-            selects.append(
-                f"SELECT '{name}', CAST({column} AS TEXT), {counted} FROM m {join} {joined} WHERE {where} GROUP BY {column}"
-            )
-            params += [param for _, selection_params in others for param in selection_params]
-        counts = {name: {} for name in groupings}
-        sql = f"WITH m (id) AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(selects)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for name, value, count in cursor.fetchall():
-                counts[name][value] = count
-        return counts
 
     def _selected(self, name: str) -> list[str]:
         return self.cleaned.get(name) or []
@@ -364,9 +340,3 @@ class PublicationFilter(django_filters.FilterSet):
             counts.setdefault(value, 0)
         entries = [(value, label_for(value), count) for value, count in counts.items()]
         return self._facet(name, sorted(entries, key=lambda entry: (-entry[2], str(entry[1]).lower())))
-
-
-def _sql(queryset) -> tuple[str, list]:
-    """The SQL and parameters of a queryset, to be embedded in another statement."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    return sql, list(params)

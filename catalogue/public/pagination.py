@@ -1,6 +1,7 @@
 """Pagination shared by the public pages and the API."""
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 
 
@@ -11,7 +12,8 @@ class DeferredJoinPaginator(Paginator):
     The database then sorts and skips narrow (sort key, id) rows for a deep page instead of whole rows: at
     100,000 publications on SQLite, page 2,000 of the catalogue by year costs ~150 ms instead of ~1.9 s, about
     what page 1 costs. The rows are read from `rows` (by default the queryset itself, its filters checked again
-    on those few rows); a search passes its unsearched queryset, so that its match is not run twice.
+    on those few rows); a search passes its unsearched queryset, so that its match is not run twice. The
+    object list may also be a sequence of keys in order with a count() (the catalogue page's results.py).
     """
 
     def __init__(self, object_list, per_page, *, rows=None, **kwargs):
@@ -24,7 +26,10 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if isinstance(self.object_list, QuerySet):
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        else:  # a sequence of keys already in order (results.py)
+            keys = list(self.object_list[bottom:top])
         by_key = {row.pk: row for row in self.rows.filter(pk__in=keys).order_by()}
         return self._get_page([by_key[key] for key in keys if key in by_key], number, self)
 

@@ -52,7 +52,7 @@ class PublicationListView(TemplateView):
         language = page_language()
         publications = Publication.objects.published().for_listing()
         filterset = PublicationFilter(self.request.GET, queryset=publications, language=language)
-        page = pagination.paginate(self.request, filterset.qs, rows=publications)
+        page = pagination.paginate(self.request, filterset.results, rows=publications)
         query = filterset.query
         # One query for the pages of PDFs holding the words (none without a query or a PDF's text), one for
         # the rows explaining why each result matched (topics, contents, speakers…).

@@ -16,23 +16,27 @@ language only weighs in the ranking.
 - documents.py: what feeds each document, and which saved rows change it.
 - index.py: the writer. signals.py: keeps the documents in step with every save and delete.
 - documents_text.py: the text inside edition PDFs, per page, extracted when a PDF is stored, indexed and found.
+- sets.py: a query's matches as sets of ids (Roaring bitmaps), for pages that count, facet and rank in memory.
 - vocabulary.py: the words of the public publications' documents (SearchWord), kept in step by index.py.
   suggest.py: "did you mean", a misspelt query corrected against that vocabulary.
 """
 
-from .backends import search_publications, search_workshops
+from .backends import RANKED_MATCHES, search_publications, search_workshops
 from .documents_text import document_hits, edition_process, editions_to_extract, rebuild_page_index
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
 from .passages import Passage, PassageField, publication_passages, workshop_passages
+from .sets import PublicationMatches, publication_matches
 from .signals import connect as connect_signals
 from .suggest import FEW_RESULTS, suggest_query
 from .vocabulary import rebuild_vocabulary
 
 __all__ = [
     "FEW_RESULTS",
+    "RANKED_MATCHES",
     "Passage",
     "PassageField",
+    "PublicationMatches",
     "connect_signals",
     "document_hits",
     "edition_process",
@@ -41,6 +45,7 @@ __all__ = [
     "index_publications",
     "index_workshops",
     "indexing_deferred",
+    "publication_matches",
     "publication_passages",
     "rebuild_index",
     "rebuild_page_index",

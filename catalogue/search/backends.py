@@ -83,14 +83,14 @@ def _search(queryset: QuerySet, query: str, *, kind: str, language: str) -> Quer
         selects.append(sql)
         params += page_params
     if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
-        sql, identifier_params = _publications_with_identifiers(parsed)
+        sql, identifier_params = publications_with_identifiers(parsed)
         selects.append(sql)
         params += identifier_params
     if not selects:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     rank_parts = backend.rank_sql(kind, parsed, requested_language(language))
     if kind == SearchDocument.Kind.PUBLICATION and (parsed.isbns or parsed.issns):
-        sql, identifier_params = _publications_with_identifiers(parsed)
+        sql, identifier_params = publications_with_identifiers(parsed)
         # An ISBN/ISSN of the query ranks its publications first (found again through the same indexes).
         identifier_rank = (f" IN ({sql}) THEN {IDENTIFIER_RANK} ELSE 0.0 END", identifier_params)
         rank_parts += [(" + CASE WHEN ", []), _PK, identifier_rank]
@@ -145,7 +145,7 @@ def _in(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _publications_with_identifiers(parsed: ParsedQuery) -> tuple[str, list]:
+def publications_with_identifiers(parsed: ParsedQuery) -> tuple[str, list]:
     """Ids of the publications that have an ISBN or ISSN of the query, found through the identifier columns'
     indexes (an edition's ISBN or ISSN, its series' ISSNs), not by reading every search document: an identifier
     lookup costs the same at any size. The same identifiers as the documents' `identifiers` (documents.py)."""
@@ -205,7 +205,13 @@ class _SQLite:
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
         """Ids of the documents of `kind` in which every term of `parsed` (it has some) matches."""
-        return self._documents(kind, "{object_id}"), [self.fts_query(parsed)]
+        return self.ids_sql(kind, parsed)
+
+    def ids_sql(self, kind: str, parsed: ParsedQuery, *, titles_only=False, languages=LANGUAGES) -> tuple[str, list]:
+        """Ids of the documents of `kind` with every term of `parsed` in `languages`' text (or titles only)."""
+        return self._documents(kind, "{object_id}"), [
+            self.fts_query(parsed, titles_only=titles_only, languages=languages)
+        ]
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
         """The rank of the row's document: bm25() for a search with at most RANKED_MATCHES matches; beyond, the
@@ -296,7 +302,11 @@ class _PostgreSQL:
         return "(" + " AND ".join(clauses) + ")", params
 
     def match_sql(self, kind: str, parsed: ParsedQuery) -> tuple[str, list]:
-        return _match_sql(kind, *self._text_match(parsed))
+        return self.ids_sql(kind, parsed)
+
+    def ids_sql(self, kind: str, parsed: ParsedQuery, *, titles_only=False, languages=LANGUAGES) -> tuple[str, list]:
+        """Ids of the documents of `kind` with every term of `parsed` in `languages`' text (or titles only)."""
+        return _match_sql(kind, *self._text_match(parsed, titles_only=titles_only, languages=languages))
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
         """ts_rank() of the row's document in every language, the page language's counting double; beyond

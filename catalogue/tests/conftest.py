@@ -25,6 +25,8 @@ from lxml import etree
 
 from catalogue.interop.marc import MARC_NS
 from catalogue.interop.oai.protocol import OAI_DC_NS, OAI_NS
+from catalogue.public import catalogue_index
+from catalogue.search import sets
 from catalogue.tests.factories import create_idm28, create_idm28_by_iom
 
 # The Playwright fixtures run an event loop in the test thread; Django's ORM would refuse to run there.
@@ -57,6 +59,14 @@ def idm28():
 def idm28_by_iom():
     """IDM No. 28 with the organisation named as its corporate author and publisher."""
     return create_idm28_by_iom()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_index():
+    """Each test starts without the in-memory catalogue index and search sets a previous test built (its rows were
+    rolled back)."""
+    catalogue_index.forget()
+    sets.forget()
 
 
 @pytest.fixture(autouse=True)
