@@ -6,12 +6,13 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.i18n import language_choices, language_name, number_label
+from catalogue.i18n import fallback_languages, language_choices, language_name, number_label
 from catalogue.identifiers import IsbnField, IssnField, format_isbn
 
 from .common import (
@@ -35,6 +36,12 @@ from .workshop import Workshop
 
 # What an external edition URL may start with: the schemes Django's URLField accepts.
 WEB_URL_PREFIXES = ("http://", "https://", "ftp://", "ftps://")
+
+
+def title_order(language: str):
+    """An expression ordering publications by title in `language`, falling back like the pages do."""
+    columns = [NullIf(f"title_{code}", Value("")) for code in fallback_languages(language)]
+    return Lower(Coalesce(*columns)) if len(columns) > 1 else Lower(columns[0])
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -194,6 +201,9 @@ class Publication(WorkflowMixin, models.Model):
         indexes = [  # published() counted from the index alone, the newest first read in its order (home, feeds)
             models.Index(fields=["publish_date", "status"], name="publication_recent"),
             models.Index(fields=["content_changed_at"], name="publication_changed"),
+            # The catalogue's newest and oldest first read in index order, and the years' publications grouped
+            # from it alone (public/catalogue_index.py).
+            models.Index(fields=["year", "number"], name="publication_year_number"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="unique_publication_number_in_series"),
@@ -305,6 +315,9 @@ class Edition(models.Model):
         ordering = ["publication", "position", "language", "format"]
         indexes = [  # a search for an ISSN finds its editions through it (the ISBN has its unique index)
             models.Index(fields=["issn"], condition=~Q(issn=""), name="edition_issn"),
+            # The language and format facets' publications, grouped from these indexes alone (catalogue_index.py).
+            models.Index(fields=["language", "publication"], name="edition_language"),
+            models.Index(fields=["format", "publication"], name="edition_format"),
         ]
         constraints = [
             models.UniqueConstraint(

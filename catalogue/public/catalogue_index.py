@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import F
 from pyroaring import BitMap
 
-from catalogue.models import Edition, Publication, Series, Topic
+from catalogue.models import Edition, Publication, Series, Topic, Workshop
 from catalogue.models.version import content_version
 
 # The facets, each with the SQL of its (publication id, value) pairs over the public publications (%s: their ids).
@@ -32,6 +32,7 @@ class CatalogueIndex:
     public: BitMap
     facets: dict[str, dict[str, BitMap]]  # facet → value (a series' or topic's pk, a year, a code) → publication ids
     slugs: dict[str, dict[str, str]]  # "series"/"topic" → slug → pk, as the facets key them
+    workshops: BitMap  # the public workshops
     _orders: dict[str, array] = field(default_factory=dict, repr=False)
     _positions: dict[str, array] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -72,12 +73,35 @@ class CatalogueIndex:
         return chosen[start:stop]
 
     def _order(self, key: str, ordering: list) -> array:
+        """The public publications' ids in `ordering`: every publication's read along the sort's index (migration
+        0020), the public ones kept."""
         if key not in self._orders:
             with self._lock:
                 if key not in self._orders:
-                    keys = Publication.objects.using(self.using).filter(pk__in=self._public_query()).order_by(*ordering)
-                    self._orders[key] = array("q", keys.values_list("pk", flat=True).iterator(chunk_size=10_000))
+                    rows = Publication.objects.using(self.using).order_by(*ordering).values_list("pk", flat=True)
+                    sql, params = rows.query.sql_with_params()
+                    with connections[self.using].cursor() as cursor:
+                        cursor.execute(sql, params)
+                        public = self.public
+                        self._orders[key] = array("q", (pk for (pk,) in cursor.fetchall() if pk in public))
         return self._orders[key]
+
+    def ordered_workshops(self, ids: BitMap, limit: int) -> list[int]:
+        """The first `limit` of `ids` (public workshops), latest first."""
+        if "workshops" not in self._orders:
+            with self._lock:
+                if "workshops" not in self._orders:
+                    rows = Workshop.objects.using(self.using).published().order_by("-start_date", "pk")
+                    self._orders["workshops"] = array(
+                        "q", rows.values_list("pk", flat=True).iterator(chunk_size=10_000)
+                    )
+        chosen = []
+        for pk in self._orders["workshops"]:
+            if len(chosen) == limit:
+                break
+            if pk in ids:
+                chosen.append(pk)
+        return chosen
 
     def _position(self, key: str, order: array) -> array:
         if key not in self._positions:
@@ -89,30 +113,32 @@ class CatalogueIndex:
                     self._positions[key] = positions
         return self._positions[key]
 
-    def _public_query(self):
-        return Publication.objects.using(self.using).published().values("pk")
-
 
 def build(using: str, version) -> CatalogueIndex:
-    """Read the index of the public catalogue from database `using`: one statement per facet, each value's
-    publication ids read as one text value (group_concat/string_agg) and parsed in C, not row by row."""
-    public = Publication.objects.using(using).published()
-    links = Publication.topics.through.objects.using(using).filter(publication_id__in=public.values("pk"))
-    editions = Edition.objects.using(using).filter(publication_id__in=public.values("pk"))
-    sources = {  # facet: (queryset, column of the value, column of the publication id)
-        "series": (public, "series_id", "id"),
-        "topic": (links, "topic_id", "publication_id"),
-        "year": (public, "year", "id"),
-        "language": (editions, "language", "publication_id"),
-        "format": (editions, "format", "publication_id"),
+    """Read the index of the public catalogue from database `using`: the public publications' ids, then each facet's
+    ids per value from an index that holds both (migration 0020), every publication's, kept when public. Each
+    value's ids come as one text value (group_concat/string_agg) parsed in C, not row by row."""
+    publications = Publication.objects.using(using)
+    public = BitMap.union(BitMap(), *dict(_grouped_ids(publications.published(), "status", "id", using)).values())
+    sources = {  # facet: (rows, column of the value, column of the publication id)
+        "series": (publications, "series_id", "id"),
+        "topic": (Publication.topics.through.objects.using(using), "topic_id", "publication_id"),
+        "year": (publications, "year", "id"),
+        "language": (Edition.objects.using(using), "language", "publication_id"),
+        "format": (Edition.objects.using(using), "format", "publication_id"),
     }
-    facets = {name: dict(_grouped_ids(queryset, value, pk, using)) for name, (queryset, value, pk) in sources.items()}
-    public_ids = BitMap.union(BitMap(), *facets["year"].values())  # every publication has a year
+    facets = {}
+    for name, (rows, value, pk) in sources.items():
+        kept = ((found, ids & public) for found, ids in _grouped_ids(rows, value, pk, using))
+        facets[name] = {found: ids for found, ids in kept if ids}
     slugs = {
         "series": {slug: str(pk) for slug, pk in Series.objects.using(using).values_list("slug", "pk")},
         "topic": {slug: str(pk) for slug, pk in Topic.objects.using(using).values_list("slug", "pk")},
     }
-    return CatalogueIndex(using, version, public_ids, facets, slugs)
+    workshops = BitMap.union(
+        BitMap(), *dict(_grouped_ids(Workshop.objects.using(using).published(), "status", "id", using)).values()
+    )
+    return CatalogueIndex(using, version, public, facets, slugs, workshops)
 
 
 def _grouped_ids(queryset, value: str, pk: str, using: str):

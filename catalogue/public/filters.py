@@ -14,13 +14,13 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import search
-from catalogue.i18n import fallback_languages, language_name, translated
+from catalogue.i18n import language_name, translated
 from catalogue.models import Edition, Publication, Series, Topic
+from catalogue.models.publication import title_order
 
 from .results import PublicationResults
 
@@ -139,12 +139,6 @@ class Sort:
         (TITLE, _("Title")),
         (NUMBER, _("Series number")),
     ]
-
-
-def title_sort_key(language: str):
-    """An expression ordering by title in `language`, falling back like the page does."""
-    columns = [NullIf(f"title_{code}", Value("")) for code in fallback_languages(language)]
-    return Lower(Coalesce(*columns)) if len(columns) > 1 else Lower(columns[0])
 
 
 @dataclass
@@ -269,7 +263,7 @@ class PublicationFilter(django_filters.FilterSet):
             Sort.RELEVANCE: ["-search_rank", "-year", "-number"],
             Sort.NEWEST: ["-year", "-number"],
             Sort.OLDEST: ["year", "number"],
-            Sort.TITLE: [title_sort_key(self.language), "number"],
+            Sort.TITLE: [title_order(self.language), "number"],
             Sort.NUMBER: ["series__slug", "number"],
         }
         return {sort: [*ordering, "pk"] for sort, ordering in orderings.items()}

@@ -75,7 +75,7 @@ class PublicationResults:
         return self._ranked
 
     def _in_tiers(self, start: int, stop: int) -> list[int]:
-        """The keys from `start` to `stop` ranked in tiers (search.PublicationMatches.tier()), each newest first;
+        """The keys from `start` to `stop` ranked in tiers (search.Matches.tier()), each newest first;
         a tier is read only when the page reaches it."""
         keys, offset, position, ranked = [], 0, 0, BitMap()
         while offset < stop:
@@ -90,3 +90,29 @@ class PublicationResults:
                 break
             position += 1
         return keys
+
+
+def matching_workshops(query: str, rows, *, language: str, limit: int) -> list:
+    """The `limit` public workshops (read from `rows`) that best match `query`, best first, ranked as publications are:
+    with ts_rank()/bm25() in SQL when the query matches few workshops in all, else in tiers (every word in a title
+    of the page language, in any title, the rest), each tier latest first."""
+    index = catalogue_index(rows.db)
+    matches = search.workshop_matches(query, language=language, using=rows.db, version=index.version)
+    if matches is None:
+        return []
+    public = matches.ids & index.workshops
+    if len(matches.ids) <= search.RANKED_MATCHES:
+        found = search.search_workshops(rows.filter(pk__in=list(public)), query, language=language)
+        return list(found.order_by("-search_rank", "-start_date", "pk")[:limit])
+    keys, position, ranked = [], 0, BitMap()
+    while len(keys) < limit:
+        tier = matches.tier(position)
+        last = tier is None
+        tier = public - ranked if last else tier & public
+        ranked |= tier
+        keys += index.ordered_workshops(tier, limit - len(keys))
+        if last:
+            break
+        position += 1
+    by_key = rows.in_bulk(keys)
+    return [by_key[key] for key in keys if key in by_key]

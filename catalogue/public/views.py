@@ -17,7 +17,7 @@ from catalogue.i18n import page_language
 from catalogue.interop.record import isbn_qualifier
 from catalogue.models import Publication, Series, Topic, Workshop
 
-from . import documents, pagination, presenters
+from . import documents, pagination, presenters, results
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
 from .workshop_listing import WorkshopListing
@@ -110,10 +110,8 @@ class PublicationListView(TemplateView):
         """The workshops that best match `query` too, each with why (none without a query)."""
         if not query:
             return []
-        workshops = search.search_workshops(
-            Workshop.objects.published().select_related("publication__series"), query, language=language
-        )
-        found = list(workshops.order_by("-search_rank", "-start_date", "pk")[:MATCHING_WORKSHOPS])
+        rows = Workshop.objects.using(using).published().select_related("publication__series")
+        found = results.matching_workshops(query, rows, language=language, limit=MATCHING_WORKSHOPS)
         passages = search.workshop_passages(found, query, language=language, using=using)
         return [
             presenters.WorkshopResult(workshop, presenters.result_passage(passages.get(workshop.pk), language))

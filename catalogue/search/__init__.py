@@ -26,7 +26,7 @@ from .documents_text import document_hits, edition_process, editions_to_extract,
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
 from .passages import Passage, PassageField, publication_passages, workshop_passages
-from .sets import PublicationMatches, publication_matches
+from .sets import Matches, publication_matches, workshop_matches
 from .signals import connect as connect_signals
 from .suggest import FEW_RESULTS, suggest_query
 from .vocabulary import rebuild_vocabulary
@@ -34,9 +34,9 @@ from .vocabulary import rebuild_vocabulary
 __all__ = [
     "FEW_RESULTS",
     "RANKED_MATCHES",
+    "Matches",
     "Passage",
     "PassageField",
-    "PublicationMatches",
     "connect_signals",
     "document_hits",
     "edition_process",
@@ -53,5 +53,6 @@ __all__ = [
     "search_publications",
     "search_workshops",
     "suggest_query",
+    "workshop_matches",
     "workshop_passages",
 ]

@@ -7,7 +7,7 @@ parse the ids, against ~0.2 s for each SQL statement that joined the match to th
 
 The same matches as `search_publications()` (backends.py): every word in some language's text, or a page of an
 edition's PDF holding every word, or an ISBN/ISSN of the query. Ranking a large match set in tiers needs the ids
-ahead of the rest, best first (`tier()`): publications with an identifier of the query, those the query names as
+ahead of the rest, best first (`Matches.tier()`): publications with an identifier of the query, those the query names as
 a known item (series + number or year), those with every word in a title of the page language, in any title.
 """
 
@@ -28,7 +28,7 @@ from .known_items import known_item_queries
 from .query import ParsedQuery, parse_query
 from .schema import LANGUAGES
 
-PUBLICATION = SearchDocument.Kind.PUBLICATION
+PUBLICATION, WORKSHOP = SearchDocument.Kind.PUBLICATION, SearchDocument.Kind.WORKSHOP
 
 
 _CACHED_SETS = 64  # the id sets of the latest queries kept per process, for one content version
@@ -69,9 +69,10 @@ def forget() -> None:
 
 
 @dataclass
-class PublicationMatches:
-    """The publications (any status: the caller intersects with the public ones) matching a parsed query."""
+class Matches:
+    """The publications or workshops (`kind`; any status: the caller keeps the public ones) matching a query."""
 
+    kind: str
     parsed: ParsedQuery
     language: str
     using: str
@@ -84,7 +85,7 @@ class PublicationMatches:
     def tier(self, position: int) -> BitMap | None:
         """The `position`th group of matches ranked ahead of the rest (from 0, best first; None past the last),
         without the ids of those before it: an identifier of the query, a known item it names, every word in a
-        title of the page language, in any title. Each read on first use: the first page of a common word needs
+        title of the page language, in any title (a workshop: the titles only). Each read on first use: the first page of a common word needs
         only the first tiers, and a search ranked with bm25() in SQL none."""
         if self._pending is None:
             self._pending = self._tier_queries()
@@ -97,17 +98,18 @@ class PublicationMatches:
 
     def _tier_queries(self) -> list[tuple[str, list]]:
         backend, queries = backend_for(self.using), []
-        if self.parsed.isbns or self.parsed.issns:
-            queries.append(publications_with_identifiers(self.parsed))
-        queries += [backend.ids_sql(PUBLICATION, keys) for keys in known_item_queries(self.parsed)]
+        if self.kind == PUBLICATION:
+            if self.parsed.isbns or self.parsed.issns:
+                queries.append(publications_with_identifiers(self.parsed))
+            queries += [backend.ids_sql(PUBLICATION, keys) for keys in known_item_queries(self.parsed)]
         if self.parsed.terms:
             if self.language in LANGUAGES:
-                queries.append(backend.ids_sql(PUBLICATION, self.parsed, titles_only=True, languages=[self.language]))
-            queries.append(backend.ids_sql(PUBLICATION, self.parsed, titles_only=True))
+                queries.append(backend.ids_sql(self.kind, self.parsed, titles_only=True, languages=[self.language]))
+            queries.append(backend.ids_sql(self.kind, self.parsed, titles_only=True))
         return queries
 
 
-def publication_matches(query: str, *, language: str, using: str, version=None) -> PublicationMatches | None:
+def publication_matches(query: str, *, language: str, using: str, version=None) -> Matches | None:
     """The publications matching `query`, or None when it has nothing to search for (no filter, as
     `search_publications()` leaves its queryset unchanged). With the catalogue's content `version`, the sets read
     are kept for the next requests of the same query (id_set)."""
@@ -122,4 +124,13 @@ def publication_matches(query: str, *, language: str, using: str, version=None) 
         selects += [publications_with_identifiers(parsed)]
     sql = " UNION ALL ".join(sql for sql, _ in selects)
     ids = id_set(sql, [param for _, params in selects for param in params], using=using, version=version)
-    return PublicationMatches(parsed, requested_language(language), using, version, ids)
+    return Matches(PUBLICATION, parsed, requested_language(language), using, version, ids)
+
+
+def workshop_matches(query: str, *, language: str, using: str, version=None) -> Matches | None:
+    """The workshops matching `query` (every word in their text), or None when it has no word to search for."""
+    parsed = parse_query(query)
+    if not parsed.terms:
+        return None
+    ids = id_set(*backend_for(using).ids_sql(WORKSHOP, parsed), using=using, version=version)
+    return Matches(WORKSHOP, parsed, requested_language(language), using, version, ids)

@@ -8,11 +8,12 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from catalogue import search
-from catalogue.models import Publication
+from catalogue.models import Publication, Workshop
 from catalogue.public import catalogue_index
 from catalogue.public.filters import PublicationFilter
+from catalogue.public.results import matching_workshops
 from catalogue.search import sets
-from catalogue.tests.factories import EditionFactory, PublicationFactory, TopicFactory
+from catalogue.tests.factories import EditionFactory, PublicationFactory, TopicFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,22 @@ def test_search_sets_are_kept_per_content_version_and_query(django_assert_num_qu
     assert len(first.ids) == 1
     with django_assert_num_queries(1):  # another version: read again
         sets.publication_matches("climate", language="en", using="default", version=None)
+
+
+def test_matching_workshops_are_ranked_in_tiers_among_many_matches(monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    when = datetime.date(2018, 10, 8)
+    WorkshopFactory(slug="body-new", title_en="Workshop", description_en="Seasonal migrants", start_date=when)
+    WorkshopFactory(slug="fr-title", title_fr="Les migrants saisonniers", start_date=when.replace(year=2015))
+    WorkshopFactory(slug="en-title-old", title_en="Seasonal migrants", start_date=when.replace(year=2010))
+    WorkshopFactory(slug="en-title-new", title_en="Seasonal migrants", start_date=when.replace(year=2016))
+    WorkshopFactory(slug="draft", title_en="Seasonal migrants", status=Workshop.Status.DRAFT, publish_date=None)
+    rows = Workshop.objects.published()
+
+    def found(language, limit=5):
+        return [w.slug for w in matching_workshops("migrants", rows, language=language, limit=limit)]
+
+    assert found("en") == ["en-title-new", "en-title-old", "fr-title", "body-new"]
+    assert found("fr") == ["fr-title", "en-title-new", "en-title-old", "body-new"]
+    assert found("en", limit=2) == ["en-title-new", "en-title-old"]
+    assert matching_workshops("xylophonequartz", rows, language="en", limit=3) == []
