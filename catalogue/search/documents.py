@@ -80,7 +80,7 @@ def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
     texts = [f"{name}_{code}" for code in LANGUAGES for name in ("title", "subtitle", "summary")]
     chunk = []
     fields = ["number", "year", "reference_number", "status", "publish_date", *texts]
-    for row in publications.order_by().values_list("pk", "series_id", *fields).iterator(chunk_size=CHUNK_SIZE):
+    for row in publications.order_by("pk").values_list("pk", "series_id", *fields).iterator(chunk_size=CHUNK_SIZE):
         chunk.append((row[0], row[1], dict(zip(fields, row[2:], strict=True))))
         if len(chunk) == CHUNK_SIZE:
             yield from _publication_chunk(chunk, publications.db)

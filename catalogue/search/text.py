@@ -95,5 +95,22 @@ def stemmed(text: str, language: str) -> str:
 def stemmed_texts(texts: list[str], language: str) -> list[str]:
     """stemmed() of each of `texts`, each distinct word stemmed once: a batch of documents repeats most words."""
     found = [words(text) for text in texts]
-    stems = {word: stem(word, language) for word in set().union(*found)}
+    stems = known_stems(set().union(*found), language)
     return [" ".join(map(stems.__getitem__, text_words)) for text_words in found]
+
+
+# Stems of the words met in index writes, per language: a plain dict, emptied when it holds STEM_CACHE_SIZE words
+# (an index rebuild meets some 10^5 distinct words; an lru_cache of that size thrashes and costs a call per word).
+STEM_CACHE_SIZE = 300_000
+_stem_cache: dict[str, dict[str, str]] = {}
+
+
+def known_stems(distinct: set[str], language: str) -> dict[str, str]:
+    """A dict giving the stem in `language` of each word of `distinct` (and of other words met before)."""
+    cache = _stem_cache.setdefault(language, {})
+    missing = list(distinct.difference(cache))  # a set less a dict: looks up each word of the set, in C
+    if len(cache) + len(missing) > STEM_CACHE_SIZE:
+        cache = _stem_cache[language] = {}
+        missing = list(distinct)
+    cache.update(zip(missing, _stemmer(language).stemWords(missing), strict=True))
+    return cache
