@@ -47,8 +47,11 @@ def _folded(spellings: set[str]) -> dict[str, str | None]:
 
 
 def _spellings(document: SearchDocument, code: str) -> set[str]:
-    """The lower-cased words of a document's text in language `code`."""
-    return set(WORD.findall(f"{getattr(document, TITLE_FIELDS[code])}\n{getattr(document, BODY_FIELDS[code])}".lower()))
+    """The lower-cased words of a document's text in language `code` (WORD.findall of it, lower-cased)."""
+    text = f"{getattr(document, TITLE_FIELDS[code])}\n{getattr(document, BODY_FIELDS[code])}"
+    # A document's text is words separated by white space (documents._text), and lower() keeps a word one word,
+    # but for "İ" ("i" and a combining dot): split() gives its words, faster than the pattern.
+    return set(text.lower().split() if "\u0130" not in text else WORD.findall(text.lower()))
 
 
 class Changes:
