@@ -10,7 +10,7 @@ from catalogue.models import Publication, SearchDocument, SearchWord, Workshop, 
 
 from .backends import backend_for
 from .documents import BUILDERS
-from .schema import BODY_FIELDS, DOCUMENT_FIELDS, TITLE_FIELDS
+from .schema import BODY_FIELDS, DOCUMENT_FIELDS, FTS_TABLE, TITLE_FIELDS
 from .vocabulary import Changes
 
 BATCH_SIZE = 500  # records per batch of a rebuild
@@ -78,7 +78,10 @@ def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE) -> 
         catalogue_changed(using=using)
         SearchDocument.objects.using(using).all().delete()
         SearchWord.objects.using(using).all().delete()
-        backend.clear(cursor)
+        if connections[using].vendor == "sqlite":
+            _recreate_fts_table(cursor)
+        else:
+            backend.clear(cursor)
         for model, build in BUILDERS.values():
             records = model.objects.using(using).order_by("pk")
             last = 0
@@ -94,6 +97,15 @@ def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE) -> 
                     words = Changes()
         words.write(cursor)
     return count
+
+
+def _recreate_fts_table(cursor) -> None:
+    """Empty SQLite's FTS table by dropping it and creating it again as its own definition says: a DELETE reads each
+    row to take its words out of the index (3 s of a rebuild at 10,000 publications)."""
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+    (definition,) = cursor.fetchone()
+    cursor.execute(f"DROP TABLE {FTS_TABLE}")
+    cursor.execute(definition)
 
 
 # Indexing once per block, not once per saved row -------------------------------------------

@@ -103,7 +103,7 @@ def stemmed_texts(texts: list[str], language: str) -> list[str]:
 # The stemmed words of the pieces of text met in index writes, per language: a plain dict, emptied when it holds
 # PIECE_CACHE_SIZE pieces (a rebuild at 100,000 publications meets some 10^5 distinct words; an lru_cache of that
 # size thrashes, and costs a Python call per word).
-PIECE_CACHE_SIZE = 300_000
+PIECE_CACHE_SIZE = 100_000
 _piece_cache: dict[str, dict[str, str]] = {}
 
 

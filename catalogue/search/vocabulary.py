@@ -26,7 +26,7 @@ READ_BATCH = 500  # documents read at a time
 Key = tuple[str, str]  # (language, folded word)
 
 # Folded forms of the spellings met (None: not a vocabulary word), emptied when it holds FOLD_CACHE_SIZE spellings.
-FOLD_CACHE_SIZE = 300_000
+FOLD_CACHE_SIZE = 200_000
 _fold_cache: dict[str, str | None] = {}
 
 
@@ -76,7 +76,11 @@ class Changes:
         ]
         for code in LANGUAGES:
             found = [_spellings(document, code) for document in documents]
-            folded = _folded(set().union(*found))
+            distinct = set().union(*found)
+            folded = _folded(distinct)
+            sources = {}  # each word's spellings in these documents
+            for spelling in distinct:
+                sources.setdefault(folded[spelling], []).append(spelling)
             counts, spelled = self.counts[code], self.spellings[code]
             for spellings in found:
                 words = set(map(folded.__getitem__, spellings))
@@ -85,12 +89,10 @@ class Changes:
                     counts.update(words)
                 else:
                     counts.subtract(words)
-                if new := words.difference(spelled):  # a set less a dict, in C: most words were met before
-                    for spelling in spellings:
-                        word = folded[spelling]
-                        if word in new:
-                            spelling = spelling[:MAX_TERM_LENGTH]
-                            spelled[word] = max(spelled.get(word, spelling), spelling)
+                for word in words.difference(spelled):  # a set less a dict, in C: most words were met before
+                    candidates = sources[word]
+                    spelling = candidates[0] if len(candidates) == 1 else max(set(candidates) & spellings)
+                    spelled[word] = spelling[:MAX_TERM_LENGTH]
 
     def write(self, cursor) -> None:
         """Add the changes to the vocabulary (one upsert per WRITE_BATCH words), dropping words no document holds."""
