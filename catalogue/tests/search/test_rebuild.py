@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from catalogue.models import Publication, SearchDocument, SearchWord, Workshop
@@ -86,3 +86,8 @@ def test_rebuild_search_index_command_takes_a_batch_size(demo):
     count = Publication.objects.count() + Workshop.objects.count()
     assert output.getvalue().startswith(f"Indexed {count} search documents.\n")
     assert index_state() == kept
+
+
+def test_rebuild_search_index_command_refuses_a_batch_size_below_one():
+    with pytest.raises(CommandError, match="--batch-size must be at least 1."):
+        call_command("rebuild_search_index", batch_size=0)
