@@ -89,5 +89,5 @@ def test_rebuild_search_index_command_takes_a_batch_size(demo):
 
 
 def test_rebuild_search_index_command_refuses_a_batch_size_below_one():
-    with pytest.raises(CommandError, match="--batch-size must be at least 1."):
+    with pytest.raises(CommandError, match=r"^--batch-size must be at least 1\.$"):
         call_command("rebuild_search_index", batch_size=0)
