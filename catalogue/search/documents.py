@@ -60,6 +60,7 @@ def _workshop_rows(workshops: QuerySet, fields: list[str]) -> list[dict]:
     rows = list(workshops.order_by("pk").values("pk", "publication_id", *fields))
     using = workshops.db
     titles = [f"title_{code}" for code in LANGUAGES]
+    # Sessions in id order: a stable order on both databases (unordered, PostgreSQL gave them as its plan read them).
     items = AgendaItem.objects.using(using).filter(workshop__in=[row["pk"] for row in rows]).order_by("workshop", "pk")
     item_rows = list(items.values_list("pk", "workshop_id", *titles))
     # Each item's people by name, as Speaker's ordering gives them; a person with two roles is there twice.

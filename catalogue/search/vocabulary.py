@@ -23,8 +23,6 @@ MIN_WORD_LENGTH = 3  # shorter words are never corrected, nor offered as correct
 WRITE_BATCH = 500  # rows per upsert statement
 READ_BATCH = 500  # documents read at a time
 
-Key = tuple[str, str]  # (language, folded word)
-
 # Folded forms of the spellings met (None: not a vocabulary word), emptied when it holds FOLD_CACHE_SIZE spellings.
 FOLD_CACHE_SIZE = 200_000
 _fold_cache: dict[str, str | None] = {}
