@@ -54,12 +54,28 @@ def _identifiers(values: Iterable[str]) -> str:
     return f" {' '.join(compact)} " if compact else ""
 
 
-def _agenda_text(workshop: Workshop, code: str) -> list[str]:
-    values = []
-    for item in workshop.agenda_items.all():
-        values.append(getattr(item, f"title_{code}"))
-        values += [speaker.name for speaker in item.speakers.all()]
-    return values
+def _workshop_rows(workshops: QuerySet, fields: list[str]) -> list[dict]:
+    """`workshops` read as plain values (`fields`, with pk and publication_id), in id order, each with its agenda's
+    text per language: {"agenda": {code: [an item's title, its people's names, the next item's title, …]}}."""
+    rows = list(workshops.order_by("pk").values("pk", "publication_id", *fields))
+    using = workshops.db
+    titles = [f"title_{code}" for code in LANGUAGES]
+    # Sessions in id order: a stable order on both databases (unordered, PostgreSQL gave them as its plan read them).
+    items = AgendaItem.objects.using(using).filter(workshop__in=[row["pk"] for row in rows]).order_by("workshop", "pk")
+    item_rows = list(items.values_list("pk", "workshop_id", *titles))
+    # Each item's people by name, as Speaker's ordering gives them; a person with two roles is there twice.
+    people = defaultdict(list)
+    participations = AgendaParticipation.objects.using(using).filter(agenda_item__in=[row[0] for row in item_rows])
+    for item, name in participations.order_by("speaker__name").values_list("agenda_item_id", "speaker__name"):
+        people[item].append(name)
+    agendas = defaultdict(lambda: {code: [] for code in LANGUAGES})
+    for item, workshop, *item_titles in item_rows:
+        agenda = agendas[workshop]
+        for code, title in zip(LANGUAGES, item_titles, strict=True):
+            agenda[code] += [title, *people[item]]
+    for row in rows:
+        row["agenda"] = agendas[row["pk"]]
+    return rows
 
 
 def _series_names(series: Series, field: str) -> list[str]:
@@ -80,7 +96,7 @@ def publication_documents(publications: QuerySet) -> Iterator[SearchDocument]:
     texts = [f"{name}_{code}" for code in LANGUAGES for name in ("title", "subtitle", "summary")]
     chunk = []
     fields = ["number", "year", "reference_number", "status", "publish_date", *texts]
-    for row in publications.order_by().values_list("pk", "series_id", *fields).iterator(chunk_size=CHUNK_SIZE):
+    for row in publications.order_by("pk").values_list("pk", "series_id", *fields).iterator(chunk_size=CHUNK_SIZE):
         chunk.append((row[0], row[1], dict(zip(fields, row[2:], strict=True))))
         if len(chunk) == CHUNK_SIZE:
             yield from _publication_chunk(chunk, publications.db)
@@ -116,8 +132,9 @@ def _publication_chunk(rows: list[tuple[int, int, dict]], using: str) -> Iterato
         SeriesIssn.objects.using(using).filter(series__in=series_ids).values_list("series_id", "issn")
     ):
         series_issns[series_id].append(issn)
-    for workshop in Workshop.objects.using(using).listed_on_report().for_index().filter(publication__in=pks):
-        workshops[workshop.publication_id].append(workshop)
+    texts = [f"{name}_{code}" for code in LANGUAGES for name in ("title", "description")]
+    for workshop in _workshop_rows(Workshop.objects.using(using).listed_on_report().filter(publication__in=pks), texts):
+        workshops[workshop["publication_id"]].append(workshop)
     series_by_id = Series.objects.using(using).in_bulk(series_ids)
     now = timezone.now()  # a public document counts in the vocabulary (as Publication.is_public says)
     for pk, series_id, values in rows:
@@ -142,8 +159,7 @@ def _publication_chunk(rows: list[tuple[int, int, dict]], using: str) -> Iterato
             body += [entry[code] for entry in contents[pk]]
             body += [topic_names[topic][code] for topic in linked]
             for workshop in workshops[pk]:
-                body += [getattr(workshop, f"title_{code}"), getattr(workshop, f"description_{code}")]
-                body += _agenda_text(workshop, code)
+                body += [workshop[f"title_{code}"], workshop[f"description_{code}"], *workshop["agenda"][code]]
             body += [getattr(series, f"name_{code}"), str(year), *_reference_number(values["reference_number"])]
             if code == LANGUAGES[0]:  # once is enough: a key matches in any language's columns
                 names = _series_names(series, "name") + _series_names(series, "short_name")
@@ -153,25 +169,46 @@ def _publication_chunk(rows: list[tuple[int, int, dict]], using: str) -> Iterato
         yield document
 
 
-def _place_and_time(workshop: Workshop, code: str) -> list[str]:
+def _place_and_time(workshop: dict, code: str, country_names: dict) -> list[str]:
     # What people add to find an event: "Genève", "New York 2018", "Geneva workshop 2018", "taller Ginebra".
-    with translation.override(code):
-        country = str(countries.name(workshop.country.code)) if workshop.country else ""
-        kind = str(Workshop._meta.verbose_name)
-    years = dict.fromkeys(str(day.year) for day in (workshop.start_date, workshop.end_date) if day)
-    return [getattr(workshop, f"city_{code}"), getattr(workshop, f"venue_{code}"), country, *years, kind]
+    years = dict.fromkeys(str(day.year) for day in (workshop["start_date"], workshop["end_date"]) if day)
+    country = country_names[code, workshop["country"]] if workshop["country"] else ""
+    return [workshop[f"city_{code}"], workshop[f"venue_{code}"], country, *years, country_names[code, None]]
+
+
+def _country_names(countries_used: set[str]) -> dict:
+    """{(language, country code): the country's name in that language}, and (language, None): the word for a
+    workshop in that language."""
+    names = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            names[code, None] = str(Workshop._meta.verbose_name)
+            names.update(((code, country), str(countries.name(country))) for country in countries_used)
+    return names
 
 
 def workshop_documents(workshops: QuerySet) -> Iterator[SearchDocument]:
-    """The search documents of `workshops`, built from their rows and their agendas'."""
-    for workshop in workshops.for_index().iterator(chunk_size=500):
-        document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=workshop.pk, public=workshop.is_public)
-        for code in LANGUAGES:
-            setattr(document, TITLE_FIELDS[code], _text(getattr(workshop, f"title_{code}")))
-            body = [getattr(workshop, f"description_{code}"), *_agenda_text(workshop, code)]
-            body += _place_and_time(workshop, code)
-            setattr(document, BODY_FIELDS[code], _text(*body))
-        yield document
+    """The search documents of `workshops`, built from their rows and their agendas', read as plain values a chunk
+    of workshops at a time (a fixed number of queries per chunk)."""
+    fields = [f"{name}_{code}" for code in LANGUAGES for name in ("title", "description", "city", "venue")]
+    fields += ["country", "start_date", "end_date", "status", "publish_date"]
+    pks = list(workshops.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()  # as Workshop.is_public says
+    for start in range(0, len(pks), CHUNK_SIZE):
+        rows = _workshop_rows(
+            Workshop.objects.using(workshops.db).filter(pk__in=pks[start : start + CHUNK_SIZE]), fields
+        )
+        country_names = _country_names({row["country"] for row in rows if row["country"]})
+        for row in rows:
+            public = (
+                row["status"] == Status.PUBLISHED and row["publish_date"] is not None and row["publish_date"] <= now
+            )
+            document = SearchDocument(kind=SearchDocument.Kind.WORKSHOP, object_id=row["pk"], public=public)
+            for code in LANGUAGES:
+                setattr(document, TITLE_FIELDS[code], _text(row[f"title_{code}"]))
+                body = [row[f"description_{code}"], *row["agenda"][code], *_place_and_time(row, code, country_names)]
+                setattr(document, BODY_FIELDS[code], _text(*body))
+            yield document
 
 
 BUILDERS = {

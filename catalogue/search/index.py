@@ -10,10 +10,11 @@ from catalogue.models import Publication, SearchDocument, SearchWord, Workshop, 
 
 from .backends import backend_for
 from .documents import BUILDERS
-from .schema import BODY_FIELDS, DOCUMENT_FIELDS, TITLE_FIELDS
+from .schema import BODY_FIELDS, DOCUMENT_FIELDS, FTS_TABLE, TITLE_FIELDS
 from .vocabulary import Changes
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # records per batch of a rebuild
+VOCABULARY_FLUSH = 200_000  # (language, word) counts a rebuild holds before it writes them
 
 
 def index_publications(pks: Iterable[int], *, using: str | None = None) -> None:
@@ -60,8 +61,15 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
             words.write(cursor)
 
 
-def rebuild_index(*, using: str | None = None) -> int:
-    """Remake every search document, and the vocabulary, from the catalogue; returns how many documents there are."""
+def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Remake every search document, and the vocabulary, from the catalogue; returns how many documents there are.
+
+    Streamed, so that memory stays the same at any catalogue size: `batch_size` records at a time, read by keyset
+    over their ids, are built, written (documents, FTS rows) and counted into the vocabulary, then let go; the
+    vocabulary's counts are written whenever they hold VOCABULARY_FLUSH words. One transaction for the whole: a
+    rebuild that fails part way leaves the old index as it was, and readers see the old index until the commit,
+    never a half-empty one (PostgreSQL's MVCC; SQLite in WAL mode, as settings.py sets it, reads the last commit).
+    """
     using = using or router.db_for_write(SearchDocument)
     backend = backend_for(using)
     count = 0
@@ -70,25 +78,34 @@ def rebuild_index(*, using: str | None = None) -> int:
         catalogue_changed(using=using)
         SearchDocument.objects.using(using).all().delete()
         SearchWord.objects.using(using).all().delete()
-        backend.clear(cursor)
+        if connections[using].vendor == "sqlite":
+            _recreate_fts_table(cursor)
+        else:
+            backend.clear(cursor)
         for model, build in BUILDERS.values():
-            batch = []
-            for document in build(model.objects.using(using).all()):
-                batch.append(document)
-                if len(batch) == BATCH_SIZE:
-                    count += _insert(using, cursor, backend, batch, words)
-                    batch = []
-            count += _insert(using, cursor, backend, batch, words)
+            records = model.objects.using(using).order_by("pk")
+            last = 0
+            while pks := list(records.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
+                last = pks[-1]
+                documents = list(build(records.filter(pk__in=pks)))
+                SearchDocument.objects.using(using).bulk_create(documents)
+                backend.write(cursor, documents[0].kind, documents, [])
+                words.add(documents)
+                count += len(documents)
+                if len(words) > VOCABULARY_FLUSH:
+                    words.write(cursor)
+                    words = Changes()
         words.write(cursor)
     return count
 
 
-def _insert(using: str, cursor, backend, documents: list[SearchDocument], words: Changes) -> int:
-    if documents:
-        SearchDocument.objects.using(using).bulk_create(documents)
-        backend.write(cursor, documents[0].kind, documents, [])
-        words.add(documents)
-    return len(documents)
+def _recreate_fts_table(cursor) -> None:
+    """Empty SQLite's FTS table by dropping it and creating it again as its own definition says: a DELETE reads each
+    row to take its words out of the index (3 s of a rebuild at 10,000 publications)."""
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+    (definition,) = cursor.fetchone()
+    cursor.execute(f"DROP TABLE {FTS_TABLE}")
+    cursor.execute(definition)
 
 
 # Indexing once per block, not once per saved row -------------------------------------------

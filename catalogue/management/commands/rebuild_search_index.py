@@ -1,8 +1,9 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from catalogue.search import rebuild_index, rebuild_page_index
+from catalogue.search.index import BATCH_SIZE
 
 
 class Command(BaseCommand):
@@ -13,9 +14,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database to index (default: default).")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"Records built and written at a time (default: {BATCH_SIZE}); memory grows with it.",
+        )
 
     def handle(self, *args, **options):
-        count = rebuild_index(using=options["database"])
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        count = rebuild_index(using=options["database"], batch_size=options["batch_size"])
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} search documents."))
         pages = rebuild_page_index(using=options["database"])
         self.stdout.write(self.style.SUCCESS(f"Indexed {pages} pages of edition PDFs."))
