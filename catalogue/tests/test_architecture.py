@@ -125,12 +125,15 @@ def test_no_module_is_longer_than_a_newcomer_can_read():
 
 
 @pytest.mark.django_db
-def test_a_search_request_crosses_at_most_seven_of_our_files():
+def test_a_search_request_crosses_at_most_nine_of_our_files():
     """URL to SQL for `GET /fr/publications/?q=gouvernance`: the URLconfs that route it, plus every file of ours
     on the call stack whenever the search backend is called (where the SQL is composed) and whenever the search's
     SQL is executed. Leaf helpers a hop calls and returns from (language codes, text folding) are not hops.
-    The seventh: a search finding very few publications (this one finds one) also asks search/suggest.py for a
-    corrected query ("Did you mean"), called from the view."""
+    A search finding very few publications (this one finds one) also asks search/suggest.py for a corrected query
+    ("Did you mean"), called from the view. Since the page's results come from the catalogue index (issue 9), the
+    paginator asks public/results.py for the page's keys, which reads the query's matches through search/sets.py:
+    idm/urls.py, public/urls.py, views.py, filters.py, pagination.py, results.py, search/sets.py, backends.py,
+    suggest.py."""
     create_idm28()
     with translation.override("fr"):
         match = resolve("/fr/publications/")
@@ -168,7 +171,7 @@ def test_a_search_request_crosses_at_most_seven_of_our_files():
     finally:
         sys.setprofile(None)
     assert response.status_code == 200
-    assert len(crossed) <= 7, sorted(crossed)
+    assert len(crossed) <= 9, sorted(crossed)
 
 
 def _relative(filename: str) -> str:
