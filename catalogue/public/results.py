@@ -92,11 +92,11 @@ class PublicationResults:
         return keys
 
 
-def matching_workshops(query: str, rows, *, language: str, limit: int) -> list:
+def matching_workshops(query: str, rows, *, language: str, limit: int, index: CatalogueIndex | None = None) -> list:
     """The `limit` public workshops (read from `rows`) that best match `query`, best first, ranked as publications are:
     with ts_rank()/bm25() in SQL when the query matches few workshops in all, else in tiers (every word in a title
     of the page language, in any title, the rest), each tier latest first."""
-    index = catalogue_index(rows.db)
+    index = index or catalogue_index(rows.db)  # the page's, when it has one
     matches = search.workshop_matches(query, language=language, using=rows.db, version=index.version)
     if matches is None:
         return []

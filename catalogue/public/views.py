@@ -78,7 +78,7 @@ class PublicationListView(TemplateView):
             query=query,
             page_obj=page,
             results=results,
-            workshops=self.matching_workshops(query, language, using=publications.db),
+            workshops=self.matching_workshops(query, language, filterset.results.index),
             # Facets without a value to offer are left out (the year facet keeps its range while one is set).
             facets=[f for f in facets if f.values or (f.name == "year" and any(year_range.values()))],
             active_filters=active,
@@ -106,13 +106,13 @@ class PublicationListView(TemplateView):
         return search.suggest_query(filterset.unsearched(), filterset.query, language=filterset.language, found=found)
 
     @staticmethod
-    def matching_workshops(query: str, language: str, *, using: str) -> list[presenters.WorkshopResult]:
+    def matching_workshops(query: str, language: str, index) -> list[presenters.WorkshopResult]:
         """The workshops that best match `query` too, each with why (none without a query)."""
         if not query:
             return []
-        rows = Workshop.objects.using(using).published().select_related("publication__series")
-        found = results.matching_workshops(query, rows, language=language, limit=MATCHING_WORKSHOPS)
-        passages = search.workshop_passages(found, query, language=language, using=using)
+        rows = Workshop.objects.using(index.using).published().select_related("publication__series")
+        found = results.matching_workshops(query, rows, language=language, limit=MATCHING_WORKSHOPS, index=index)
+        passages = search.workshop_passages(found, query, language=language, using=index.using)
         return [
             presenters.WorkshopResult(workshop, presenters.result_passage(passages.get(workshop.pk), language))
             for workshop in found

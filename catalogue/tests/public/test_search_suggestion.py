@@ -118,9 +118,9 @@ def test_a_misspelt_search_page_runs_a_fixed_number_of_queries(client, catalogue
     # A page without results: the HTTP validators, the content version the catalogue index is of, the matches, the
     # topics to go on to, the matching workshops' ids (none, so nothing to rank); then the suggestion: the known
     # words, the candidates of the misspelt ones (one statement) and one search of the correction.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert suggestion(page(client, "/en/publications/?q=zzz")) is None  # too short to correct
-    with django_assert_num_queries(6 + 3):
+    with django_assert_num_queries(5 + 3):
         assert suggestion(page(client, "/en/publications/?q=migartion+reprot")) == (
             "Did you mean: migration report?",
             ["?q=migration+report"],
