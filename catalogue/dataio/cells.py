@@ -212,9 +212,10 @@ def stored_headings(entries: list[TocEntry]) -> list[Heading]:
     """The headings of stored table-of-contents entries, in order."""
     levels = {}
     result = []
+    names = [f"title_{code}" for code in content_languages()]
     for entry in sorted(entries, key=lambda entry: entry.position):
         levels[entry.pk] = levels.get(entry.parent_id, -1) + 1 if entry.parent_id else 0
-        titles = tuple(getattr(entry, f"title_{code}") or "" for code in content_languages())
+        titles = tuple(getattr(entry, name) or "" for name in names)
         result.append(Heading(levels[entry.pk], entry.kind, entry.page, titles))
     return result
 
