@@ -6,11 +6,14 @@ text hygiene), so an import refuses what the admin refuses, with the same transl
 
 import datetime
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -244,9 +247,19 @@ def stored_headings(entries: list[TocEntry]) -> list[Heading]:
     return result
 
 
-def headings_cells(entries: list[TocEntry]) -> dict[str, str]:
-    """The `contents` and `contents_title_<lang>` cells of stored entries."""
-    found = stored_headings(entries)
+def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list[Heading]]:
+    """The stored headings of each of these publications (none: absent), read as plain values in one query: an
+    import or export of thousands of publications would spend most of its time building TocEntry instances."""
+    names = [f"title_{code}" for code in content_languages()]
+    rows = QuerySet(TocEntry, using=using).filter(publication_id__in=publication_ids)
+    entries = defaultdict(list)
+    for entry in rows.values("id", "publication_id", "parent_id", "position", "kind", "page", *names):
+        entries[entry["publication_id"]].append(SimpleNamespace(pk=entry["id"], **entry))
+    return {pk: stored_headings(found) for pk, found in entries.items()}
+
+
+def headings_cells(found: list[Heading]) -> dict[str, str]:
+    """The `contents` and `contents_title_<lang>` cells of stored headings (stored_headings(), stored_contents())."""
     cells = {
         "contents": "\n".join(
             NESTING * heading.level + heading.kind + (f" {heading.page}" if heading.page is not None else "")

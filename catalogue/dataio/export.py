@@ -5,15 +5,13 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.db.models import QuerySet
 
-from catalogue.i18n import content_languages
-from catalogue.models import Edition, Publication, TocEntry
+from catalogue.models import Edition, Publication
 
-from .cells import headings_cells
+from .cells import headings_cells, stored_contents
 from .tabular import EDITION_FIELDS, cell_value, columns, publication_columns, write_table
 
 # Derived data: the search index is rebuilt from the catalogue when the fixture is loaded.
@@ -60,19 +58,16 @@ def _records(publications: QuerySet) -> Iterator[tuple[dict[str, object], list[d
     using = publications.db
     ordered = publications.order_by("series__slug", "number").values_list("pk", flat=True)
     keys = list(ordered)
-    titles = [f"title_{code}" for code in content_languages()]
     edition_columns = list(EDITION_FIELDS.items())
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
         rows = QuerySet(Publication, using=using).filter(pk__in=chunk).values_list("pk", "series__slug", *fields)
         by_pk = {row[0]: row for row in rows}
-        editions, entries, topics = defaultdict(list), defaultdict(list), defaultdict(list)
+        editions, topics = defaultdict(list), defaultdict(list)
         stored = QuerySet(Edition, using=using).filter(publication__in=chunk).order_by("position", "pk")
         for edition in stored.values("publication_id", *EDITION_FIELDS.values()):
             editions[edition["publication_id"]].append({column: edition[name] for column, name in edition_columns})
-        heads = QuerySet(TocEntry, using=using).filter(publication__in=chunk)
-        for entry in heads.values("id", "publication_id", "parent_id", "position", "kind", "page", *titles):
-            entries[entry["publication_id"]].append(SimpleNamespace(pk=entry["id"], **entry))
+        contents = stored_contents(chunk, using=using)
         links = QuerySet(Publication.topics.through, using=using).filter(publication__in=chunk)
         for publication, slug in links.values_list("publication_id", "topic__slug"):
             topics[publication].append(slug)
@@ -80,7 +75,7 @@ def _records(publications: QuerySet) -> Iterator[tuple[dict[str, object], list[d
             values = by_pk[pk]
             row = {"series": values[1], "topics": ";".join(sorted(topics[pk]))}
             row.update(zip(fields, values[2:], strict=True))
-            row.update(headings_cells(entries[pk]))
+            row.update(headings_cells(contents.get(pk, [])))
             yield row, editions[pk]
 
 
