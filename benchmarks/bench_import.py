@@ -10,9 +10,10 @@ generate_catalogue's rows) in the import layout, then measures in the same run:
 - a bare bulk_create of the same publications, editions, contents and topic links (no reading, no checks, no
   index; rolled back), before the import: the floor; the ratio import / floor says what the checks and the index cost;
 - the same file imported a second time (nothing changes);
-- export of the catalogue in the same layout.
-Figures only, no pass/fail: they depend on the machine. Each figure is wall-clock time, with the process's CPU
-time beside it (on a machine whose cores are shared, the wall clock also counts the waits for a core).
+- export of the catalogue in the same layout (after freeing the imports' objects, as its own process would be).
+Figures only, no pass/fail: they depend on the machine. Each figure is the process's CPU time, and the rate per CPU
+second, with the wall clock beside it (on a machine whose cores are shared, it also counts the waits for a core).
+The floor is Django's bulk_create; the import writes with its own multi-row INSERTs (dataio/inserting.py).
 """
 
 import argparse
