@@ -6,11 +6,14 @@ text hygiene), so an import refuses what the admin refuses, with the same transl
 
 import datetime
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,26 +54,49 @@ def text_of(raw) -> str:
 
 def field_value(field: models.Field, raw, column: str):
     """The value `raw` gives `field`, validated as the field validates a form's; CellError when refused."""
-    if is_empty(raw):
-        if not field.blank:
-            raise CellError(column, _("This column needs a value."))
-        return None if field.null else ""
-    if isinstance(field, models.CharField | models.TextField) or not isinstance(raw, int | float | datetime.date):
-        value = text_of(raw)  # surrounding spaces dropped, as the admin's forms drop them
-        if isinstance(field, IsbnField | IssnField):
-            value = IDENTIFIER_PREFIX.sub("", value)  # "ISBN 92-9068-778-X", "ISSN: 1726-2224"
+    kind = _kind(field)
+    if type(raw) is str:  # most cells: read once, without the general path's checks of the cell's type
+        value = raw.strip()  # surrounding spaces dropped, as the admin's forms drop them
+        if not value:
+            return _empty(field, column)
+    elif is_empty(raw):
+        return _empty(field, column)
+    elif kind is not _NUMBER_OR_DATE or not isinstance(raw, int | float | datetime.date):
+        value = text_of(raw)
     else:
         value = raw  # a number or a date read from a spreadsheet cell
     try:
-        value = _identifier(field, value) if isinstance(field, IsbnField | IssnField) else field.to_python(value)
-        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-            value = timezone.make_aware(value)
+        if kind is _IDENTIFIER:
+            value = _identifier(field, IDENTIFIER_PREFIX.sub("", value))  # "ISBN 92-9068-778-X", "ISSN: 1726-2224"
+        elif kind is not _TEXT:  # a text field's to_python() leaves text as it is
+            value = field.to_python(value)
+            if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value)
         if field.choices and str(value) not in choice_values(field):
             raise ValidationError(field.error_messages["invalid_choice"], params={"value": value})
         field.run_validators(value)
     except ValidationError as error:
         raise CellError(column, " ".join(error.messages)) from None
     return value
+
+
+def _empty(field: models.Field, column: str):
+    if not field.blank:
+        raise CellError(column, _("This column needs a value."))
+    return None if field.null else ""
+
+
+_TEXT, _IDENTIFIER, _NUMBER_OR_DATE = "text", "identifier", "other"
+
+
+@cache
+def _kind(field: models.Field) -> str:
+    """How a cell is read into `field`: as text, as an ISBN or ISSN, or by the field's to_python()."""
+    if isinstance(field, IsbnField | IssnField):
+        return _IDENTIFIER
+    if type(field).to_python in (models.CharField.to_python, models.TextField.to_python):
+        return _TEXT
+    return _NUMBER_OR_DATE
 
 
 @lru_cache(maxsize=65536)
@@ -132,8 +158,9 @@ def differing_repeats(first: dict, later: dict, columns: list[str]) -> list[str]
     return [
         column
         for column in columns
-        if not is_empty(later.get(column))
-        and (is_empty(first.get(column)) or text_of(later[column]) != text_of(first[column]))
+        if (value := later.get(column)) != first.get(column)  # the same cell repeated: most rows
+        and not is_empty(value)
+        and (is_empty(first.get(column)) or text_of(value) != text_of(first[column]))
     ]
 
 
@@ -212,16 +239,27 @@ def stored_headings(entries: list[TocEntry]) -> list[Heading]:
     """The headings of stored table-of-contents entries, in order."""
     levels = {}
     result = []
+    names = [f"title_{code}" for code in content_languages()]
     for entry in sorted(entries, key=lambda entry: entry.position):
         levels[entry.pk] = levels.get(entry.parent_id, -1) + 1 if entry.parent_id else 0
-        titles = tuple(getattr(entry, f"title_{code}") or "" for code in content_languages())
+        titles = tuple(getattr(entry, name) or "" for name in names)
         result.append(Heading(levels[entry.pk], entry.kind, entry.page, titles))
     return result
 
 
-def headings_cells(entries: list[TocEntry]) -> dict[str, str]:
-    """The `contents` and `contents_title_<lang>` cells of stored entries."""
-    found = stored_headings(entries)
+def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list[Heading]]:
+    """The stored headings of each of these publications (none: absent), read as plain values in one query: an
+    import or export of thousands of publications would spend most of its time building TocEntry instances."""
+    names = [f"title_{code}" for code in content_languages()]
+    rows = QuerySet(TocEntry, using=using).filter(publication_id__in=publication_ids)
+    entries = defaultdict(list)
+    for entry in rows.values("id", "publication_id", "parent_id", "position", "kind", "page", *names):
+        entries[entry["publication_id"]].append(SimpleNamespace(pk=entry["id"], **entry))
+    return {pk: stored_headings(found) for pk, found in entries.items()}
+
+
+def headings_cells(found: list[Heading]) -> dict[str, str]:
+    """The `contents` and `contents_title_<lang>` cells of stored headings (stored_headings(), stored_contents())."""
     cells = {
         "contents": "\n".join(
             NESTING * heading.level + heading.kind + (f" {heading.page}" if heading.page is not None else "")

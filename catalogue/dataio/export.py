@@ -1,23 +1,24 @@
 """Exporting the catalogue: as a fixture that the catalogue's `loaddata` reads back (JSON), or in the spreadsheet
 layout that `import_catalogue` reads back (CSV, XLSX; tabular.py)."""
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.db.models import QuerySet
 
-from catalogue.i18n import content_languages
-from catalogue.models import Edition, Publication, TocEntry
+from catalogue.models import Edition, Publication
 
-from .cells import headings_cells
-from .tabular import EDITION_FIELDS, publication_columns, write_table
+from .cells import headings_cells, stored_contents
+from .tabular import EDITION_FIELDS, cell_value, columns, publication_columns, write_table
 
 # Derived data: the search index is rebuilt from the catalogue when the fixture is loaded.
 # Derived: rebuilt (the search documents and their vocabulary), stamped on load.
 EXCLUDED_MODELS = ["catalogue.SearchDocument", "catalogue.SearchWord", "catalogue.CatalogueChange"]
 CHUNK_SIZE = 1000
+WRITE_SIZE = 1 << 20  # characters of CSV gathered before each write to the file
 
 
 def catalogue_export_json(*, output: str | None, stdout, verbosity: int = 1) -> None:
@@ -36,44 +37,81 @@ def catalogue_export_json(*, output: str | None, stdout, verbosity: int = 1) -> 
 
 
 def export_rows(publications: QuerySet) -> Iterator[dict[str, object]]:
-    """The rows of `publications` in the spreadsheet layout: one per edition, the publication's columns repeated.
+    """The rows of `publications` in the spreadsheet layout: one per edition, the publication's columns repeated."""
+    for row, editions in _records(publications):
+        if not editions:
+            yield row
+        for edition in editions:
+            yield {**row, **edition}
 
-    Read as plain values, a chunk of publications at a time (four queries per chunk): building model instances
-    would cost most of the export's time."""
+
+def _records(publications: QuerySet) -> Iterator[tuple[dict[str, object], list[dict[str, object]]]]:
+    """Each publication's cells with its editions' cells, keyed by column.
+
+    Read as plain values, a chunk of publications at a time (four queries per chunk), through Django's plain
+    QuerySet: model instances, or modeltranslation's rewriting of each values() row, would cost most of the
+    export's time."""
     fields = [
         column for column in publication_columns() if column not in ("series", "topics", "contents")
         and not column.startswith("contents_title_")
     ]  # fmt: skip
+    using = publications.db
     ordered = publications.order_by("series__slug", "number").values_list("pk", flat=True)
     keys = list(ordered)
+    edition_columns = list(EDITION_FIELDS.items())
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
-        rows = Publication.objects.filter(pk__in=chunk).values("pk", "series__slug", *fields)
-        by_pk = {row["pk"]: row for row in rows}
-        editions, entries, topics = defaultdict(list), defaultdict(list), defaultdict(list)
-        for edition in Edition.objects.filter(publication__in=chunk).order_by("position", "pk").values():
-            editions[edition["publication_id"]].append(edition)
-        titles = [f"title_{code}" for code in content_languages()]
-        heads = TocEntry.objects.filter(publication__in=chunk)
-        for entry in heads.values("id", "publication_id", "parent_id", "position", "kind", "page", *titles):
-            entries[entry["publication_id"]].append(SimpleNamespace(pk=entry["id"], **entry))
-        links = Publication.topics.through.objects.filter(publication__in=chunk)
+        rows = QuerySet(Publication, using=using).filter(pk__in=chunk).values_list("pk", "series__slug", *fields)
+        by_pk = {row[0]: row for row in rows}
+        editions, topics = defaultdict(list), defaultdict(list)
+        stored = QuerySet(Edition, using=using).filter(publication__in=chunk).order_by("position", "pk")
+        for edition in stored.values("publication_id", *EDITION_FIELDS.values()):
+            editions[edition["publication_id"]].append({column: edition[name] for column, name in edition_columns})
+        contents = stored_contents(chunk, using=using)
+        links = QuerySet(Publication.topics.through, using=using).filter(publication__in=chunk)
         for publication, slug in links.values_list("publication_id", "topic__slug"):
             topics[publication].append(slug)
         for pk in chunk:
             values = by_pk[pk]
-            row = {"series": values["series__slug"], "topics": ";".join(sorted(topics[pk]))}
-            row.update((column, values[column]) for column in fields)
-            row.update(headings_cells(entries[pk]))
-            if not editions[pk]:
-                yield row
-            for edition in editions[pk]:
-                yield {**row, **{column: edition[name] for column, name in EDITION_FIELDS.items()}}
+            row = {"series": values[1], "topics": ";".join(sorted(topics[pk]))}
+            row.update(zip(fields, values[2:], strict=True))
+            row.update(headings_cells(contents.get(pk, [])))
+            yield row, editions[pk]
+
+
+def _write_csv(publications: QuerySet, handle) -> None:
+    """The CSV file of `publications`, each publication's cells quoted once for all its rows (the csv module's
+    quoting of its ~10 KB of text is most of an export's time)."""
+    header = columns()
+    publication_header, edition_header = header[: -len(EDITION_FIELDS)], header[-len(EDITION_FIELDS) :]
+    buffer, scratch = io.StringIO(), io.StringIO()  # the file's next part; one publication's cells
+    writer, scratch_writer = csv.writer(buffer), csv.writer(scratch)
+    writer.writerow(header)
+    for row, editions in _records(publications):
+        scratch.seek(0)
+        scratch.truncate()
+        scratch_writer.writerow(
+            [value if type(value) is str else cell_value(value) for value in map(row.get, publication_header)]
+        )
+        prefix = scratch.getvalue().removesuffix("\r\n") + ","
+        for edition in editions or [{}]:
+            buffer.write(prefix)
+            writer.writerow(
+                [value if type(value) is str else cell_value(value) for value in map(edition.get, edition_header)]
+            )
+        if buffer.tell() > WRITE_SIZE:
+            handle.write(buffer.getvalue().encode())
+            buffer.seek(0)
+            buffer.truncate()
+    handle.write(buffer.getvalue().encode())
 
 
 def catalogue_export_table(*, publications: QuerySet, kind: str, handle) -> None:
     """Write `publications` as CSV or XLSX (`kind`) in the layout import_catalogue reads, to the binary `handle`."""
-    write_table(export_rows(publications), kind, handle)
+    if kind == "csv":
+        _write_csv(publications, handle)
+    else:
+        write_table(export_rows(publications), kind, handle)
 
 
 def catalogue_export(*, kind: str, output: str | None, stdout, verbosity: int = 1) -> None:

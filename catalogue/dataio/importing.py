@@ -13,6 +13,7 @@ new record, else kept). Later rows of a publication may leave the publication's 
 empty or repeat them; a different value is refused.
 """
 
+from collections import defaultdict
 from contextlib import suppress
 
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from .cells import (
     is_empty,
     new_instance,
     same_value,
-    stored_headings,
+    stored_contents,
     text_of,
 )
 from .plan import EditionPlan, ImportPlan, PublicationPlan, RowError, plan_in_batches
@@ -122,8 +123,15 @@ class _Planner:
             for publication in Publication.objects.using(self.using)
             .filter(series_id__in=series_ids, number__in=numbers)
             .select_related("series")
-            .prefetch_related("editions", "toc_entries", "topics")
+            .prefetch_related("editions")  # instances: an import may update them
         }
+        # What the file's topics and contents are compared with, as plain values (instances cost the most here).
+        ids = [publication.pk for publication in existing.values()]
+        self.stored_topics = defaultdict(set)
+        links = Publication.topics.through.objects.using(self.using).filter(publication_id__in=ids)
+        for publication, topic in links.values_list("publication_id", "topic_id"):
+            self.stored_topics[publication].add(topic)
+        self.stored_contents = stored_contents(ids, using=self.using)
         isbns = set()
         for plan in identified:
             for row in plan.rows:
@@ -207,7 +215,7 @@ class _Planner:
             self.error(plan, row, "topics", _("No topic has the slug “%(slug)s”.") % {"slug": "”, “".join(unknown)})
             return
         plan.topics = list(dict.fromkeys(self.topics[slug] for slug in slugs))
-        current = set() if plan.created else {topic.pk for topic in plan.instance.topics.all()}
+        current = set() if plan.created else self.stored_topics[plan.instance.pk]
         plan.topics_changed = set(plan.topics) != current
         if plan.topics_changed and not plan.created:
             row_changes.append("topics")
@@ -219,7 +227,7 @@ class _Planner:
         except CellError as error:
             self.error(plan, row, error.column, error.message)
             return
-        current = [] if plan.created else stored_headings(list(plan.instance.toc_entries.all()))
+        current = [] if plan.created else self.stored_contents.get(plan.instance.pk, [])
         plan.contents_changed = plan.contents != current
         if plan.contents_changed and not plan.created:
             row_changes.append("contents")

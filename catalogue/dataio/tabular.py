@@ -210,7 +210,8 @@ def _read_json(handle) -> tuple[list, Iterator]:
 # Writing ------------------------------------------------------------------------------------
 
 
-def _cell(value) -> object:
+def cell_value(value) -> object:
+    """A value as a file's cell holds it: text, a number, or "" for None."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -221,7 +222,7 @@ def _cell(value) -> object:
 
 
 def _xlsx_cell(sheet, value) -> object:
-    value = _cell(value)
+    value = cell_value(value)
     if not isinstance(value, str) or not value:
         return value
     # Text, always: a title starting with "=" is not a formula.
@@ -239,7 +240,7 @@ def write_table(rows: Iterable[dict[str, object]], kind: str, handle, layout: La
         writer.writerow(header)
         for row in rows:
             # Text as it is (most cells): a call per cell is a large share of an export's time.
-            writer.writerow([value if type(value) is str else _cell(value) for value in map(row.get, header)])
+            writer.writerow([value if type(value) is str else cell_value(value) for value in map(row.get, header)])
         text.detach()
     elif kind == "xlsx":
         workbook = Workbook(write_only=True)
@@ -249,7 +250,7 @@ def write_table(rows: Iterable[dict[str, object]], kind: str, handle, layout: La
             sheet.append([_xlsx_cell(sheet, row.get(name)) for name in header])
         workbook.save(handle)
     elif kind == "json":
-        records = [{name: _cell(row.get(name)) for name in header} for row in rows]
+        records = [{name: cell_value(row.get(name)) for name in header} for row in rows]
         handle.write(json.dumps(records, ensure_ascii=False, indent=1).encode())
     else:
         raise FileError(

@@ -1,3 +1,4 @@
+import csv
 import io
 import json
 from pathlib import Path
@@ -9,6 +10,8 @@ from django.core.management import CommandError, call_command
 from modeltranslation.translator import translator
 
 from catalogue.dataio.cells import stored_headings
+from catalogue.dataio.export import catalogue_export_table, export_rows
+from catalogue.dataio.tabular import write_table
 from catalogue.models import Publication, Workshop
 from catalogue.search import search_publications
 from catalogue.tests.factories import EditionFactory, PublicationFactory, create_idm28_by_iom
@@ -116,6 +119,31 @@ def test_export_then_import_into_an_empty_catalogue_gives_identical_records(kind
     call_command("import_catalogue", str(path), stdout=out, stderr=io.StringIO())
     assert "0 publications created, 0 updated, 3 unchanged, 0 refused" in out.getvalue()
     assert record_snapshot() == before
+
+
+def test_the_csv_export_writes_exactly_the_rows_of_the_layout_one_by_one():
+    """The CSV path quotes a publication's cells once for all its rows: the file is the one the generic writer
+    makes of export_rows(), cell for cell, whatever the cells hold."""
+    idm28 = create_idm28_by_iom()
+    tricky = PublicationFactory(
+        series=idm28.series, number=29, title_en='A "quoted", comma title', summary_fr="Ligne 1\r\nLigne 2\n",
+        subtitle_es="", participants_count=600, participants_precision="more-than",
+    )  # fmt: skip
+    EditionFactory(publication=tricky, language="ar", format="print", price="12.50", currency="USD", position=4)
+    EditionFactory(publication=tricky, language="en", format="epub", isbn="0-306-40615-2", date="2020-01-31")
+    PublicationFactory(series=idm28.series, number=30, title_en="No edition, so one row")
+    fast, generic = io.BytesIO(), io.BytesIO()
+
+    catalogue_export_table(publications=Publication.objects.all(), kind="csv", handle=fast)
+    write_table(export_rows(Publication.objects.all()), "csv", generic)
+
+    assert fast.getvalue() == generic.getvalue()
+    rows = list(csv.DictReader(io.StringIO(fast.getvalue().decode())))
+    assert [(row["number"], row["edition_language"], row["price"]) for row in rows] == [
+        ("28", "en", ""), ("28", "fr", ""), ("28", "es", ""), ("29", "en", ""), ("29", "ar", "12.50"), ("30", "", "")
+    ]  # fmt: skip
+    assert rows[3]["title_en"] == rows[4]["title_en"] == 'A "quoted", comma title'
+    assert rows[4]["summary_fr"] == "Ligne 1\r\nLigne 2\n"
 
 
 def test_export_catalogue_in_the_layout_needs_an_output_file():

@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import gc
 import io
 import json
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from catalogue.dataio import upsert
 from catalogue.dataio.tabular import FileError, read_table
 from catalogue.dataio.upsert import ImportRefused, catalogue_import
 from catalogue.models import Edition, Publication, SearchDocument, TocEntry
@@ -428,3 +430,26 @@ def test_command_shows_no_progress_when_quiet(tmp_path):
 
     assert err.getvalue() == ""
     assert Publication.objects.count() == 1
+
+
+def test_the_garbage_collector_is_paused_while_importing_and_resumed_after_a_refused_file(monkeypatch):
+    checked_with_collector = []
+    plan = upsert.import_plan
+
+    def spy(table, **options):
+        checked_with_collector.append(gc.isenabled())
+        return plan(table, **options)
+
+    monkeypatch.setattr(upsert, "import_plan", spy)
+    with pytest.raises(ImportRefused):
+        catalogue_import(table=csv_table([row(isbn="123")]))
+
+    assert checked_with_collector == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        catalogue_import(table=csv_table([row()]))
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()
+    assert checked_with_collector == [False, False]
