@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from stdnum import ean
 from stdnum import issn as stdnum_issn
@@ -266,4 +266,9 @@ def generate_catalogue(
             if progress:
                 progress(counts.publications)
     rebuild_index()
+    if connection.vendor == "postgresql":
+        # Planner statistics for the tables just filled, before autovacuum gets there: without them PostgreSQL
+        # plans a search as a sequential scan of every document's vectors.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return counts

@@ -305,8 +305,26 @@ class _PostgreSQL:
         return self.ids_sql(kind, parsed)
 
     def ids_sql(self, kind: str, parsed: ParsedQuery, *, titles_only=False, languages=LANGUAGES) -> tuple[str, list]:
-        """Ids of the documents of `kind` with every term of `parsed` in `languages`' text (or titles only)."""
-        return _match_sql(kind, *self._text_match(parsed, titles_only=titles_only, languages=languages))
+        """Ids of the documents of `kind` with every term of `parsed` in `languages`' text (or titles only).
+
+        Written as an INTERSECT over the terms of a UNION over each term's languages and forms, each branch one
+        `vector @@ query` that its GIN index answers: an OR of the three vectors in one WHERE is planned as a
+        sequential scan that detoasts every document's vectors (~25 ms per 1,000 documents, whatever the matches).
+        """
+        term_selects, params = [], []
+        for term in parsed.terms:
+            branches = []
+            for code in languages:
+                vector = f"d.{VECTOR_COLUMNS[code]}"
+                for form in forms(term, code):
+                    condition = f"{vector} @@ {self._tsquery(code)}"
+                    params += [kind, form]
+                    if titles_only:  # the index finds the word, ts_filter() keeps the documents with it in a title
+                        condition += f" AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)}"
+                        params.append(form)
+                    branches.append(f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {condition}")
+            term_selects.append("(" + " UNION ".join(branches) + ")")
+        return " INTERSECT ".join(term_selects), params
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
         """ts_rank() of the row's document in every language, the page language's counting double; beyond
