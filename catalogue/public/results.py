@@ -67,11 +67,19 @@ class PublicationResults:
         return self.index.ordered(ids, key, self.orderings[sort], start, stop)
 
     def _ranked_in_sql(self) -> list[int]:
+        """The results ranked with bm25()/ts_rank() (few matches): every public match ranked once per content
+        version and query (search.remember), the page's filters kept in that order: a filter does not change a
+        match's score."""
         if self._ranked is None:
-            found = search.search_publications(
-                Publication.objects.using(self.using).filter(pk__in=list(self.ids)), self.query, language=self.language
-            )
-            self._ranked = list(found.order_by(*self.orderings["relevance"]).values_list("pk", flat=True))
+            public = self.index.public & self.matches.ids
+
+            def rank():
+                matching = Publication.objects.using(self.using).filter(pk__in=list(public))
+                found = search.search_publications(matching, self.query, language=self.language)
+                return list(found.order_by(*self.orderings["relevance"]).values_list("pk", flat=True))
+
+            key = ("ranked", self.using, self.index.version, self.query, self.language)
+            self._ranked = [pk for pk in search.remember(key, rank) if pk in self.ids]
         return self._ranked
 
     def _in_tiers(self, start: int, stop: int) -> list[int]:

@@ -26,7 +26,7 @@ from .documents_text import document_hits, edition_process, editions_to_extract,
 from .highlight import highlight
 from .index import index_publications, index_workshops, indexing_deferred, rebuild_index
 from .passages import Passage, PassageField, publication_passages, workshop_passages
-from .sets import Matches, publication_matches, workshop_matches
+from .sets import Matches, publication_matches, remember, workshop_matches
 from .signals import connect as connect_signals
 from .suggest import FEW_RESULTS, suggest_query
 from .vocabulary import rebuild_vocabulary
@@ -50,6 +50,7 @@ __all__ = [
     "rebuild_index",
     "rebuild_page_index",
     "rebuild_vocabulary",
+    "remember",
     "search_publications",
     "search_workshops",
     "suggest_query",

@@ -31,20 +31,31 @@ from .schema import LANGUAGES
 PUBLICATION, WORKSHOP = SearchDocument.Kind.PUBLICATION, SearchDocument.Kind.WORKSHOP
 
 
-_CACHED_SETS = 64  # the id sets of the latest queries kept per process, for one content version
+_CACHED_SETS = 64  # the id sets (and rankings) of the latest queries kept per process, for one content version
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def remember(key: tuple, compute):
+    """`compute()`, kept in this process for the next requests asking for `key`, which must hold the catalogue's
+    content version (so that a change to the catalogue is never answered from before it); the latest 64 kept."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > _CACHED_SETS:
+            _cache.popitem(last=False)
+    return value
 
 
 def id_set(sql: str, params: list, *, using: str, version=None) -> FrozenBitMap:
     """The ids `sql` selects (one column), read in one value. With the catalogue's content `version`, kept for the
     next request of the same query (its next page, a facet clicked) until the catalogue changes."""
-    key = (using, version, sql, tuple(params)) if version is not None else None
-    if key is not None:
-        with _cache_lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _cache[key]
+    if version is not None:
+        return remember((using, version, sql, tuple(params)), lambda: id_set(sql, params, using=using))
     connection = connections[using]
     if connection.vendor == "postgresql":
         aggregate = f"WITH s (i) AS ({sql}) SELECT array_agg(i) FROM s"
@@ -53,13 +64,7 @@ def id_set(sql: str, params: list, *, using: str, version=None) -> FrozenBitMap:
     with connection.cursor() as cursor:
         cursor.execute(aggregate, params)
         (value,) = cursor.fetchone()
-    found = FrozenBitMap(value if isinstance(value, list) else json.loads(value)) if value else FrozenBitMap()
-    if key is not None:
-        with _cache_lock:
-            _cache[key] = found
-            while len(_cache) > _CACHED_SETS:
-                _cache.popitem(last=False)
-    return found
+    return FrozenBitMap(value if isinstance(value, list) else json.loads(value)) if value else FrozenBitMap()
 
 
 def forget() -> None:

@@ -167,3 +167,16 @@ def test_matching_workshops_are_ranked_in_tiers_among_many_matches(monkeypatch):
     assert found("fr") == ["fr-title", "en-title-new", "en-title-old", "body-new"]
     assert found("en", limit=2) == ["en-title-new", "en-title-old"]
     assert matching_workshops("xylophonequartz", rows, language="en", limit=3) == []
+
+
+def test_a_ranking_is_kept_for_the_query_s_next_pages_and_filters(django_assert_num_queries):
+    for year in (2010, 2015, 2020):
+        PublicationFactory(slug=f"remittances-{year}", year=year, title_en=f"Remittances {year}")
+    first = results("q=remittances")[0:20]
+
+    # The next request of the query (a page, a facet) reads only the content version: its matches and its
+    # bm25() ranking are kept until the catalogue changes.
+    with django_assert_num_queries(1):
+        assert results("q=remittances")[0:20] == first
+    with django_assert_num_queries(1):
+        assert results("q=remittances&year_from=2015")[0:20] == [pk for pk in first if pk != first[-1]]
