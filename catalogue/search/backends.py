@@ -167,11 +167,6 @@ def publications_with_identifiers(parsed: ParsedQuery) -> tuple[str, list]:
     return " UNION ".join(selects), params
 
 
-def _match_sql(kind: str, text_sql: str, text_params: list) -> tuple[str, list]:
-    """Ids of the documents of `kind` matching the text condition."""
-    return f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {text_sql}", [kind, *text_params]
-
-
 class _SQLite:
     @staticmethod
     def fts_query(parsed: ParsedQuery, *, titles_only: bool = False, languages=LANGUAGES) -> str:
@@ -323,7 +318,7 @@ class _PostgreSQL:
                         condition += f" AND ts_filter({vector}, '{{a}}') @@ {self._tsquery(code)}"
                         params.append(form)
                     branches.append(f"SELECT d.object_id FROM {DOCUMENT_TABLE} d WHERE d.kind = %s AND {condition}")
-            term_selects.append("(" + " UNION ".join(branches) + ")")
+            term_selects.append("(" + " UNION ALL ".join(branches) + ")")  # the ids are a set in the end
         return " INTERSECT ".join(term_selects), params
 
     def rank_sql(self, kind: str, parsed: ParsedQuery, language: str) -> list:
