@@ -4,9 +4,9 @@ with set operations over the catalogue index (catalogue_index.py) and the search
 A page then reads the match once and the catalogue's facet bitmaps from memory, whatever the number of matches:
 the count is a bitmap's size, each facet value's count an intersection's, and the page's keys come from walking the
 sort order (or sorting the few matches by their place in it). A search ranked by relevance keeps the ranking of
-`search_publications()`: up to RANKED_MATCHES results ranked with bm25()/ts_rank() in SQL (on the page's ids only),
-more in tiers (an identifier of the query, a known item, every word in a title of the page language, in any title,
-the rest), each tier newest first.
+`search_publications()`: up to RANKED_MATCHES matches ranked with bm25()/ts_rank() in SQL (once per content
+version and query, then kept), more in tiers (an identifier of the query, a known item, every word in a title of the
+page language, in any title, the rest), each tier newest first.
 """
 
 from pyroaring import BitMap
