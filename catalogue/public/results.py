@@ -72,6 +72,9 @@ class PublicationResults:
         match's score."""
         if self._ranked is None:
             public = self.index.public & self.matches.ids
+            if len(public) <= 1:  # an ISBN, a known item: nothing to rank, no statement to run
+                self._ranked = [pk for pk in public if pk in self.ids]
+                return self._ranked
 
             def rank():
                 matching = Publication.objects.using(self.using).filter(pk__in=list(public))
@@ -109,9 +112,19 @@ def matching_workshops(query: str, rows, *, language: str, limit: int, index: Ca
     if matches is None:
         return []
     public = matches.ids & index.workshops
-    if len(matches.ids) <= search.RANKED_MATCHES:
+    if len(public) <= 1:  # nothing to rank
+        keys = list(public)
+    elif len(matches.ids) <= search.RANKED_MATCHES:
         found = search.search_workshops(rows.filter(pk__in=list(public)), query, language=language)
         return list(found.order_by("-search_rank", "-start_date", "pk")[:limit])
+    else:
+        keys = _workshops_in_tiers(matches, public, index, limit)
+    by_key = rows.in_bulk(keys)
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def _workshops_in_tiers(matches, public: BitMap, index: CatalogueIndex, limit: int) -> list[int]:
+    """The keys of the `limit` best of the `public` matches, in tiers (search.Matches.tier()), each latest first."""
     keys, position, ranked = [], 0, BitMap()
     while len(keys) < limit:
         tier = matches.tier(position)
@@ -122,5 +135,4 @@ def matching_workshops(query: str, rows, *, language: str, limit: int, index: Ca
         if last:
             break
         position += 1
-    by_key = rows.in_bulk(keys)
-    return [by_key[key] for key in keys if key in by_key]
+    return keys

@@ -70,6 +70,30 @@ def _fresh_catalogue_index():
 
 
 @pytest.fixture(autouse=True)
+def _no_search_rows_left_behind(request, django_db_blocker):
+    """After a test that commits (a transactional test, the live server's), empty SQLite's FTS tables too.
+
+    Django flushes the models' tables after such a test, but the FTS tables are no models: their rows would outlive
+    their documents and match the next test's records that reuse their ids.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    commits = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if not commits and not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from django.db import connection
+
+    from catalogue.search.documents_text import PAGE_FTS_TABLE
+    from catalogue.search.schema import FTS_TABLE
+
+    if connection.vendor != "sqlite":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in (FTS_TABLE, PAGE_FTS_TABLE):
+            cursor.execute(f"DELETE FROM {table}")
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request to /fr/ leaves French active in its thread."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -13,7 +13,13 @@ from catalogue.public import catalogue_index
 from catalogue.public.filters import PublicationFilter
 from catalogue.public.results import matching_workshops
 from catalogue.search import sets
-from catalogue.tests.factories import EditionFactory, PublicationFactory, TopicFactory, WorkshopFactory
+from catalogue.tests.factories import (
+    EditionFactory,
+    PublicationFactory,
+    SeriesFactory,
+    TopicFactory,
+    WorkshopFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +38,13 @@ def slugs(keys) -> list[str]:
 def many_matches(monkeypatch):
     """Seven public matches of "diaspora", ranked in tiers (more than RANKED_MATCHES, made 2 here), and a draft."""
     monkeypatch.setattr(search, "RANKED_MATCHES", 2)
-    PublicationFactory(slug="body-2019", year=2019, number=101, summary_en="The diaspora and return.")
+    numbered = SeriesFactory(slug="numbered")  # numbers of their own: the factory's sequence numbers the others
+    PublicationFactory(slug="body-2019", year=2019, series=numbered, number=101, summary_en="The diaspora and return.")
     PublicationFactory(slug="fr-title-2010", year=2010, title_fr="La diaspora")
     PublicationFactory(slug="body-2021", year=2021, summary_es="Diáspora.")
     PublicationFactory(slug="en-title-2005", year=2005, title_en="Diaspora")
     PublicationFactory(slug="en-title-2015", year=2015, title_en="Diaspora and development")
-    PublicationFactory(slug="body-2019-b", year=2019, number=102, summary_fr="La diaspora.")
+    PublicationFactory(slug="body-2019-b", year=2019, series=numbered, number=102, summary_fr="La diaspora.")
     PublicationFactory(slug="isbn", year=2000, summary_en="Diaspora", title_en="Other")
     EditionFactory(publication=Publication.objects.get(slug="isbn"), isbn="9789290687801")
     PublicationFactory(slug="draft", year=2022, title_en="Diaspora", status=Publication.Status.DRAFT, publish_date=None)
@@ -180,3 +187,17 @@ def test_a_ranking_is_kept_for_the_query_s_next_pages_and_filters(django_assert_
         assert results("q=remittances")[0:20] == first
     with django_assert_num_queries(1):
         assert results("q=remittances&year_from=2015")[0:20] == [pk for pk in first if pk != first[-1]]
+
+
+def test_a_single_match_is_its_own_ranking_without_a_ranking_statement(django_assert_num_queries):
+    PublicationFactory(slug="other", title_en="Remittances")
+    EditionFactory(publication=PublicationFactory(slug="found", title_en="Remittances"), isbn="9789290687801")
+    catalogue_index.catalogue_index()  # built once per content version, as on any earlier page
+    expected = [Publication.objects.get(slug="found").pk]
+
+    # The content version, then the ISBN's match: no bm25() over one publication.
+    with django_assert_num_queries(2):
+        found = results("q=978-92-9068-780-1")
+        assert (found.count(), found[0:20]) == (1, expected)
+    with django_assert_num_queries(2):
+        assert results("q=9789290687801&year_from=3000")[0:20] == []
