@@ -34,7 +34,6 @@ from .schema import (
     TITLE_FIELDS,
     VECTOR_COLUMNS,
     fts_first_rowid,
-    fts_phrase,
     fts_rowid,
 )
 from .text import forms, stemmed_texts, stems
@@ -183,7 +182,8 @@ class _SQLite:
                     columns_by_stem.setdefault(stemmed_term, []).extend(columns)
             alternatives = []
             for stemmed_term, columns in columns_by_stem.items():
-                alternatives.append(f"{{{' '.join(columns)}}} : {fts_phrase(stemmed_term)}")
+                quoted = stemmed_term.replace('"', '""')
+                alternatives.append(f'{{{" ".join(columns)}}} : "{quoted}"')
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses)
 

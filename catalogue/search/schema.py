@@ -5,9 +5,6 @@ Snowball stemmer: in Python for SQLite's FTS5 table, by a text-search configurat
 generated tsvector columns.
 """
 
-import sqlite3
-import threading
-
 from catalogue.i18n import content_languages
 from catalogue.models import SearchDocument
 
@@ -58,10 +55,7 @@ DOCUMENT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values(), "identifiers",
 # kind and object id (fts_rowid), not SearchDocument.id: a match of one kind is then a rowid range of the FTS index
 # alone, its object ids read off the rowids, without reading the documents' wide rows (at 100,000 publications,
 # most of the cost of matching a word in nearly every record).
-# Migration 0021 keeps which columns of a row hold each word but not its positions (detail=column): FTS5 then
-# refuses phrases of several words, and a query's words are matched one by one anyway (fts_phrase()).
 FTS_TABLE = "catalogue_search_fts"
-FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # as migration 0003 created the table
 FTS_KIND_BLOCK = 1 << 40  # object ids of one kind: 0 … 2**40 - 1
 FTS_KIND_BLOCKS = {SearchDocument.Kind.PUBLICATION: 0, SearchDocument.Kind.WORKSHOP: 1}
 
@@ -87,32 +81,3 @@ CONFIGURATIONS = {code: f"idm_{code}" for code in LANGUAGES}
 DICTIONARIES = {code: f"idm_{name}_stem" for code, name in STEMMERS.items()}
 VECTOR_COLUMNS = {code: f"vector_{code}" for code in LANGUAGES}
 VECTOR_INDEXES = {code: f"{DOCUMENT_TABLE}_{column}" for code, column in VECTOR_COLUMNS.items()}
-
-
-def fts_phrase(word: str) -> str:
-    """An FTS5 query for a folded, stemmed `word`: the word quoted, or, for the rare word that FTS5's tokenizer splits
-    (a few letters newer than its Unicode tables), each of its parts quoted, all required (FTS5 refuses a phrase of
-    several words with detail=column)."""
-    if not word.isascii():
-        word = "".join(char if _token_character(char) else " " for char in word)
-    parts = [part.replace('"', '""') for part in word.split()] or [""]  # "" matches nothing
-    return f'"{parts[0]}"' if len(parts) == 1 else "(" + " AND ".join(f'"{part}"' for part in parts) + ")"
-
-
-_token_characters: dict[str, bool] = {}
-_probe = threading.local()
-
-
-def _token_character(char: str) -> bool:
-    """Whether FTS5's tokenizer keeps `char` in a word (asked of SQLite itself, once per character and process)."""
-    known = _token_characters.get(char)
-    if known is None:
-        connection = getattr(_probe, "connection", None)
-        if connection is None:
-            connection = _probe.connection = sqlite3.connect(":memory:")
-            connection.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{FTS_TOKENIZE}')")
-        connection.execute("INSERT INTO t (x) VALUES (?)", [f"a{char}b"])
-        known = not connection.execute("SELECT count(*) FROM t WHERE t MATCH 'b'").fetchone()[0]
-        connection.execute("DELETE FROM t")
-        _token_characters[char] = known
-    return known

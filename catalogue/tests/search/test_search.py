@@ -6,12 +6,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from catalogue.models import AgendaParticipation, Publication, SearchDocument, Series, Topic, Workshop
-from catalogue.search import backends, highlight, rebuild_index, schema, search_publications, search_workshops
+from catalogue.search import backends, highlight, rebuild_index, search_publications, search_workshops
 from catalogue.tests.factories import (
     AgendaItemFactory,
     AgendaParticipationFactory,
@@ -59,7 +58,6 @@ HOSTILE_QUERIES = [
     "ﬁ ﬂ ½ ²",
     "\u0301\u0301",
     "日本語",
-    "ab\u19b0cd \u19b0",  # letters newer than FTS5's Unicode tables: it splits the word there
     "",
     "   ",
     "978-",
@@ -551,35 +549,3 @@ def test_search_publications_runs_one_query_whatever_the_number_of_results(djang
             )
         )
     assert len(results) == count
-
-
-def test_a_word_that_fts5_splits_still_finds_its_record():
-    # "\u19b0" is a letter to Python but a separator to FTS5's tokenizer (its Unicode tables are older): the index
-    # holds "ab" and "cd"; the query asks for both (FTS5 refuses a phrase of several words with detail=column).
-    PublicationFactory(slug="split", title_en="Report ab\u19b0cd")
-    PublicationFactory(slug="half", title_en="Report ab")
-    assert search("ab\u19b0cd") == ["split"]
-    assert search("report") == ["half", "split"]
-
-
-def test_fts_phrase_quotes_a_word_or_requires_each_part():
-    assert schema.fts_phrase("migrat") == '"migrat"'
-    assert schema.fts_phrase("migracion") == '"migracion"'
-    assert schema.fts_phrase("日本語") == '"日本語"'
-    assert schema.fts_phrase("ab\u19b0cd") == '("ab" AND "cd")'
-    assert schema.fts_phrase("\u19b0") == '""'  # nothing FTS5 would index: matches nothing
-
-
-def test_the_fts_table_keeps_columns_not_positions_after_a_rebuild():
-    if connection.vendor != "sqlite":  # PostgreSQL has tsvector columns, no FTS table
-        assert schema.FTS_TABLE not in connection.introspection.table_names()
-        return
-
-    def definition():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [schema.FTS_TABLE])
-            return cursor.fetchone()[0]
-
-    assert definition().endswith("tokenize = 'unicode61 remove_diacritics 2', detail = column)")
-    rebuild_index()
-    assert definition().endswith("detail = column)")
