@@ -205,3 +205,14 @@ def test_admin_login_with_a_safe_next_goes_there(client):
     )
 
     assert (response.status_code, response["Location"]) == (302, "/admin/catalogue/publication/")
+
+
+def test_the_wsgi_application_loads_the_urlconf_and_moves_what_it_loaded_out_of_the_collector_s_reach():
+    code = (
+        "import gc, sys\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "import idm.wsgi\n"
+        "print(gc.get_freeze_count() > 50_000, 'catalogue.public.views' in sys.modules)\n"
+    )
+    result = run_with_env(code, DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="example.org")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "True True\n", "")
