@@ -8,11 +8,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.i18n import fallback_languages, language_choices, language_name, number_label
+from catalogue.i18n import fallback_languages, language_choices, language_name, number_label, slug_url
 from catalogue.identifiers import IsbnField, IssnField, format_isbn
 
 from .common import (
@@ -218,7 +217,7 @@ class Publication(WorkflowMixin, models.Model):
         return f"{self.series.short_name or self.series.name} {number_label(self.number)} — {self.title}"
 
     def get_absolute_url(self):
-        return reverse("catalogue:publication-detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:publication-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

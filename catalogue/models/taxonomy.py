@@ -3,10 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.i18n import language_choices, language_name
+from catalogue.i18n import language_choices, language_name, slug_url
 from catalogue.identifiers import IssnField
 
 from .common import SlugNaturalKeyManager, published_q
@@ -56,7 +55,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:topic-detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:topic-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -104,7 +103,7 @@ class Series(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalogue:series-detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:series-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

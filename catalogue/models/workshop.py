@@ -7,10 +7,11 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from catalogue.i18n import slug_url
 
 from .common import SlugNaturalKeyManager, Status, WorkflowMixin, has_publish_date, published_q, withdrawn_q
 from .text import validate_multiline_text, validate_single_line_text
@@ -162,7 +163,7 @@ class Workshop(WorkflowMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalogue:workshop-detail", kwargs={"slug": self.slug})
+        return slug_url("catalogue:workshop-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

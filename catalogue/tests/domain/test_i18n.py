@@ -11,8 +11,11 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
+from catalogue.i18n import slug_url
 from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Workshop
 from catalogue.tests.factories import create_idm28
@@ -135,3 +138,23 @@ def test_publication_page_interface_is_entirely_in_the_page_language(client, lan
     body = " ".join(tree.xpath("//body")[0].text_content().split())
     assert availability in body
     assert [phrase for phrase in untranslated if phrase in body] == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_slug_url_is_reverse_in_the_active_language(language):
+    with translation.override(language):
+        assert slug_url("catalogue:topic-detail", "health") == f"/{language}/topics/health/"
+        assert slug_url("catalogue:topic-detail", "health") == reverse("catalogue:topic-detail", args=["health"])
+
+
+def test_slug_url_follows_a_changed_urlconf_and_script_prefix():
+    with translation.override("en"):
+        assert slug_url("catalogue:series-detail", "idm") == "/en/series/idm/"
+        set_script_prefix("/catalogue/")
+        try:
+            assert slug_url("catalogue:series-detail", "idm") == "/catalogue/en/series/idm/"
+        finally:
+            set_script_prefix("/")
+        with override_settings(ROOT_URLCONF="catalogue.api.urls"), pytest.raises(NoReverseMatch):
+            slug_url("catalogue:series-detail", "idm")
+        assert slug_url("catalogue:series-detail", "idm") == "/en/series/idm/"
