@@ -58,6 +58,11 @@ class CatalogueIndex:
         found = {value: ids.intersection_cardinality(members) for value, members in self.facets[name].items()}
         return {value: count for value, count in found.items() if count}
 
+    def most_used(self, name: str, limit: int) -> list[str]:
+        """The `limit` values of facet `name` that the most public publications have (ties: by value)."""
+        by_size = sorted(self.facets[name].items(), key=lambda item: (-len(item[1]), item[0]))
+        return [value for value, _ids in by_size[:limit]]
+
     def ordered(self, ids: BitMap, key: str, ordering: list, start: int, stop: int) -> list[int]:
         """`ids` (public publications) from `start` to `stop` in the order `ordering` names (`key` names it here)."""
         order = self._order(key, ordering)

@@ -25,6 +25,7 @@ from .workshop_listing import WorkshopListing
 HOME_PUBLICATIONS = 6
 HOME_WORKSHOPS = 4
 MATCHING_WORKSHOPS = 5
+ONWARD_TOPICS = 12  # topics offered on a page without results, with a link to all of them
 
 
 class HomeView(TemplateView):
@@ -87,16 +88,20 @@ class PublicationListView(TemplateView):
             sort=filterset.sort_order,
             default_sort=Sort.RELEVANCE if query else Sort.NEWEST,
             sort_choices=[(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or query],
-            # Nothing found: somewhere to go on from (the topics, the whole catalogue).
-            onward_topics=presenters.sorted_by_name(Topic.objects.with_published_publications(), language)
-            if not found
-            else [],
+            # Nothing found: somewhere to go on from (the most used topics, all topics, the whole catalogue).
+            onward_topics=self.onward_topics(filterset.results.index, language) if not found else [],
             suggestion=presenters.search_suggestion(self.request.GET, self.corrected_query(filterset, found)),
             api_url=presenters.shown_page_url(reverse("api:publication-list"), self.request.GET, page),
             # Search and filter results are for visitors, not for search engines (no end of combinations).
             noindex=any(cleaned.values()),
             **kwargs,
         )
+
+    @staticmethod
+    def onward_topics(index, language: str) -> list[Topic]:
+        """The ONWARD_TOPICS topics with the most public publications, by name (counted in the catalogue index)."""
+        most_used = index.most_used("topic", ONWARD_TOPICS)
+        return presenters.sorted_by_name(Topic.objects.using(index.using).filter(pk__in=most_used), language)
 
     @staticmethod
     def corrected_query(filterset: PublicationFilter, found: int) -> str | None:

@@ -229,8 +229,29 @@ def test_an_empty_search_hides_empty_facets_and_the_sort_menu_and_offers_topics(
     assert texts(tree, "//div[@class='no-results']/p") == [
         "No publications match your search. Try other words.",
         "Browse all publications",
+        "All topics",
     ]
     assert tree.xpath("//ul[@class='topic-links']//a/@href") == ["/en/topics/migration-governance/"]
+    assert tree.xpath("//div[@class='no-results']/p/a/@href") == ["/en/publications/", "/en/topics/"]
+
+
+def test_an_empty_search_offers_the_twelve_most_used_topics_by_name(client):
+    # Topic n is on n public publications (and on as many drafts more, which do not count).
+    names = {f"name_{code}": "Topic {}" for code in ("en", "fr", "es")}
+    topics = [
+        TopicFactory(slug=f"topic-{n:02}", **{field: name.format(chr(ord("Z") - n)) for field, name in names.items()})
+        for n in range(1, 15)
+    ]
+    for n, topic in enumerate(topics, start=1):
+        for _ in range(n):
+            PublicationFactory(topics=[topic])
+    for _ in range(30):
+        PublicationFactory(topics=[topics[0]], status=Status.DRAFT, publish_date=None)
+
+    tree = page(client, "/fr/publications/?q=zzzzqqq")
+
+    # Topics 3 to 14 (the two least used left out), by name: "Topic L" (14) … "Topic W" (3).
+    assert tree.xpath("//ul[@class='topic-links']//a/@href") == [f"/fr/topics/topic-{n:02}/" for n in range(14, 2, -1)]
 
 
 def test_an_empty_filtered_result_keeps_the_selected_values_and_says_a_filter_can_go(client):
