@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a read replica: anonymous visitors' reads go to it (idm/replica.py). After auth, before the page cache.
+    "idm.replica.ReplicaMiddleware",
     "idm.middleware.AdminRequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +131,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# An optional read replica (a streaming standby of the primary): anonymous visitors' pages read from it, staff and
+# every write use the primary (idm/replica.py). Tests mirror it onto the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["idm.replica.ReplicaRouter"]
 
 # Seconds a visitor or harvester is asked to wait (Retry-After) when the database is unreachable.
 DATABASE_OUTAGE_RETRY_AFTER = int(os.environ.get("DJANGO_OUTAGE_RETRY_AFTER", "30"))

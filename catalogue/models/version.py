@@ -9,7 +9,7 @@ the latest publish date that has come is part of the version, so the version mov
 
 import datetime
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -48,13 +48,16 @@ def _as_datetime(value) -> datetime.datetime | None:
     return value
 
 
-def content_version(*, using: str = "default") -> datetime.datetime:
+def content_version(*, using: str | None = None) -> datetime.datetime:
     """When the public catalogue last changed: the last write, or a scheduled record's publish date since come.
+
+    Read from `using`, or from the database the request reads from (a read replica's version for the pages built
+    from the replica's rows: idm/replica.py).
 
     Every public request reads it: one statement of three index lookups (the latest publish date that has come is
     read backwards along each (publish_date, status) index), written once in SQL both databases run.
     """
-    connection = connections[using]
+    connection = connections[using or router.db_for_read(CatalogueChange)]
     latest = "SELECT publish_date FROM {} WHERE publish_date <= %s AND status = %s ORDER BY publish_date DESC LIMIT 1"
     sql = (
         f"SELECT (SELECT changed_at FROM {CatalogueChange._meta.db_table} WHERE id = %s), "
