@@ -74,9 +74,13 @@ class ImportRunAdmin(admin.ModelAdmin):
     def result(self, run: ImportRun):
         if run.status != ImportRun.RunStatus.DONE:
             return _("%(done)s of %(total)s") % {"done": run.done, "total": run.total} if run.total else "—"
-        return _("%(create)s created, %(update)s updated, %(unchanged)s unchanged, %(refuse)s left out") % {
-            key: run.counts.get(key, 0) for key in ("create", "update", "unchanged", "refuse")
-        }
+        counts = {key: run.counts.get(key, 0) for key in ("create", "update", "unchanged", "refuse")}
+        if run.dry_run:
+            return (
+                _("Preview: %(create)s to create, %(update)s to update, %(unchanged)s unchanged, %(refuse)s refused")
+                % counts
+            )
+        return _("%(create)s created, %(update)s updated, %(unchanged)s unchanged, %(refuse)s left out") % counts
 
 
 def run_url(run: ImportRun) -> str:

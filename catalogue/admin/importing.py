@@ -1,7 +1,8 @@
 """Admin glue for catalogue/dataio/: the Import page of publications and of workshops (upload, preview, confirm),
 the template download, the actions exporting a selection as CSV or XLSX, and the page following a large file's
-import run (dataio/runs.py): a file of more rows than settings.IDM_IMPORT_INLINE_ROWS is imported apart from the
-request, and its page shows the progress (polled by static/catalogue/admin/import_progress.js), then the result.
+import runs (dataio/runs.py): a file of more rows than settings.IDM_IMPORT_INLINE_ROWS is checked, then imported,
+apart from the request, and its run's page shows the progress (polled by static/catalogue/admin/import_progress.js),
+then the preview with its confirmation, or the result.
 
 Between the preview and the confirmation the uploaded file waits in the default storage (shared by every app
 server) under an unguessable name, signed into the confirmation form; it is deleted once imported, and files of
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalogue.dataio.kinds import KINDS
+from catalogue.dataio.plan import PREVIEW_ROWS, ImportPlan, RowPlan
 from catalogue.dataio.runs import import_run_create, import_run_progress
 from catalogue.dataio.tabular import FileError, file_format, read_table, write_table
 from catalogue.dataio.upsert import ImportRefused
@@ -37,7 +39,6 @@ from catalogue.models import ImportRun
 PENDING_FOLDER = "imports"
 PENDING_MAX_AGE = datetime.timedelta(days=1)
 TOKEN_SALT = "catalogue.admin.importing"
-PREVIEW_ROWS = 500  # rows listed in the preview; the refused ones always come first
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,6 +96,67 @@ def _remove_stale_uploads() -> None:
         stored = f"{PENDING_FOLDER}/{name}"
         if default_storage.get_modified_time(stored) < limit:
             default_storage.delete(stored)
+
+
+def _confirmation_token(stored_name: str, user, file_name: str) -> str:
+    """What the confirmation form carries: the stored file, signed for `user`."""
+    return signing.dumps({"name": stored_name, "user": user.pk, "file": file_name}, salt=TOKEN_SALT)
+
+
+def _preview(
+    *, counts: dict, errors: list, error_count: int, rows: list[RowPlan], hidden: int, token, file_name, note=""
+):
+    """What the preview (templates/admin/catalogue/import_preview.html) shows; `token` "" when it cannot be
+    confirmed, and `note` says why."""
+    importable = bool(counts.get("create") or counts.get("update"))
+    return {
+        "note": note,
+        "counts": counts,
+        "errors": errors,
+        "error_count": error_count,
+        "rows": rows,
+        "hidden_rows": hidden,
+        "can_import": bool(token) and importable and not error_count,
+        "can_import_valid": bool(token) and importable and bool(error_count),
+        "token": token,
+        "file_name": Path(file_name).name,
+    }
+
+
+def _plan_preview(plan: ImportPlan, token: str, file_name: str) -> dict:
+    """The preview of a plan made in the request."""
+    rows, hidden = plan.preview(PREVIEW_ROWS)
+    errors = plan.errors
+    return _preview(
+        counts=plan.counts(),
+        errors=errors,
+        error_count=len(errors),
+        rows=rows,
+        hidden=hidden,
+        token=token,
+        file_name=file_name,
+    )
+
+
+def _run_preview(run: ImportRun, user) -> dict:
+    """The preview an ended dry run kept; only the staff member who uploaded the file may confirm it, while it is
+    stored."""
+    if run.created_by_id != user.pk:
+        note = _("Only the person who uploaded this file can import it.")
+    elif not default_storage.exists(run.stored_name):
+        note = _("This preview has expired, or its file was imported: upload the file again to import it.")
+    else:
+        note = ""
+    return _preview(
+        counts=run.counts,
+        errors=run.errors,
+        error_count=run.preview.get("errors", len(run.errors)),
+        rows=[RowPlan.from_json(row) for row in run.preview.get("rows", [])],
+        hidden=run.preview.get("hidden", 0),
+        token="" if note else _confirmation_token(run.stored_name, user, run.file_name),
+        file_name=run.file_name,
+        note=note,
+    )
 
 
 class ImportExportMixin:
@@ -176,10 +238,23 @@ class ImportExportMixin:
                 stored = default_storage.save(
                     f"{PENDING_FOLDER}/{secrets.token_urlsafe(24)}.{extension}", ContentFile(upload.read())
                 )
-                token = signing.dumps({"name": stored, "user": request.user.pk, "file": upload.name}, salt=TOKEN_SALT)
+                if len(table.rows) > settings.IDM_IMPORT_INLINE_ROWS:  # checked apart: the run's page previews it
+                    run = import_run_create(
+                        kind=self.import_kind,
+                        stored_name=stored,
+                        file_name=upload.name,
+                        valid_only=True,
+                        user=request.user,
+                        dry_run=True,
+                    )
+                    return redirect(self._run_url(run))
                 result = kind.importer(table=table, dry_run=True, valid_only=True)
-                return self._render(request, form=None, plan=result.plan, token=token, file_name=upload.name)
+                token = _confirmation_token(stored, request.user, upload.name)
+                return self._render(request, preview=_plan_preview(result.plan, token, upload.name))
         return self._render(request, form=form)
+
+    def _run_url(self, run: ImportRun) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_run", args=[run.pk])
 
     def _confirm(self, request):
         try:
@@ -201,37 +276,24 @@ class ImportExportMixin:
                 valid_only=valid_only,
                 user=request.user,
             )
-            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_run", args=[run.pk]))
+            return redirect(self._run_url(run))
         try:
             result = kind.importer(table=table, valid_only=valid_only)
         except ImportRefused as refused:  # the catalogue changed since the preview
-            return self._render(
-                request, form=None, plan=refused.plan, token=request.POST["token"], file_name=pending["file"]
-            )
+            return self._render(request, preview=_plan_preview(refused.plan, request.POST["token"], pending["file"]))
         default_storage.delete(pending["name"])
         counts = result.counts
         messages.success(request, DONE_MESSAGES[self.import_kind] % {"file": pending["file"], **counts})
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
-    def _render(self, request, *, form, plan=None, token="", file_name=""):
-        rows = plan.rows() if plan is not None else []
-        shown = sorted(rows, key=lambda row: (row.action != "refuse", row.row))[:PREVIEW_ROWS]
-        counts = plan.counts() if plan is not None else {}
+    def _render(self, request, *, form=None, preview=None):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": TITLES[self.import_kind],
             "kind": self.import_kind,
             "form": form,
-            "plan": plan,
-            "rows": sorted(shown, key=lambda row: row.row),
-            "hidden_rows": len(rows) - len(shown),
-            "counts": counts,
-            "errors": plan.errors if plan is not None else [],
-            "can_import": bool(plan is not None and not plan.errors and (counts["create"] or counts["update"])),
-            "can_import_valid": bool(plan is not None and plan.errors and (counts["create"] or counts["update"])),
-            "token": token,
-            "file_name": Path(file_name).name,
+            "preview": preview,
             "media": self.media,
         }
         return TemplateResponse(request, "admin/catalogue/publication/import.html", context)
@@ -254,6 +316,9 @@ class ImportExportMixin:
             "progress": progress,
             "stage_label": STAGE_LABELS.get(stage or progress["status"], ""),
             "stage_labels": STAGE_LABELS,
+            "preview": _run_preview(run, request.user)
+            if run.dry_run and run.status == ImportRun.RunStatus.DONE
+            else None,
             "media": self.media,
         }
         return TemplateResponse(request, "admin/catalogue/import_run.html", context)

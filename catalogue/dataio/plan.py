@@ -10,6 +10,7 @@ from catalogue.models import Edition, Publication
 
 from .cells import Heading
 
+PREVIEW_ROWS = 500  # rows a preview lists; the refused ones always come first
 ACTION_LABELS = {
     "create": gettext_lazy("create"),
     "update": gettext_lazy("update"),
@@ -95,6 +96,24 @@ class RowPlan:
     def action_label(self) -> str:
         return str(ACTION_LABELS[self.action])
 
+    def as_json(self) -> dict:
+        """The row as an import run keeps it (its messages in the language active now)."""
+        errors = [
+            {"column": error.column, "letter": error.letter, "message": str(error.message)} for error in self.errors
+        ]
+        return {
+            "row": self.row,
+            "action": self.action,
+            "record": self.record,
+            "changes": self.changes,
+            "errors": errors,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RowPlan":
+        errors = [RowError(data["row"], **error) for error in data["errors"]]
+        return cls(data["row"], data["action"], data["record"], data["changes"], errors)
+
 
 @dataclass
 class ImportPlan:
@@ -129,6 +148,13 @@ class ImportPlan:
                     action = "update" if plan.columns_changed.get(row) else "unchanged"
                 result.append(RowPlan(row, action, plan.record, plan.columns_changed.get(row, []), errors))
         return sorted(result, key=lambda entry: entry.row)
+
+    def preview(self, limit: int) -> tuple[list[RowPlan], int]:
+        """The rows a preview lists, in the file's order: at most `limit`, the refused ones first; and how many
+        rows it leaves out."""
+        rows = self.rows()
+        shown = sorted(rows, key=lambda row: (row.action != "refuse", row.row))[:limit]
+        return sorted(shown, key=lambda row: row.row), len(rows) - len(shown)
 
     def counts(self) -> dict[str, int]:
         """Records to create, update, leave unchanged and refuse."""

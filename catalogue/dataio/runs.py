@@ -1,4 +1,5 @@
-"""Import runs: an admin import of a large file, run apart from the request that confirmed it.
+"""Import runs: an admin import of a large file, run apart from the request that confirmed it, and the preview
+before it (a dry run: every row checked, what the import would do kept on the run, nothing written).
 
 The request stores the file and queues an ImportRun; a runner executes it: a thread of the web process
 (settings.IDM_IMPORT_RUNNER = "thread", the default: nothing else to deploy) or `manage.py run_imports` on a worker
@@ -6,7 +7,7 @@ The request stores the file and queues an ImportRun; a runner executes it: a thr
 
 The import itself is one transaction, so the progress it makes cannot be read from its own rows until it ends:
 each step is written to the cache (shared by every server in production), and the run's row holds its status,
-its result and its errors once it ends. Staff follow it on the admin's run page (admin/importing.py) and find
+its result and its errors once it ends. A run's messages are in the language of the staff member who started it. Staff follow it on the admin's run page (admin/importing.py) and find
 every run in the admin's list of import runs (admin/import_runs.py).
 
 A runner can die with its run: a web process recycled ends its thread, and the run's transaction is rolled back.
@@ -26,12 +27,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, close_old_connections, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalogue.models import ImportRun
 
 from .kinds import KINDS
+from .plan import PREVIEW_ROWS
 from .tabular import FileError, read_table
 from .upsert import ImportRefused
 
@@ -45,10 +47,19 @@ def progress_key(run_id: int) -> str:
     return f"catalogue:import-run:{run_id}"
 
 
-def import_run_create(*, kind: str, stored_name: str, file_name: str, valid_only: bool, user) -> ImportRun:
-    """Queue the import of the stored file `stored_name` and start it once the queuing commits."""
+def import_run_create(
+    *, kind: str, stored_name: str, file_name: str, valid_only: bool, user, dry_run: bool = False
+) -> ImportRun:
+    """Queue the import (or with `dry_run`, the preview) of the stored file `stored_name` and start it once the
+    queuing commits; its messages will be in the active language."""
     run = ImportRun.objects.create(
-        kind=kind, stored_name=stored_name, file_name=file_name, valid_only=valid_only, created_by=user
+        kind=kind,
+        stored_name=stored_name,
+        file_name=file_name,
+        valid_only=valid_only,
+        dry_run=dry_run,
+        language=translation.get_language() or "",
+        created_by=user,
     )
     if settings.IDM_IMPORT_RUNNER == "thread":
         transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(run.pk,), daemon=True).start())
@@ -151,7 +162,7 @@ def import_run_execute(*, run_id: int) -> ImportRun | None:
     if not claimed:
         return None
     run = ImportRun.objects.get(pk=run_id)
-    with _heartbeat_connection() as connection:
+    with translation.override(run.language or settings.LANGUAGE_CODE), _heartbeat_connection() as connection:
         _execute(run, connection)
     return run
 
@@ -174,7 +185,10 @@ def _execute(run: ImportRun, heartbeat_connection) -> None:
     try:
         with default_storage.open(run.stored_name, "rb") as handle:
             table = read_table(handle, run.stored_name, kind.layout)
-        result = kind.importer(table=table, valid_only=run.valid_only, progress=progress)
+        if run.dry_run:
+            result = kind.importer(table=table, dry_run=True, valid_only=True, progress=progress)
+        else:
+            result = kind.importer(table=table, valid_only=run.valid_only, progress=progress)
     except ImportRefused as refused:  # the catalogue changed since the preview
         _end(run, ImportRun.RunStatus.FAILED, refused.plan.counts(), [str(error) for error in refused.errors])
     except (FileError, OSError) as error:
@@ -185,15 +199,23 @@ def _execute(run: ImportRun, heartbeat_connection) -> None:
         logger.exception("Import run %s failed", run.pk)
         _end(run, ImportRun.RunStatus.FAILED, {}, [_("The import failed unexpectedly: nothing was written.")])
     else:
-        _end(run, ImportRun.RunStatus.DONE, result.counts, [str(error) for error in result.plan.errors])
+        errors = [str(error) for error in result.plan.errors]
+        if run.dry_run:
+            rows, hidden = result.plan.preview(PREVIEW_ROWS)
+            run.preview = {"rows": [row.as_json() for row in rows], "hidden": hidden, "errors": len(errors)}
+        _end(run, ImportRun.RunStatus.DONE, result.counts, errors)
 
 
 def _end(run: ImportRun, status: str, counts: dict, errors: list[str]) -> None:
+    """Record how the run ended; its file is deleted, but a finished preview's, which waits for the confirmation
+    (or the admin's clearing of abandoned uploads)."""
     run.status, run.counts, run.errors = status, counts, errors[:KEPT_ERRORS]
     run.finished_at = run.heartbeat_at = timezone.now()
-    run.save(update_fields=["status", "stage", "done", "total", "counts", "errors", "finished_at", "heartbeat_at"])
+    fields = ["status", "stage", "done", "total", "counts", "errors", "preview", "finished_at", "heartbeat_at"]
+    run.save(update_fields=fields)
     cache.delete(progress_key(run.pk))
-    default_storage.delete(run.stored_name)
+    if not (run.dry_run and status == ImportRun.RunStatus.DONE):
+        default_storage.delete(run.stored_name)
 
 
 def import_runs_pending() -> list[int]:

@@ -1,4 +1,5 @@
-"""An import of a file started from the admin and run apart from the request (catalogue/dataio/runs.py)."""
+"""An import of a file started from the admin and run apart from the request (catalogue/dataio/runs.py): its
+preview (a dry run: the rows checked, nothing written) or the import itself."""
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,12 @@ class ImportRun(models.Model):
         _("stored file"), max_length=255, validators=ONE_LINE
     )  # in the default storage, until the run ends
     valid_only = models.BooleanField(_("only the valid rows"), default=False)
+    # A preview: the file checked and what the import would do kept (`preview`), nothing written; its page asks
+    # the staff member who uploaded it to confirm, which queues the import.
+    dry_run = models.BooleanField(_("preview only"), default=False)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)  # {"rows": [RowPlan as JSON], "hidden": n}
+    # The language of the staff member who started it: the run's messages (refusals, errors) are in it.
+    language = models.CharField(_("language"), max_length=10, blank=True, validators=ONE_LINE)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(_("stage"), max_length=20, blank=True, validators=ONE_LINE)
     done = models.PositiveIntegerField(_("records done"), default=0)

@@ -1,5 +1,5 @@
-"""A publisher imports a file too large to import within the request, in Chromium: the run's page follows the
-import by itself (what it is doing, records done out of the total), then shows the result, under the admin's
+"""A publisher imports a file too large to import within the request, in Chromium: the preview's page shows it once
+the rows are checked, then the import run's page follows the import by itself (what it is doing, records done out of the total), then shows the result, under the admin's
 Content-Security-Policy and without accessibility violations; the list of import runs leads back to it."""
 
 import pytest
@@ -47,14 +47,19 @@ def test_a_publisher_follows_a_large_import_to_its_result_without_reloading(
     page.get_by_label("File").set_input_files({"name": "survey.csv", "mimeType": "text/csv", "buffer": large_file()})
     with page.expect_navigation():
         page.get_by_role("button", name="Preview").click()
+    # The rows are checked apart from the request too: the preview's page shows it once the check has ended.
+    preview = ImportRun.objects.get()
+    assert page.url.endswith(f"/admin/catalogue/publication/import/run/{preview.pk}/")
+    page.locator("#import-summary").wait_for(timeout=120_000)
     assert page.locator("#import-summary").inner_text() == (
         f"Publications: {ROWS} to create, 0 to update, 0 unchanged, 0 refused."
     )
+    check_page(page, axe_violations, csp_violations)
 
     with page.expect_navigation():
         page.get_by_role("button", name="Import", exact=True).click()
 
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(dry_run=False)
     assert page.url.endswith(f"/admin/catalogue/publication/import/run/{run.pk}/")
     status = page.locator("#import-run-status")
     first = status.inner_text()
@@ -83,7 +88,7 @@ def test_a_publisher_follows_a_large_import_to_its_result_without_reloading(
     assert page.locator("#result_list tbody tr").all_inner_texts()[0].split("\t")[:2] == ["survey.csv", "Publications"]
     check_page(page, axe_violations, csp_violations)
     with page.expect_navigation():
-        page.get_by_role("link", name="survey.csv").click()
+        page.get_by_role("link", name="survey.csv").first.click()  # the newest: the import (then its preview)
     assert page.locator("#import-run-result").inner_text().startswith("Imported:")
     assert csp_violations == []
     assert external_requests == []

@@ -65,7 +65,7 @@ def test_preview_names_each_refused_row_and_writes_nothing(publisher):
 
 
 def test_confirming_imports_only_the_valid_rows_when_asked(publisher, media_root):
-    token = upload(publisher, GOOD_AND_BAD).context["token"]
+    token = upload(publisher, GOOD_AND_BAD).context["preview"]["token"]
 
     response = publisher.post(IMPORT_URL, {"token": token, "valid_only": "1"}, follow=True)
 
@@ -75,7 +75,7 @@ def test_confirming_imports_only_the_valid_rows_when_asked(publisher, media_root
 
 
 def test_confirming_a_file_with_a_refused_row_without_choosing_valid_rows_changes_nothing(publisher):
-    token = upload(publisher, GOOD_AND_BAD).context["token"]
+    token = upload(publisher, GOOD_AND_BAD).context["preview"]["token"]
 
     response = publisher.post(IMPORT_URL, {"token": token})
 
@@ -85,7 +85,7 @@ def test_confirming_a_file_with_a_refused_row_without_choosing_valid_rows_change
 
 
 def test_a_forged_or_foreign_token_is_refused(publisher):
-    token = upload(publisher, GOOD_AND_BAD).context["token"]
+    token = upload(publisher, GOOD_AND_BAD).context["preview"]["token"]
     other = Client()
     other.force_login(create_staff("other", PUBLISHER))
 
@@ -137,3 +137,16 @@ def test_export_action_downloads_the_selection_in_the_import_columns(publisher):
         ("28", "fr", "9789290687801"),
         ("28", "es", ""),
     ]
+
+
+def test_a_long_preview_lists_the_refused_rows_first_then_says_how_many_rows_it_leaves_out(publisher, monkeypatch):
+    monkeypatch.setattr("catalogue.admin.importing.PREVIEW_ROWS", 2)
+    content = b"series,number,year,title_en,edition_language\n" + b"".join(
+        f"idm,{number},{'20x4' if number == 43 else 2024},T{number},en\n".encode() for number in (40, 41, 42, 43)
+    )
+
+    response = upload(publisher, content)
+
+    shown = response.context["preview"]["rows"]
+    assert [(row.row, row.action) for row in shown] == [(2, "create"), (5, "refuse")]
+    assert "and 2 more rows" in response.content.decode()

@@ -55,6 +55,24 @@ def make_runs(user) -> tuple[ImportRun, ImportRun]:
     return done, running
 
 
+def test_a_preview_run_is_listed_with_what_the_import_would_do():
+    client = staff_client(PUBLISHER)
+    ImportRun.objects.create(
+        kind="publications",
+        file_name="spring.xlsx",
+        stored_name="imports/a.xlsx",
+        status="done",
+        dry_run=True,
+        counts={"create": 2990, "update": 5, "unchanged": 3, "refuse": 2},
+        finished_at=timezone.now(),
+    )
+
+    with translation.override("en"):
+        page = client.get(LIST_URL).content.decode()
+
+    assert rows(page)[0][5] == "Preview: 2990 to create, 5 to update, 3 unchanged, 2 refused"
+
+
 def rows(page: str) -> list[list[str]]:
     """The change list's rows as the text of their cells."""
     body = page.split('<table id="result_list">')[1].split("</table>")[0].split("<tbody>")[1]

@@ -53,7 +53,7 @@ def publisher():
 
 
 def confirm(client, url: str, content: bytes, name: str, **extra):
-    token = client.post(url, {"file": SimpleUploadedFile(name, content)}).context["token"]
+    token = client.post(url, {"file": SimpleUploadedFile(name, content)}).context["preview"]["token"]
     return client.post(url, {"token": token, **extra})
 
 
@@ -69,7 +69,7 @@ def test_the_workshops_import_page_previews_then_imports_with_the_agendas(publis
     assert "Workshops: 2 to create, 0 to update, 0 unchanged, 0 refused." in preview.content.decode()
     assert Workshop.objects.count() == 0
 
-    response = publisher.post(WORKSHOPS_URL, {"token": preview.context["token"]}, follow=True)
+    response = publisher.post(WORKSHOPS_URL, {"token": preview.context["preview"]["token"]}, follow=True)
 
     assert "Imported w.csv: 2 workshops created, 0 updated, 0 unchanged, 0 left out." in response.content.decode()
     assert [
@@ -85,28 +85,49 @@ def test_the_workshops_template_and_export_action_use_the_workshops_columns(publ
     assert template.rstrip().endswith("item_description_es,item_people")
 
 
-def test_a_large_file_is_queued_as_a_run_then_run_by_run_imports(publisher, settings, media_root):
+def test_a_large_file_is_previewed_then_imported_each_in_a_run_that_run_imports_runs(publisher, settings, media_root):
     settings.IDM_IMPORT_INLINE_ROWS = 2
 
-    response = confirm(publisher, PUBLICATIONS_URL, TWO_PUBLICATIONS, "big.csv")
+    response = publisher.post(PUBLICATIONS_URL, {"file": SimpleUploadedFile("big.csv", TWO_PUBLICATIONS)})
 
-    run = ImportRun.objects.get()
+    preview = ImportRun.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/catalogue/publication/import/run/{run.pk}/"
-    assert (run.status, run.file_name, run.kind, run.created_by.username) == (
-        "queued",
-        "big.csv",
-        "publications",
-        "pub",
-    )
+    assert response["Location"] == f"/admin/catalogue/publication/import/run/{preview.pk}/"
+    assert (preview.dry_run, preview.status, preview.file_name, preview.kind, preview.created_by.username) == (
+        True, "queued", "big.csv", "publications", "pub",
+    )  # fmt: skip
     page = publisher.get(response["Location"]).content.decode()
-    assert "Waiting for its turn…" in page
-    assert 'src="/static/catalogue/admin/import_progress.js"' in page
-    assert f'data-progress-url="/admin/catalogue/publication/import/run/{run.pk}/progress/"' in page
-    assert Publication.objects.count() == 0
+    assert ("Preview of big.csv" in page, "Waiting for its turn…" in page) == (True, True)
+    assert f'data-progress-url="/admin/catalogue/publication/import/run/{preview.pk}/progress/"' in page
 
     call_command("run_imports", stdout=io.StringIO())
 
+    preview.refresh_from_db()
+    assert (preview.status, preview.counts, preview.errors) == (
+        "done", {"create": 2, "update": 0, "unchanged": 0, "refuse": 0}, [],
+    )  # fmt: skip
+    assert preview.preview == {
+        "rows": [
+            {"row": row, "action": "create", "record": record, "changes": [], "errors": []}
+            for row, record in ((2, "IDM No. 40 — Forty"), (3, "IDM No. 41 — Forty-one"), (4, "IDM No. 41 — Forty-one"))
+        ],
+        "hidden": 0,
+        "errors": 0,
+    }
+    assert Publication.objects.count() == 0
+    assert default_storage.exists(preview.stored_name)  # waiting for the confirmation
+    shown = publisher.get(response["Location"])
+    page = shown.content.decode()
+    assert "Publications: 2 to create, 0 to update, 0 unchanged, 0 refused." in page
+    assert '<form method="post" action="/admin/catalogue/publication/import/" id="import-confirm">' in page
+    assert [row.action for row in shown.context["preview"]["rows"]] == ["create", "create", "create"]
+
+    confirmed = publisher.post(PUBLICATIONS_URL, {"token": shown.context["preview"]["token"]})
+
+    run = ImportRun.objects.exclude(pk=preview.pk).get()
+    assert confirmed["Location"] == f"/admin/catalogue/publication/import/run/{run.pk}/"
+    assert (run.dry_run, run.status, run.stored_name) == (False, "queued", preview.stored_name)
+    call_command("run_imports", stdout=io.StringIO())
     run.refresh_from_db()
     assert (run.status, run.counts, run.errors) == (
         "done", {"create": 2, "update": 0, "unchanged": 0, "refuse": 0}, [],
@@ -117,9 +138,51 @@ def test_a_large_file_is_queued_as_a_run_then_run_by_run_imports(publisher, sett
     progress = publisher.get(f"/admin/catalogue/publication/import/run/{run.pk}/progress/")
     assert progress.json() == {"status": "done", "stage": "indexing", "done": 2, "total": 2}
     assert progress["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
-    page = publisher.get(response["Location"]).content.decode()
+    page = publisher.get(confirmed["Location"]).content.decode()
     assert "Imported: 2 created, 0 updated, 0 unchanged, 0 left out." in page
     assert "import_progress.js" in page  # loaded, and idle: no box to follow
+    again = publisher.get(response["Location"])  # the preview, its file since imported
+    assert (again.context["preview"]["can_import"], again.context["preview"]["token"]) == (False, "")
+    assert (
+        "This preview has expired, or its file was imported: upload the file again to import it."
+        in again.content.decode()
+    )
+
+
+def test_a_preview_run_names_refused_rows_in_the_uploader_s_language_and_offers_the_valid_rows(settings):
+    settings.IDM_IMPORT_INLINE_ROWS = 1
+    SeriesFactory()
+    uploader = Client()
+    uploader.force_login(create_staff("pub", PUBLISHER))
+    content = b"series,number,year,title_en\nidm,40,2024,Forty\nidm,41,20x4,Forty-one\n"
+    uploader.post(PUBLICATIONS_URL, {"file": SimpleUploadedFile("bad.csv", content)}, HTTP_ACCEPT_LANGUAGE="fr")
+    preview = ImportRun.objects.get()
+    assert preview.language == "fr"
+
+    with translation.override("en"):  # the runner's own language does not matter
+        call_command("run_imports", stdout=io.StringIO())
+
+    preview.refresh_from_db()
+    assert (preview.status, preview.counts) == ("done", {"create": 1, "update": 0, "unchanged": 0, "refuse": 1})
+    message = "La valeur «\xa020x4\xa0» doit être un nombre entier."  # Django's own French
+    assert preview.errors == [f"Ligne 3, colonne « year » (C) : {message}"]
+    assert preview.preview["rows"][1]["errors"] == [{"column": "year", "letter": "C", "message": message}]
+    page = uploader.get(f"{PUBLICATIONS_URL}run/{preview.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (page.context["preview"]["can_import"], page.context["preview"]["can_import_valid"]) == (False, True)
+    assert "Importer seulement les lignes valides" in page.content.decode()
+
+
+def test_only_the_uploader_may_confirm_a_preview_run(publisher, settings):
+    settings.IDM_IMPORT_INLINE_ROWS = 1
+    publisher.post(PUBLICATIONS_URL, {"file": SimpleUploadedFile("big.csv", TWO_PUBLICATIONS)})
+    call_command("run_imports", stdout=io.StringIO())
+    colleague = Client()
+    colleague.force_login(create_staff("other", PUBLISHER))
+
+    page = colleague.get(f"{PUBLICATIONS_URL}run/{ImportRun.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (page.context["preview"]["token"], page.context["preview"]["can_import"]) == ("", False)
+    assert "Only the person who uploaded this file can import it." in page.content.decode()
 
 
 def test_a_run_with_a_refused_row_fails_naming_it_and_writes_nothing():
@@ -178,20 +241,26 @@ def test_a_run_is_only_shown_under_its_own_kind(publisher):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_thread_runner_imports_once_the_request_has_committed(settings):
+def test_the_thread_runner_previews_then_imports_once_each_request_has_committed(settings):
     settings.IDM_IMPORT_RUNNER = "thread"
     settings.IDM_IMPORT_INLINE_ROWS = 0
     SeriesFactory()
     client = Client()
     client.force_login(create_staff("pub", PUBLISHER))
 
-    response = confirm(client, PUBLICATIONS_URL, TWO_PUBLICATIONS, "big.csv")
+    def ended(run: ImportRun) -> ImportRun:
+        deadline = time.monotonic() + 60
+        while run.status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.1)
+            run.refresh_from_db()
+        return run
 
-    assert response.status_code == 302
-    deadline = time.monotonic() + 60
-    while ImportRun.objects.get().status in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert ImportRun.objects.get().status == "done"
+    response = client.post(PUBLICATIONS_URL, {"file": SimpleUploadedFile("big.csv", TWO_PUBLICATIONS)})
+
+    assert ended(ImportRun.objects.get()).status == "done"
+    token = client.get(response["Location"]).context["preview"]["token"]
+    client.post(PUBLICATIONS_URL, {"token": token})
+    assert ended(ImportRun.objects.get(dry_run=False)).status == "done"
     assert sorted(Publication.objects.values_list("number", flat=True)) == [40, 41]
 
 
