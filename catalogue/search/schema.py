@@ -80,11 +80,18 @@ FTS_COLUMNS = {
 CONFIGURATIONS = {code: f"idm_{code}" for code in LANGUAGES}
 DICTIONARIES = {code: f"idm_{name}_stem" for code, name in STEMMERS.items()}
 VECTOR_COLUMNS = {code: f"vector_{code}" for code in LANGUAGES}
-VECTOR_INDEXES = {code: f"{DOCUMENT_TABLE}_{column}" for code, column in VECTOR_COLUMNS.items()}
+VECTOR_INDEXES = {code: f"{DOCUMENT_TABLE}_{column}" for code, column in VECTOR_COLUMNS.items()}  # until 0022
 # … and one of the titles alone, for the title tiers of a ranking (sets.py) read from the index, without reading
 # each matching document's whole vector (ts_filter() on the vector above detoasts it: ~3 ms per 1,000 documents).
 TITLE_VECTOR_COLUMNS = {code: f"title_vector_{code}" for code in LANGUAGES}
-TITLE_VECTOR_INDEXES = {code: f"{DOCUMENT_TABLE}_{column}" for code, column in TITLE_VECTOR_COLUMNS.items()}
+
+
+def vector_index(column: str, kind: str) -> str:
+    """The GIN index of a vector `column` over the documents of one `kind` (migration 0022): every query of the
+    vectors names its kind, and a common word's index scan then visits that kind's rows only."""
+    return f"{DOCUMENT_TABLE}_{column}_{kind}"
+
+
 # A document row's text and vectors over this many bytes are kept out of line (TOAST), so that the rows a common
 # word's index scan visits are ~100 bytes, not ~2 KB: PostgreSQL's default keeps up to 2 KB in the row.
 TOAST_TUPLE_TARGET = 128
