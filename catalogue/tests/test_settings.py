@@ -218,3 +218,35 @@ def test_the_wsgi_application_loads_the_urlconf_and_moves_what_it_loaded_out_of_
     )
     result = run_with_env(code, DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="example.org")
     assert (result.returncode, result.stdout, result.stderr) == (0, "True True\n", "")
+
+
+def test_kept_database_connections_are_checked_before_a_request_reuses_them():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "default = settings.DATABASES['default']\n"
+        "print(default['CONN_MAX_AGE'], default['CONN_HEALTH_CHECKS'], 'replica' in settings.DATABASES)\n"
+    )
+    result = run_with_env(code, DJANGO_SECRET_KEY="s" * 50, DJANGO_CONN_MAX_AGE="60")
+    assert (result.returncode, result.stdout) == (0, "60 True False\n"), result.stderr
+
+
+def test_a_replica_url_adds_a_replica_mirrored_in_tests_with_the_primary_s_connection_settings():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "replica = settings.DATABASES['replica']\n"
+        "print(replica['HOST'], replica['NAME'], replica['CONN_MAX_AGE'], replica['CONN_HEALTH_CHECKS'],"
+        " replica['TEST']['MIRROR'], settings.DATABASE_ROUTERS)\n"
+    )
+    result = run_with_env(
+        code,
+        DJANGO_SECRET_KEY="s" * 50,
+        DJANGO_CONN_MAX_AGE="60",
+        DATABASE_URL="postgres://idm@primary.internal/idm",
+        DATABASE_REPLICA_URL="postgres://idm@standby.internal/idm",
+    )
+    assert (result.returncode, result.stdout) == (
+        0,
+        "standby.internal idm 60 True default ['idm.replica.ReplicaRouter']\n",
+    ), result.stderr
