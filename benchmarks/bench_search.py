@@ -13,7 +13,7 @@ others use it. For each, in its own process (DEBUG off, so no query log):
   public edition, and a word no record has; then the common word with its match sets kept (its next page);
 - the time to build the catalogue index (once per content version and process);
 - every facet's counts for the common word (`PublicationFilter.facets()`, cold);
-- the API's path, `search_publications()` as one SQL queryset, for the common word;
+- `search_publications()`, the search as one SQL queryset (the API's path until 2026-12-05), for the common word;
 - the baseline: the unsearched catalogue's count and first 20 keys, newest first;
 then over HTTP, gunicorn (1 sync worker) serving the search page for the common word and a search without
 matches (repeats of one URL: after the first, its match sets are kept), against the floor: the same gunicorn answering a fixed body of the same size without Django.
@@ -83,7 +83,7 @@ def measure_function(repeat: int) -> dict:
         found = PublicationFilter(QueryDict(f"q={query}"), queryset=published, language="en").results
         return found[0:20], found.count()
 
-    def sql_search(query):  # the API's path: the search as one SQL queryset
+    def sql_search(query):  # the search as one SQL queryset, ranked in SQL
         found = search_publications(published, query, language="en")
         return list(found.order_by("-search_rank", "-year", "-number", "pk").values_list("pk", flat=True)[:20]), (
             found.count()
