@@ -67,9 +67,8 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _reading_replica.reset(token)
-        if (
-            response.streaming and not response.is_async
-        ):  # a streamed response (the sitemap files) reads as it is sent, after this returns
+        # A streamed response (the sitemap files) reads as it is sent, after this returns.
+        if response.streaming and not response.is_async:
             response.streaming_content = _on_replica(response.streaming_content)
         return response
 

@@ -7,8 +7,9 @@ The request stores the file and queues an ImportRun; a runner executes it: a thr
 
 The import itself is one transaction, so the progress it makes cannot be read from its own rows until it ends:
 each step is written to the cache (shared by every server in production), and the run's row holds its status,
-its result and its errors once it ends. A run's messages are in the language of the staff member who started it. Staff follow it on the admin's run page (admin/importing.py) and find
-every run in the admin's list of import runs (admin/import_runs.py).
+its result and its errors once it ends, in the language of the staff member who started it. Staff follow it on
+the admin's run page (admin/importing.py) and find every run in the admin's list of import runs
+(admin/import_runs.py).
 
 A runner can die with its run: a web process recycled ends its thread, and the run's transaction is rolled back.
 So each progress step is also a heartbeat, written outside the import's transaction: into the cache, and into the

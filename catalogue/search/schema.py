@@ -93,5 +93,5 @@ def vector_index(column: str, kind: str) -> str:
 
 
 # A document row's text and vectors over this many bytes are kept out of line (TOAST), so that the rows a common
-# word's index scan visits are ~100 bytes, not ~2 KB: PostgreSQL's default keeps up to 2 KB in the row.
+# word's index scan visits are ~300 bytes, not ~2 KB: PostgreSQL's default keeps up to 2 KB in the row.
 TOAST_TUPLE_TARGET = 128
