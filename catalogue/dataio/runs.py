@@ -41,6 +41,7 @@ from .upsert import ImportRefused
 logger = logging.getLogger(__name__)
 KEPT_ERRORS = 1000  # the errors a run's row keeps; the count says how many there were
 PROGRESS_TIMEOUT = 24 * 3600
+RUNNER_THREAD = "import-run-"  # the name of a run's thread, then its id
 ROW_HEARTBEAT_EVERY = 10  # seconds between two heartbeats written to the run's row (the cache's: every step)
 
 
@@ -63,7 +64,8 @@ def import_run_create(
         created_by=user,
     )
     if settings.IDM_IMPORT_RUNNER == "thread":
-        transaction.on_commit(lambda: threading.Thread(target=_run_in_thread, args=(run.pk,), daemon=True).start())
+        thread = threading.Thread(target=_run_in_thread, args=(run.pk,), name=f"{RUNNER_THREAD}{run.pk}", daemon=True)
+        transaction.on_commit(thread.start)
     return run
 
 

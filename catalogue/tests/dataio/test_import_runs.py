@@ -3,6 +3,7 @@
 
 import datetime
 import io
+import threading
 import time
 
 import pytest
@@ -15,7 +16,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
-from catalogue.dataio.runs import import_run_create, import_run_execute, import_run_progress, progress_key
+from catalogue.dataio.runs import (
+    RUNNER_THREAD,
+    import_run_create,
+    import_run_execute,
+    import_run_progress,
+    progress_key,
+)
 from catalogue.editorial.roles import EDITOR, PUBLISHER
 from catalogue.models import ImportRun, Publication, Workshop
 from catalogue.tests.factories import SeriesFactory, create_staff
@@ -248,19 +255,21 @@ def test_the_thread_runner_previews_then_imports_once_each_request_has_committed
     client = Client()
     client.force_login(create_staff("pub", PUBLISHER))
 
-    def ended(run: ImportRun) -> ImportRun:
+    def ended(run_filter: dict) -> ImportRun:
+        # The runners' threads waited for without reading meanwhile: SQLite's in-memory test database refuses a
+        # write to a table another connection is reading ("database table is locked"), where a file would wait.
         deadline = time.monotonic() + 60
-        while run.status in ("queued", "running") and time.monotonic() < deadline:
+        while any(thread.name.startswith(RUNNER_THREAD) for thread in threading.enumerate()):
+            assert time.monotonic() < deadline, "the import run's thread did not end within 60 s"
             time.sleep(0.1)
-            run.refresh_from_db()
-        return run
+        return ImportRun.objects.get(**run_filter)
 
     response = client.post(PUBLICATIONS_URL, {"file": SimpleUploadedFile("big.csv", TWO_PUBLICATIONS)})
 
-    assert ended(ImportRun.objects.get()).status == "done"
+    assert ended({"dry_run": True}).status == "done"
     token = client.get(response["Location"]).context["preview"]["token"]
     client.post(PUBLICATIONS_URL, {"token": token})
-    assert ended(ImportRun.objects.get(dry_run=False)).status == "done"
+    assert ended({"dry_run": False}).status == "done"
     assert sorted(Publication.objects.values_list("number", flat=True)) == [40, 41]
 
 
