@@ -42,7 +42,10 @@ def _vector(code: str) -> str:
 
 def _add_columns(vectors: dict) -> str:
     """One statement (one rewrite of the table) adding the generated `vectors` ({column: expression})."""
-    added = [f"ADD COLUMN {column} tsvector GENERATED ALWAYS AS ({expression}) STORED" for column, expression in vectors.items()]
+    added = [
+        f"ADD COLUMN {column} tsvector GENERATED ALWAYS AS ({expression}) STORED"
+        for column, expression in vectors.items()
+    ]
     return f"ALTER TABLE {DOCUMENT_TABLE} {', '.join(added)}"
 
 
@@ -50,7 +53,8 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     vectors = {VECTOR_COLUMNS[code]: _vector(code) for code in LANGUAGES}
-    vectors |= {TITLE_VECTOR_COLUMNS[code]: f"to_tsvector('{CONFIGURATIONS[code]}', {TITLE_FIELDS[code]})" for code in LANGUAGES}
+    for code in LANGUAGES:
+        vectors[TITLE_VECTOR_COLUMNS[code]] = f"to_tsvector('{CONFIGURATIONS[code]}', {TITLE_FIELDS[code]})"
     execute = schema_editor.execute
     execute(f"ALTER TABLE {DOCUMENT_TABLE} SET (toast_tuple_target = {TOAST_TUPLE_TARGET})")
     execute(f"ALTER TABLE {DOCUMENT_TABLE} " + ", ".join(f"DROP COLUMN {VECTOR_COLUMNS[code]}" for code in LANGUAGES))
@@ -58,7 +62,8 @@ def forwards(apps, schema_editor):
     for column in vectors:
         execute(f"ALTER TABLE {DOCUMENT_TABLE} ALTER COLUMN {column} SET STATISTICS 0")
         for kind in KINDS:
-            execute(f"CREATE INDEX {vector_index(column, kind)} ON {DOCUMENT_TABLE} USING gin ({column}) WHERE kind = '{kind}'")
+            index = vector_index(column, kind)
+            execute(f"CREATE INDEX {index} ON {DOCUMENT_TABLE} USING gin ({column}) WHERE kind = '{kind}'")
 
 
 def backwards(apps, schema_editor):

@@ -195,10 +195,9 @@ class PublicationFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, language: str, strict: bool = False, **kwargs):
         self.language = language
         super().__init__(data, queryset, **kwargs)
+        # On this filterset's own form: a filter's field is built once and copied with the filter, so one built
+        # before (the API schema's generation builds the class's) would keep the strictness it was built with.
         for name in (*self.FACETS, "year_from", "year_to", "sort"):
-            self.filters[name].extra["strict"] = strict
-            # And on this form's field: a filter's field is built once and copied with it, so one built before
-            # (the API schema's generation builds the class's) would keep its strictness.
             self.form.fields[name].strict = strict
 
     # Filters -------------------------------------------------------------------------------------
@@ -277,8 +276,9 @@ class PublicationFilter(django_filters.FilterSet):
     @cached_property
     def results(self) -> PublicationResults:
         """The public publications under the search and filters, as keys in the page's order, with their facets'
-        counts: set operations over the catalogue index (results.py). The catalogue page's and the API's list (`qs`, the same
-        as one SQL queryset, is left to django-filter's own uses). Only for a filterset over the public publications, `Publication.objects.published()`."""
+        counts: set operations over the catalogue index (results.py). The catalogue page's and the API's list
+        (`qs`, the same as one SQL queryset, is left to django-filter's own uses). Only for a filterset over the
+        public publications, `Publication.objects.published()`."""
         return PublicationResults(
             self.cleaned,
             sort=self.sort_order,

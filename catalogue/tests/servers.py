@@ -62,6 +62,19 @@ def database_url(*, port: int | None = None) -> str:
     return f"postgres://{user}@{host}:{port or params.get('port', 5432)}/{connection.settings_dict['NAME']}"
 
 
+def site_env(tmp_path: Path, **extra: str) -> dict:
+    """The environment of a gunicorn serving the test database (with the page cache on), answering for HOST."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "idm.settings_test",
+        "DATABASE_URL": database_url(),
+        "DJANGO_PAGE_CACHE": "1",
+        "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        **extra,
+    }
+
+
 def fetch(url: str) -> tuple[int, str]:
     # Behind a load balancer every server sees the same host name (part of the page cache's key: pages hold
     # absolute URLs).

@@ -5,7 +5,6 @@ standby of the test database's server (pg_basebackup, started here) and a gunico
 DATABASE_REPLICA_URL, the standby's replay paused to tell the two databases apart.
 """
 
-import os
 from types import SimpleNamespace
 
 import psycopg
@@ -20,11 +19,10 @@ from django.test import RequestFactory
 from catalogue.models import Publication
 from catalogue.tests.factories import create_idm28, create_staff
 from catalogue.tests.servers import (
-    HOST,
-    database_url,
     edit_series_through_the_admin,
     fetch,
     postgres_standby,
+    site_env,
     start_gunicorn,
     stop,
     wait_for_replay,
@@ -112,16 +110,7 @@ def test_anonymous_pages_come_from_the_standby_and_staff_work_on_the_primary(tmp
     page = "/en/publications/idm-28/"
     with postgres_standby() as standby_url:
         wait_for_replay(standby_url)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "idm.settings_test",
-            "DATABASE_URL": database_url(),
-            "DATABASE_REPLICA_URL": standby_url,
-            "DJANGO_PAGE_CACHE": "1",
-            "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
-            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        }
-        server, base = start_gunicorn(env, tmp_path / "gunicorn.log")
+        server, base = start_gunicorn(site_env(tmp_path, DATABASE_REPLICA_URL=standby_url), tmp_path / "gunicorn.log")
         try:
             assert publication.series.name_en in fetch(base + page)[1]
             with psycopg.connect(standby_url, autocommit=True) as standby:

@@ -5,7 +5,6 @@ on and Redis (redis-server, started here) as the shared cache; the test commits 
 the servers see them. Everything started here is stopped whatever happens.
 """
 
-import os
 import shutil
 import subprocess
 
@@ -16,11 +15,10 @@ from django.db import connection
 from catalogue.models import Publication
 from catalogue.tests.factories import create_idm28, create_staff
 from catalogue.tests.servers import (
-    HOST,
-    database_url,
     edit_series_through_the_admin,
     fetch,
     free_port,
+    site_env,
     start_gunicorn,
     stop,
     wait_until,
@@ -57,15 +55,7 @@ def servers(tmp_path, redis_url):
     """Two gunicorn processes on the test database and one Redis; their base URLs."""
     if connection.vendor != "postgresql":
         pytest.skip("several servers share one PostgreSQL (the SQLite run has no server to share)")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "idm.settings_test",
-        "DATABASE_URL": database_url(),
-        "DJANGO_REDIS_URL": redis_url,
-        "DJANGO_PAGE_CACHE": "1",
-        "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-    }
+    env = site_env(tmp_path, DJANGO_REDIS_URL=redis_url)
     processes, bases = [], []
     try:
         for number in (1, 2):
