@@ -6,12 +6,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from catalogue.i18n import content_languages
 from catalogue.models import Edition, Publication, TocEntry, catalogue_changed
 from catalogue.search import index_publications, indexing_deferred
+from catalogue.search.vocabulary import Changes
 
 from .cells import new_instance
 from .importing import BATCH_SIZE, import_plan
@@ -78,10 +79,13 @@ def catalogue_import(
             pks = [publication.instance.pk for publication in changed] if index else []
             if progress and pks:
                 progress("indexing", 0, len(pks))
+            words = Changes()  # the vocabulary's changes, written once: most words are in every batch
             for start in range(0, len(pks), INDEX_BATCH_SIZE):
-                index_publications(pks[start : start + INDEX_BATCH_SIZE], using=using)
+                index_publications(pks[start : start + INDEX_BATCH_SIZE], using=using, words=words)
                 if progress:
                     progress("indexing", min(start + INDEX_BATCH_SIZE, len(pks)), len(pks))
+            with connections[using].cursor() as cursor:
+                words.write(cursor)
     return ImportResult(plan, written=True)
 
 

@@ -17,9 +17,12 @@ BATCH_SIZE = 500  # records per batch of a rebuild
 VOCABULARY_FLUSH = 200_000  # (language, word) counts a rebuild holds before it writes them
 
 
-def index_publications(pks: Iterable[int], *, using: str | None = None) -> None:
-    """Bring the search documents of these publications up to date (removing those of deleted ones)."""
-    _index(SearchDocument.Kind.PUBLICATION, pks, using=using)
+def index_publications(pks: Iterable[int], *, using: str | None = None, words: Changes | None = None) -> None:
+    """Bring the search documents of these publications up to date (removing those of deleted ones).
+
+    Their vocabulary changes are written at once, or added to `words` for the caller to write (an import indexing
+    its publications in batches writes the vocabulary once, at the end)."""
+    _index(SearchDocument.Kind.PUBLICATION, pks, using=using, words=words)
 
 
 def index_workshops(pks: Iterable[int], *, using: str | None = None) -> None:
@@ -27,7 +30,7 @@ def index_workshops(pks: Iterable[int], *, using: str | None = None) -> None:
     _index(SearchDocument.Kind.WORKSHOP, pks, using=using)
 
 
-def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
+def _index(kind: str, pks: Iterable[int], *, using: str | None, words: Changes | None = None) -> None:
     pks = {pk for pk in pks if pk is not None}
     if not pks:
         return
@@ -41,24 +44,40 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None) -> None:
         old = list(documents_of.filter(kind=kind, object_id__in=pks).only("object_id", *fields))
         existing = {document.object_id: document.pk for document in old}
         documents = list(build(model.objects.using(using).filter(pk__in=pks)))
-        words = Changes()
+        changes = words if words is not None else Changes()
         if vocabulary:
-            words.add(old, sign=-1)
-            words.add(documents)
+            changes.add(old, sign=-1)
+            changes.add(documents)
         for document in documents:
             document.pk = existing.pop(document.object_id, None)
         gone = list(existing.values())
         if gone:
             documents_of.filter(pk__in=gone).delete()
-        changed = [document for document in documents if document.pk is not None]
-        if changed:
-            documents_of.bulk_update(changed, DOCUMENT_FIELDS)
+        saved = [document for document in documents if document.pk is not None]
         created = [document for document in documents if document.pk is None]
         if created:
             documents_of.bulk_create(created)
         with connections[using].cursor() as cursor:
+            _update_documents(cursor, saved)
             backend_for(using).write(cursor, kind, documents, pks)
-            words.write(cursor)
+            if words is None:
+                changes.write(cursor)
+
+
+def _update_documents(cursor, documents: list[SearchDocument]) -> None:
+    """Write the DOCUMENT_FIELDS of these saved documents: one UPDATE by id, executed for each.
+
+    Not bulk_update, whose CASE WHEN per field and row Django builds as expressions: three quarters of the time of
+    re-indexing 3,000 publications."""
+    if not documents:
+        return
+    columns = [SearchDocument._meta.get_field(name) for name in DOCUMENT_FIELDS]
+    quote = cursor.db.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    cursor.executemany(
+        f"UPDATE {quote(SearchDocument._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s",
+        [[getattr(document, field.attname) for field in columns] + [document.pk] for document in documents],
+    )
 
 
 def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE) -> int:

@@ -9,6 +9,7 @@ becomes public by its date alone joins the vocabulary at its next index write or
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from django.db import connections, router, transaction
 
@@ -74,23 +75,32 @@ class Changes:
         ]
         for code in LANGUAGES:
             found = [_spellings(document, code) for document in documents]
-            distinct = set().union(*found)
-            folded = _folded(distinct)
+            held = Counter(chain.from_iterable(found))  # how many of the documents hold each spelling, in C
+            folded = _folded(set(held))
             sources = {}  # each word's spellings in these documents
-            for spelling in distinct:
+            for spelling in held:
                 sources.setdefault(folded[spelling], []).append(spelling)
+            sources.pop(None, None)
             counts, spelled = self.counts[code], self.spellings[code]
+            # A word met under one spelling is held by as many documents as that spelling.
+            shared = set()  # the spellings of words met under several ("réfugiés", "refugies")
+            for word, spellings in sources.items():
+                if len(spellings) > 1:
+                    shared.update(spellings)
+                    continue
+                counts[word] += sign * held[spellings[0]]
+                if word not in spelled:
+                    spelled[word] = spellings[0][:MAX_TERM_LENGTH]
+            if not shared:
+                continue
+            # Those words are counted once per document holding any of their spellings, and spelled as in the first
+            # document holding them (in the order added), by the greatest of their spellings there.
             for spellings in found:
-                words = set(map(folded.__getitem__, spellings))
-                words.discard(None)
-                if sign > 0:
-                    counts.update(words)
-                else:
-                    counts.subtract(words)
-                for word in words.difference(spelled):  # a set less a dict, in C: most words were met before
-                    candidates = sources[word]
-                    spelling = candidates[0] if len(candidates) == 1 else max(set(candidates) & spellings)
-                    spelled[word] = spelling[:MAX_TERM_LENGTH]
+                here = spellings & shared
+                for word in {folded[spelling] for spelling in here}:
+                    counts[word] += sign
+                    if word not in spelled:
+                        spelled[word] = max(spelling for spelling in here if folded[spelling] == word)[:MAX_TERM_LENGTH]
 
     def write(self, cursor) -> None:
         """Add the changes to the vocabulary (one upsert per WRITE_BATCH words), dropping words no document holds."""

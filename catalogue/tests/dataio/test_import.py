@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from catalogue.dataio import upsert
 from catalogue.dataio.tabular import FileError, read_table
 from catalogue.dataio.upsert import ImportRefused, catalogue_import
-from catalogue.models import Edition, Publication, SearchDocument, TocEntry
-from catalogue.search import search_publications
+from catalogue.models import Edition, Publication, SearchDocument, SearchWord, TocEntry
+from catalogue.search import rebuild_vocabulary, search_publications
 from catalogue.tests.factories import PublicationFactory, SeriesFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +248,31 @@ def test_valid_only_writes_every_other_row_of_a_large_file_with_its_search_docum
     assert SearchDocument.objects.filter(kind="publication").count() == LARGE_FILE - 1
     found = search_publications(Publication.objects.published(), "santé 1199", language="fr")
     assert [publication.number for publication in found] == [1199]
+
+
+def test_an_import_over_several_index_batches_keeps_the_vocabulary_a_rebuild_gives():
+    def words():
+        return sorted(SearchWord.objects.values_list("word", "language", "spelling", "document_count"))
+
+    rows = [row(number=number, title_fr=f"Migration et santé {number} réfugiés") for number in range(1, LARGE_FILE + 1)]
+    catalogue_import(table=csv_table(rows))
+    assert SearchWord.objects.get(word="refugies", language="fr").document_count == LARGE_FILE
+    written = words()
+    rebuild_vocabulary()
+    assert words() == written
+
+    # Updated documents: their old words are taken out, their new ones counted.
+    rows = [
+        row(number=number, title_fr=f"Migrations {number}") if number % 2 else row(number=number)
+        for number in range(1, LARGE_FILE + 1)
+    ]
+    result = catalogue_import(table=csv_table(rows))
+    assert result.counts["update"] == LARGE_FILE
+    assert SearchWord.objects.get(word="migrations", language="fr").document_count == LARGE_FILE // 2
+    assert not SearchWord.objects.filter(word="refugies").exists()
+    written = words()
+    rebuild_vocabulary()
+    assert words() == written
 
 
 def test_valid_only_imports_the_publications_without_a_refused_row():

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from catalogue.models import Publication, SearchWord, Status
+from catalogue.models import Publication, SearchDocument, SearchWord, Status
 from catalogue.search import rebuild_index, rebuild_vocabulary, suggest_query
+from catalogue.search.vocabulary import Changes
 from catalogue.tests.factories import PublicationFactory, SeriesFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,37 @@ def test_vocabulary_counts_the_public_documents_holding_each_folded_word(catalog
     assert SearchWord.objects.get(language="fr", word="refugies").spelling == "réfugiés"
     assert "and" in vocabulary("en")
     assert "la" not in vocabulary("fr")  # words of fewer than 3 letters are left out
+
+
+def document(title_fr: str, body_fr: str = "", public: bool = True) -> SearchDocument:
+    return SearchDocument(kind=SearchDocument.Kind.PUBLICATION, public=public, title_fr=title_fr, body_fr=body_fr)
+
+
+def test_vocabulary_changes_count_documents_not_spellings():
+    changes = Changes()
+    changes.add(
+        [
+            document("Refugies et réfugiés", "Réfugiés climatiques"),  # three spellings of one word, one document
+            document("Les réfugiés", "refugies"),
+            document("Climatiques", "Confidentiel", public=False),  # a draft counts for nothing
+            document("Migrations", "climatiques migrations"),
+        ]
+    )
+    assert changes.counts["fr"]["refugies"] == 2
+    assert changes.counts["fr"]["climatiques"] == 2
+    assert changes.counts["fr"]["migrations"] == 1
+    assert "confidentiel" not in changes.counts["fr"]
+    assert "les" in changes.counts["fr"]
+    assert "et" not in changes.counts["fr"]  # under 3 letters: left out
+    # Spelled as the first document holding the word spells it, by its greatest spelling there (accents last).
+    assert changes.spellings["fr"]["refugies"] == "réfugiés"
+    assert changes.spellings["fr"]["climatiques"] == "climatiques"
+
+    changes.add([document("Les réfugiés", "refugies")], sign=-1)
+    changes.add([document("Réfugiés")], sign=-1)
+    assert changes.counts["fr"]["refugies"] == 0
+    assert changes.counts["fr"]["les"] == 0
+    assert changes.counts["fr"]["climatiques"] == 2
 
 
 def test_vocabulary_never_holds_the_words_of_a_draft(catalogue):
