@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -248,14 +247,20 @@ def stored_headings(entries: list[TocEntry]) -> list[Heading]:
 
 
 def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list[Heading]]:
-    """The stored headings of each of these publications (none: absent), read as plain values in one query: an
-    import or export of thousands of publications would spend most of its time building TocEntry instances."""
+    """The stored headings of each of these publications (none: absent), as stored_headings() gives them, read as
+    plain tuples in one query: an import or export of thousands of publications would spend most of its time
+    building TocEntry instances."""
     names = [f"title_{code}" for code in content_languages()]
-    rows = QuerySet(TocEntry, using=using).filter(publication_id__in=publication_ids)
-    entries = defaultdict(list)
-    for entry in rows.values("id", "publication_id", "parent_id", "position", "kind", "page", *names):
-        entries[entry["publication_id"]].append(SimpleNamespace(pk=entry["id"], **entry))
-    return {pk: stored_headings(found) for pk, found in entries.items()}
+    rows = (
+        QuerySet(TocEntry, using=using).filter(publication_id__in=publication_ids).order_by("publication_id", "position")
+    )
+    contents, levels = defaultdict(list), {}
+    for pk, publication, parent, kind, page, *titles in rows.values_list(
+        "id", "publication_id", "parent_id", "kind", "page", *names
+    ):
+        level = levels[pk] = levels.get(parent, -1) + 1 if parent else 0
+        contents[publication].append(Heading(level, kind, page, tuple(title or "" for title in titles)))
+    return dict(contents)
 
 
 def headings_cells(found: list[Heading]) -> dict[str, str]:

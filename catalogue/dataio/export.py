@@ -2,7 +2,6 @@
 layout that `import_catalogue` reads back (CSV, XLSX; tabular.py)."""
 
 import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ from .tabular import EDITION_FIELDS, cell_value, columns, publication_columns, w
 # Derived: rebuilt (the search documents and their vocabulary), stamped on load.
 EXCLUDED_MODELS = ["catalogue.SearchDocument", "catalogue.SearchWord", "catalogue.CatalogueChange"]
 CHUNK_SIZE = 1000
-WRITE_SIZE = 1 << 20  # characters of CSV gathered before each write to the file
+WRITE_SIZE = 100  # publications gathered before each write to the file
 
 
 def catalogue_export_json(*, output: str | None, stdout, verbosity: int = 1) -> None:
@@ -58,15 +57,15 @@ def _records(publications: QuerySet) -> Iterator[tuple[dict[str, object], list[d
     using = publications.db
     ordered = publications.order_by("series__slug", "number").values_list("pk", flat=True)
     keys = list(ordered)
-    edition_columns = list(EDITION_FIELDS.items())
+    edition_columns = list(EDITION_FIELDS)
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
         rows = QuerySet(Publication, using=using).filter(pk__in=chunk).values_list("pk", "series__slug", *fields)
         by_pk = {row[0]: row for row in rows}
         editions, topics = defaultdict(list), defaultdict(list)
         stored = QuerySet(Edition, using=using).filter(publication__in=chunk).order_by("position", "pk")
-        for edition in stored.values("publication_id", *EDITION_FIELDS.values()):
-            editions[edition["publication_id"]].append({column: edition[name] for column, name in edition_columns})
+        for publication, *values in stored.values_list("publication_id", *EDITION_FIELDS.values()):
+            editions[publication].append(dict(zip(edition_columns, values, strict=True)))
         contents = stored_contents(chunk, using=using)
         links = QuerySet(Publication.topics.through, using=using).filter(publication__in=chunk)
         for publication, slug in links.values_list("publication_id", "topic__slug"):
@@ -79,31 +78,35 @@ def _records(publications: QuerySet) -> Iterator[tuple[dict[str, object], list[d
             yield row, editions[pk]
 
 
+class _Lines(list):
+    """Where a csv.writer writes: each row it writes becomes an item (it writes a row in one call)."""
+
+    write = list.append
+
+
 def _write_csv(publications: QuerySet, handle) -> None:
     """The CSV file of `publications`, each publication's cells quoted once for all its rows (the csv module's
-    quoting of its ~10 KB of text is most of an export's time)."""
+    quoting of its ~10 KB of text is most of an export's time), gathered as strings and written WRITE_SIZE
+    publications at a time."""
     header = columns()
     publication_header, edition_header = header[: -len(EDITION_FIELDS)], header[-len(EDITION_FIELDS) :]
-    buffer, scratch = io.StringIO(), io.StringIO()  # the file's next part; one publication's cells
-    writer, scratch_writer = csv.writer(buffer), csv.writer(scratch)
+    lines = _Lines()
+    writer = csv.writer(lines)
     writer.writerow(header)
-    for row, editions in _records(publications):
-        scratch.seek(0)
-        scratch.truncate()
-        scratch_writer.writerow(
+    for count, (row, editions) in enumerate(_records(publications), start=1):
+        writer.writerow(
             [value if type(value) is str else cell_value(value) for value in map(row.get, publication_header)]
         )
-        prefix = scratch.getvalue().removesuffix("\r\n") + ","
+        prefix = lines.pop().removesuffix("\r\n") + ","
         for edition in editions or [{}]:
-            buffer.write(prefix)
+            lines.append(prefix)
             writer.writerow(
                 [value if type(value) is str else cell_value(value) for value in map(edition.get, edition_header)]
             )
-        if buffer.tell() > WRITE_SIZE:
-            handle.write(buffer.getvalue().encode())
-            buffer.seek(0)
-            buffer.truncate()
-    handle.write(buffer.getvalue().encode())
+        if count % WRITE_SIZE == 0:
+            handle.write("".join(lines).encode())
+            lines.clear()
+    handle.write("".join(lines).encode())
 
 
 def catalogue_export_table(*, publications: QuerySet, kind: str, handle) -> None:
