@@ -1,17 +1,22 @@
 """Page cache benchmark: throughput of each public page type, cached and uncached, as a share of a floor view.
 
-Loads the demo data into a throw-away SQLite file (or into the empty database DATABASE_URL names), starts gunicorn
-with production settings on 127.0.0.1 and a free port twice (anonymous page cache on, then off), stops it whatever
-happens, and for each URL measures requests per second over keep-alive connections, then the same for a trivial
-Django view returning a body of the same size through the same middleware (the floor), in the same run. Prints
-one table: req/s cached, uncached and floor, and the shares.
+Loads the demo data into a throw-away SQLite file (or into the empty database DATABASE_URL names), or serves an
+existing catalogue (`--database`: a SQLite file or a database URL, e.g. one `generate_catalogue` filled; it is
+migrated, not changed otherwise), starts gunicorn with production settings on 127.0.0.1 and a free port twice
+(anonymous page cache on, then off), stops it whatever happens, and for each URL measures requests per second over
+keep-alive connections, then the same for a trivial Django view returning a body of the same size through the same
+middleware (the floor), in the same run. Prints one table: req/s cached, uncached and floor, and the shares. On an
+existing catalogue the pages of a record are those of its first public publication, series and workshop, and the
+list pages add a deep page and one facet selected.
 
     .venv/bin/python benchmarks/bench_cache.py [--duration 3] [--clients 4]
+    .venv/bin/python benchmarks/bench_cache.py --database /path/to/100k.sqlite3
     bin/with-postgres .venv/bin/python benchmarks/bench_cache.py
 """
 
 import argparse
 import http.client
+import json
 import os
 import secrets
 import shutil
@@ -38,6 +43,44 @@ URLS = [
     "/oai?verb=ListRecords&metadataPrefix=oai_dc",
     "/api/publications/",
 ]
+
+# The records of an existing catalogue whose pages are measured: its first public ones, and its deepest page.
+SAMPLE_SCRIPT = """
+import json
+from catalogue.models import Publication, Series, Topic, Workshop
+from catalogue.public.pagination import PAGE_SIZE
+public = Publication.objects.published()
+print(json.dumps({
+    "publication": public.order_by("pk").values_list("slug", flat=True).first(),
+    "series": Series.objects.order_by("pk").values_list("slug", flat=True).first(),
+    "topic": Topic.objects.filter(publications__in=public).order_by("pk").values_list("slug", flat=True).first(),
+    "workshop": Workshop.objects.published().order_by("pk").values_list("slug", flat=True).first(),
+    "last_page": max(1, -(-public.count() // PAGE_SIZE)),
+}))
+"""
+
+
+def catalogue_urls(env: dict) -> list[str]:
+    """The URLs measured on an existing catalogue: each page type, with records sampled from it."""
+    sample = json.loads(manage(env, "shell", "-c", SAMPLE_SCRIPT).strip().splitlines()[-1])
+    deep = min(2000, sample["last_page"])
+    return [
+        "/en/",
+        "/en/publications/",
+        f"/en/publications/?page={deep}",
+        f"/en/publications/?topic={sample['topic']}",
+        "/fr/publications/?q=migration",
+        f"/en/publications/{sample['publication']}/",
+        f"/en/series/{sample['series']}/",
+        "/en/workshops/",
+        f"/fr/workshops/{sample['workshop']}/",
+        "/en/feed/",
+        "/sitemaps/publications-1.xml",
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+        "/api/publications/",
+        f"/api/publications/?page={deep}",
+    ]
+
 
 FLOOR_SETTINGS = """
 from idm.settings import *
@@ -109,12 +152,12 @@ def stop(server: subprocess.Popen | None) -> None:
             server.wait()
 
 
-def measure(env: dict, directory: Path, options) -> dict[str, tuple[float, float]]:
-    """For each URL: (its req/s, the floor's req/s for the same body size)."""
+def measure(env: dict, directory: Path, urls: list[str], options) -> dict[str, tuple[float, float]]:
+    """For each of `urls`: (its req/s, the floor's req/s for the same body size)."""
     port, server, figures = free_port(), None, {}
     try:
         server = serve(env, directory, port)
-        for url in URLS:
+        for url in urls:
             rate(port, url, 0.5, 1)  # warm: the page cache, the workers' imports
             page, size = rate(port, url, options.duration, options.clients)
             floor, _size = rate(port, f"/floor/{size}", options.duration, options.clients)
@@ -128,11 +171,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=3, help="seconds per measurement (default 3)")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--database", metavar="PATH_OR_URL", help="an existing catalogue (default: the demo data)")
     options = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="idm-cache-"))
     (directory / "bench_cache_settings.py").write_text(FLOOR_SETTINGS)
     (directory / "bench_cache_urls.py").write_text(FLOOR_URLS)
-    database = os.environ.get("DATABASE_URL") or f"sqlite:///{directory / 'demo.sqlite3'}"
+    database = options.database or os.environ.get("DATABASE_URL") or f"sqlite:///{directory / 'demo.sqlite3'}"
+    if "://" not in database:
+        database = f"sqlite:///{Path(database).resolve()}"
     env = {
         **os.environ,
         "DATABASE_URL": database,
@@ -145,16 +191,20 @@ def main() -> None:
     env.pop("DJANGO_DEBUG", None)
     try:
         manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
+        if options.database:
+            urls, data = catalogue_urls(env), "existing catalogue"
+        else:
+            manage(env, "load_demo")
+            urls, data = URLS, "demo data"
         manage(env, "collectstatic", "--noinput")
-        cached = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, options)
-        uncached = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, options)
+        cached = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options)
+        uncached = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     engine = "SQLite" if database.startswith("sqlite") else database.split(":", 1)[0]
-    print(f"{engine}, demo data, gunicorn 2 workers × 4 threads, {options.clients} clients, {os.cpu_count()} CPUs")
+    print(f"{engine}, {data}, gunicorn 2 workers × 4 threads, {options.clients} clients, {os.cpu_count()} CPUs")
     print(f"{'URL':48} {'cached':>8} {'floor':>8} {'share':>6}   {'uncached':>8} {'floor':>8} {'share':>6}")
-    for url in URLS:
+    for url in urls:
         (hit, floor_hit), (miss, floor_miss) = cached[url], uncached[url]
         print(
             f"{url:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "

@@ -21,6 +21,8 @@ from pyroaring import BitMap
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
 from catalogue.models.version import content_version
 
+from . import workshop_index
+
 # The facets, each with the SQL of its (publication id, value) pairs over the public publications (%s: their ids).
 FACETS = ("series", "topic", "year", "language", "format")
 
@@ -33,6 +35,7 @@ class CatalogueIndex:
     facets: dict[str, dict[str, BitMap]]  # facet → value (a series' or topic's pk, a year, a code) → publication ids
     slugs: dict[str, dict[str, str]]  # "series"/"topic" → slug → pk, as the facets key them
     workshops: BitMap  # the public workshops
+    _workshop_index: workshop_index.WorkshopIndex | None = field(default=None, repr=False)
     _orders: dict[str, array] = field(default_factory=dict, repr=False)
     _positions: dict[str, array] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -57,6 +60,18 @@ class CatalogueIndex:
         """How many of `ids` have each value of facet `name` (values none of them has are left out)."""
         found = {value: ids.intersection_cardinality(members) for value, members in self.facets[name].items()}
         return {value: count for value, count in found.items() if count}
+
+    def publication_count(self, name: str, value) -> int:
+        """How many public publications have `value` (a series' or topic's pk…) of facet `name`."""
+        return len(self.facets[name].get(str(value), ()))
+
+    def workshop_index(self) -> workshop_index.WorkshopIndex:
+        """The public workshops by date, year and city (the workshop list's), read the first time it is asked for."""
+        if self._workshop_index is None:
+            with self._lock:
+                if self._workshop_index is None:
+                    self._workshop_index = workshop_index.build(self.using)
+        return self._workshop_index
 
     def most_used(self, name: str, limit: int) -> list[str]:
         """The `limit` values of facet `name` that the most public publications have (ties: by value)."""

@@ -18,6 +18,7 @@ from catalogue.interop.record import isbn_qualifier
 from catalogue.models import Publication, Series, Topic, Workshop
 
 from . import documents, pagination, presenters, results
+from .catalogue_index import catalogue_index
 from .filters import PublicationFilter, Sort
 from .preview import PreviewableDetailMixin
 from .workshop_listing import WorkshopListing
@@ -32,14 +33,17 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
+        workshops = Workshop.objects.published().select_related("publication__series")
+        index = catalogue_index(workshops.db)  # the series' counts and the latest workshops, from memory
+        recent = workshops.in_bulk(index.ordered_workshops(index.workshops, HOME_WORKSHOPS))
         return super().get_context_data(
             latest_publications=Publication.objects.published()
             .for_listing()
             .order_by("-publish_date", "-pk")[:HOME_PUBLICATIONS],
-            series_list=Series.objects.with_publication_count().order_by("slug"),
-            recent_workshops=Workshop.objects.published()
-            .select_related("publication__series")
-            .order_by("-start_date", "pk")[:HOME_WORKSHOPS],
+            series_list=presenters.counted(Series.objects.order_by("slug"), index, "series"),
+            recent_workshops=sorted(
+                recent.values(), key=lambda workshop: (-workshop.start_date.toordinal(), workshop.pk)
+            ),
             **kwargs,
         )
 
@@ -134,7 +138,7 @@ class WorkshopListView(TemplateView):
         return super().get_context_data(
             breadcrumbs=presenters.workshop_list_breadcrumbs(),
             listing=listing,
-            page_obj=pagination.paginate(self.request, listing.workshops()),
+            page_obj=pagination.paginate(self.request, listing.workshops(), rows=listing.rows),
             noindex=listing.filtered,
             **kwargs,
         )
@@ -147,7 +151,8 @@ class SeriesListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         language = page_language()
-        series = Series.objects.with_publication_count().prefetch_related("issns")
+        series = Series.objects.prefetch_related("issns")
+        series = presenters.counted(series, catalogue_index(series.db), "series")
         return super().get_context_data(
             breadcrumbs=presenters.index_breadcrumbs(pgettext("heading of the list of all series", "Series")),
             series_list=presenters.sorted_by_name(series, language),
@@ -161,10 +166,10 @@ class TopicListView(TemplateView):
     template_name = "catalogue/topic_list.html"
 
     def get_context_data(self, **kwargs):
-        topics = Topic.objects.with_publication_count()
+        topics = presenters.counted(Topic.objects.all(), catalogue_index(Topic.objects.db), "topic")
         return super().get_context_data(
             breadcrumbs=presenters.index_breadcrumbs(gettext("Topics")),
-            topic_tree=presenters.topic_tree(list(topics), page_language()),
+            topic_tree=presenters.topic_tree(topics, page_language()),
             **kwargs,
         )
 

@@ -8,12 +8,13 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from pyroaring import BitMap
 
-from catalogue.i18n import content_languages, translated
+from catalogue.i18n import translated
 from catalogue.models import Workshop
+
+from .catalogue_index import catalogue_index
 
 YEAR_RE = re.compile(r"[0-9]{4}")
 MAX_CITY_LENGTH = 200
@@ -29,66 +30,72 @@ class Option:
 
 
 class WorkshopListing:
-    """Upcoming and past public workshops under the `year` and `city` of the query string (a QueryDict)."""
+    """Upcoming and past public workshops under the `year` and `city` of the query string (a QueryDict), from the
+    catalogue index's workshops (workshop_index.py): set operations, then the rows of the workshops shown."""
 
-    def __init__(self, params, language: str, today: datetime.date | None = None):
+    def __init__(self, params, language: str, today: datetime.date | None = None, *, using: str | None = None):
         self.language = language
         self.today = today or timezone.localdate()
         year = params.get("year", "")
         self.year = int(year) if YEAR_RE.fullmatch(year) else None
         self.city = params.get("city", "")[:MAX_CITY_LENGTH] or None
+        self.rows = Workshop.objects.db_manager(using).published().select_related("publication__series")
+        self.index = catalogue_index(self.rows.db).workshop_index()  # the database the request reads
+        self.in_year = self.index.years.get(self.year, BitMap()) if self.year is not None else None
+        self.in_city = self.index.cities.get(self.city, BitMap()) if self.city is not None else None
+        self.ids = BitMap.intersection(
+            self.index.public, *(ids for ids in (self.in_year, self.in_city) if ids is not None)
+        )
 
     @property
     def filtered(self) -> bool:
         return self.year is not None or self.city is not None
 
-    def _base(self):
-        workshops = Workshop.objects.published()
-        if self.year is not None:
-            workshops = workshops.filter(start_date__year=self.year)
-        if self.city is not None:
-            workshops = workshops.filter(city_en=self.city)
-        return workshops
-
     def upcoming(self) -> list[Workshop]:
         """Workshops not over yet, soonest first."""
-        workshops = self._base().filter(end_date__gte=self.today).select_related("publication__series")
-        return list(workshops.order_by("start_date", "pk")[:MAX_UPCOMING])
+        keys = self.index.ordered(self.ids - self.index.past(self.today), 0, MAX_UPCOMING, reverse=True)
+        by_key = self.rows.in_bulk(keys)
+        return [by_key[key] for key in keys if key in by_key]
 
-    def workshops(self):
-        """Past workshops, newest first (paginated by the view)."""
-        workshops = self._base().filter(end_date__lt=self.today).select_related("publication__series")
-        return workshops.order_by("-start_date", "-pk")
+    def workshops(self) -> "PastWorkshops":
+        """Past workshops, newest first: keys for the view's paginator, which reads their rows from `self.rows`."""
+        return PastWorkshops(self.index, self.ids & self.index.past(self.today))
 
     def year_options(self) -> list[Option]:
         """Every year with a public workshop (under the city filter), newest first."""
-        workshops = Workshop.objects.published()
-        if self.city is not None:
-            workshops = workshops.filter(city_en=self.city)
-        rows = (
-            workshops.annotate(year=ExtractYear("start_date"))
-            .values("year")
-            .annotate(count=Count("pk"))
-            .order_by("-year")
-        )
-        return [Option(str(row["year"]), str(row["year"]), row["count"], row["year"] == self.year) for row in rows]
+        options = []
+        for year in sorted(self.index.years, reverse=True):
+            ids = self.index.years[year]
+            count = len(ids) if self.in_city is None else ids.intersection_cardinality(self.in_city)
+            if count:
+                options.append(Option(str(year), str(year), count, year == self.year))
+        return options
 
     def city_options(self) -> list[Option]:
         """Every city with a public workshop (under the year filter), named in the page language, by name."""
-        workshops = Workshop.objects.published()
-        if self.year is not None:
-            workshops = workshops.filter(start_date__year=self.year)
-        names = [f"city_{code}" for code in content_languages()]
-        rows = workshops.values(*names).annotate(count=Count("pk")).order_by()
-        options: dict[str, Option] = {}
-        for row in rows:
-            key = row["city_en"]
-            if key in options:  # the same English name with different translations: one city
-                options[key].count += row["count"]
-                continue
-            label = translated(_Row(row), "city", self.language)
-            options[key] = Option(key, label, row["count"], key == self.city)
-        return sorted(options.values(), key=lambda option: str(option.label).lower())
+        options = []
+        for city, ids in self.index.cities.items():
+            count = len(ids) if self.in_year is None else ids.intersection_cardinality(self.in_year)
+            if count:
+                label = translated(_Row(self.index.city_names[city]), "city", self.language)
+                options.append(Option(city, label, count, city == self.city))
+        return sorted(options, key=lambda option: str(option.label).lower())
+
+
+class PastWorkshops:
+    """The keys of past workshops newest first, as the paginator reads them (`[start:stop]`, `count()`)."""
+
+    def __init__(self, index, ids: BitMap):
+        self.index, self.ids = index, ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item: slice) -> list[int]:
+        return self.index.ordered(self.ids, item.start or 0, item.stop if item.stop is not None else len(self.ids))
 
 
 class _Row:
