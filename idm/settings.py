@@ -117,10 +117,14 @@ WSGI_APPLICATION = "idm.wsgi.application"
 
 # Database: SQLite under var/ by default, PostgreSQL (or anything else) through DATABASE_URL.
 VAR_DIR.mkdir(exist_ok=True)
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        DATABASE_URL,
+        # Kept open between requests: by default on SQLite (a file, no server to run out of connections; opening it
+        # is most of what a page served from the page cache costs), and when set on PostgreSQL (each server thread
+        # keeps one: size max_connections for them).
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60" if DATABASE_URL.startswith("sqlite") else "0")),
         conn_health_checks=True,  # a kept connection is checked before a request reuses it
     )
 }

@@ -252,7 +252,9 @@ def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list
     building TocEntry instances."""
     names = [f"title_{code}" for code in content_languages()]
     rows = (
-        QuerySet(TocEntry, using=using).filter(publication_id__in=publication_ids).order_by("publication_id", "position")
+        QuerySet(TocEntry, using=using)
+        .filter(publication_id__in=publication_ids)
+        .order_by("publication_id", "position")
     )
     contents, levels = defaultdict(list), {}
     for pk, publication, parent, kind, page, *titles in rows.values_list(

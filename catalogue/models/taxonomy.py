@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_choices, language_name, slug_url
@@ -18,10 +18,6 @@ class TopicQuerySet(models.QuerySet):
         (an EXISTS stopping at the first), not a DISTINCT over every link (0.7 s at 100,000 publications)."""
         publication = self.model._meta.get_field("publications").related_model
         return self.filter(Exists(publication.objects.filter(published_q(), topics=OuterRef("pk"))))
-
-    def with_publication_count(self):
-        """Each topic annotated with `publication_count`, its number of public publications."""
-        return self.annotate(publication_count=Count("publications", filter=published_q("publications__")))
 
     def for_detail(self):
         """What a topic page shows of the topic itself: its broader topic."""
@@ -75,10 +71,6 @@ class Topic(models.Model):
 
 
 class SeriesQuerySet(models.QuerySet):
-    def with_publication_count(self):
-        """Each series annotated with `publication_count`, its number of public publications."""
-        return self.annotate(publication_count=Count("publications", filter=published_q("publications__")))
-
     def for_detail(self):
         """What a series page shows of the series itself: its ISSNs."""
         return self.prefetch_related("issns")

@@ -65,6 +65,14 @@ class CatalogueIndex:
         """How many public publications have `value` (a series' or topic's pk…) of facet `name`."""
         return len(self.facets[name].get(str(value), ()))
 
+    def with_publication_counts(self, records, name: str) -> list:
+        """`records` (series or topics: facet `name`) each with `publication_count`, its number of public
+        publications: read here, not counted in SQL over every publication."""
+        records = list(records)
+        for record in records:
+            record.publication_count = self.publication_count(name, record.pk)
+        return records
+
     def workshop_index(self) -> workshop_index.WorkshopIndex:
         """The public workshops by date, year and city (the workshop list's), read the first time it is asked for."""
         if self._workshop_index is None:

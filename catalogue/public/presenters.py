@@ -333,15 +333,6 @@ class TopicNode:
     children: list = field(default_factory=list)
 
 
-def counted(records, index, facet: str) -> list:
-    """`records` (series or topics) each with `publication_count`, its number of public publications, read from the
-    catalogue index (catalogue_index.py) rather than counted in SQL over every publication."""
-    records = list(records)
-    for record in records:
-        record.publication_count = index.publication_count(facet, record.pk)
-    return records
-
-
 def topic_tree(topics: list[Topic], language: str) -> list[TopicNode]:
     """Topics (annotated with `publication_count`) nested under their broader topic, by name; a topic without public
     publications is left out unless a narrower one has some."""

@@ -40,7 +40,7 @@ class HomeView(TemplateView):
             latest_publications=Publication.objects.published()
             .for_listing()
             .order_by("-publish_date", "-pk")[:HOME_PUBLICATIONS],
-            series_list=presenters.counted(Series.objects.order_by("slug"), index, "series"),
+            series_list=index.with_publication_counts(Series.objects.order_by("slug"), "series"),
             recent_workshops=sorted(
                 recent.values(), key=lambda workshop: (-workshop.start_date.toordinal(), workshop.pk)
             ),
@@ -152,7 +152,7 @@ class SeriesListView(TemplateView):
     def get_context_data(self, **kwargs):
         language = page_language()
         series = Series.objects.prefetch_related("issns")
-        series = presenters.counted(series, catalogue_index(series.db), "series")
+        series = catalogue_index(series.db).with_publication_counts(series, "series")
         return super().get_context_data(
             breadcrumbs=presenters.index_breadcrumbs(pgettext("heading of the list of all series", "Series")),
             series_list=presenters.sorted_by_name(series, language),
@@ -166,7 +166,7 @@ class TopicListView(TemplateView):
     template_name = "catalogue/topic_list.html"
 
     def get_context_data(self, **kwargs):
-        topics = presenters.counted(Topic.objects.all(), catalogue_index(Topic.objects.db), "topic")
+        topics = catalogue_index(Topic.objects.db).with_publication_counts(Topic.objects.all(), "topic")
         return super().get_context_data(
             breadcrumbs=presenters.index_breadcrumbs(gettext("Topics")),
             topic_tree=presenters.topic_tree(topics, page_language()),

@@ -231,6 +231,23 @@ def test_kept_database_connections_are_checked_before_a_request_reuses_them():
     assert (result.returncode, result.stdout) == (0, "60 True False\n"), result.stderr
 
 
+def test_sqlite_connections_are_kept_by_default_postgresql_ones_when_set():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])\n"
+    )
+    for database, kept, expected in [
+        ("sqlite:////tmp/idm-settings.sqlite3", None, "60"),
+        ("sqlite:////tmp/idm-settings.sqlite3", "0", "0"),
+        ("postgres://idm@db.internal/idm", None, "0"),
+        ("postgres://idm@db.internal/idm", "30", "30"),
+    ]:
+        environment = {"DJANGO_CONN_MAX_AGE": kept} if kept is not None else {}
+        result = run_with_env(code, DJANGO_SECRET_KEY="s" * 50, DATABASE_URL=database, **environment)
+        assert (result.returncode, result.stdout) == (0, f"{expected}\n"), (database, kept, result.stderr)
+
+
 def test_a_replica_url_adds_a_replica_mirrored_in_tests_with_the_primary_s_connection_settings():
     code = (
         "import django; django.setup()\n"
