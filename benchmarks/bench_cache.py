@@ -152,8 +152,24 @@ def stop(server: subprocess.Popen | None) -> None:
             server.wait()
 
 
-def measure(env: dict, directory: Path, urls: list[str], options) -> dict[str, tuple[float, float]]:
-    """For each of `urls`: (its req/s, the floor's req/s for the same body size)."""
+def worker_memory(master: int) -> list[tuple[int, int]]:
+    """(resident set size, its peak) in MB of each process whose parent is `master` (gunicorn's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent != master:
+                continue
+            fields = dict(line.split(":", 1) for line in (stat.parent / "status").read_text().splitlines())
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+        found.append(tuple(int(fields[name].split()[0]) // 1024 for name in ("VmRSS", "VmHWM")))
+    return found
+
+
+def measure(env: dict, directory: Path, urls: list[str], options) -> tuple[dict[str, tuple[float, float]], list]:
+    """For each of `urls`: (its req/s, the floor's req/s for the same body size); then the workers' memory after
+    serving them all."""
     port, server, figures = free_port(), None, {}
     try:
         server = serve(env, directory, port)
@@ -162,9 +178,10 @@ def measure(env: dict, directory: Path, urls: list[str], options) -> dict[str, t
             page, size = rate(port, url, options.duration, options.clients)
             floor, _size = rate(port, f"/floor/{size}", options.duration, options.clients)
             figures[url] = (page, floor)
+        memory = worker_memory(server.pid)
     finally:
         stop(server)
-    return figures
+    return figures, memory
 
 
 def main() -> None:
@@ -197,8 +214,8 @@ def main() -> None:
             manage(env, "load_demo")
             urls, data = URLS, "demo data"
         manage(env, "collectstatic", "--noinput")
-        cached = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options)
-        uncached = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options)
+        cached, cached_memory = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options)
+        uncached, uncached_memory = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     engine = "SQLite" if database.startswith("sqlite") else database.split(":", 1)[0]
@@ -210,6 +227,9 @@ def main() -> None:
             f"{url:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "
             f"{miss:8.0f} {floor_miss:8.0f} {miss / floor_miss:6.0%}"
         )
+    for label, memory in (("cached", cached_memory), ("uncached", uncached_memory)):
+        workers = ", ".join(f"{rss} MB (peak {peak} MB)" for rss, peak in memory)
+        print(f"Workers' resident memory after every URL, page cache {label}: {workers}")
 
 
 if __name__ == "__main__":

@@ -166,8 +166,16 @@ def language_name_in_text(code: str, language: str | None = None) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(code, name) for every ISO 639-1 language, sorted by name in the active language."""
-    return sorted(((code, language_name(code)) for code in language_codes()), key=lambda c: c[1])
+    """(code, name) for every ISO 639-1 language, sorted by name in the active language.
+
+    A field's choices callable: Django calls it for each row an admin list displays (its flatchoices), so the
+    sorted list is made once per language (~2 ms each time: an edition list of 100 rows spent 0.4 s here)."""
+    return list(_language_choices(translation.get_language() or "en"))
+
+
+@cache
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((code, language_name(code, language)) for code in language_codes()), key=lambda c: c[1]))
 
 
 def slug_url(viewname: str, slug: str) -> str:

@@ -108,6 +108,7 @@ TEMPLATES = [
             "libraries": {
                 "catalogue_tags": "catalogue.public.templatetags",
                 "catalogue_metadata": "catalogue.interop.templatetags",
+                "catalogue_admin": "catalogue.admin.templatetags",
             },
         },
     },

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.i18n import language_name
@@ -26,6 +27,18 @@ class EditionLanguageFilter(admin.SimpleListFilter):
             # A subquery, not a join: a publication with two editions in the language is listed once.
             return queryset.filter(pk__in=Edition.objects.filter(language=self.value()).values("publication"))
         return queryset
+
+
+class RelatedInUseFilter(admin.RelatedFieldListFilter):
+    """RelatedOnlyFieldListFilter's choices (the related records that some record of the list links to), found by
+    one EXISTS per related record along the link's index, not by a DISTINCT over every record of the list (at
+    100,000 publications, 0.1–0.3 s on each visit of the change list)."""
+
+    def field_choices(self, field, request, model_admin):
+        records = model_admin.get_queryset(request).order_by()
+        in_use = Q(Exists(records.filter(**{self.field_path: OuterRef("pk")})))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=in_use, ordering=ordering)
 
 
 class DateHierarchyChangeList(ChangeList):

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from catalogue.editorial import ordering
+from catalogue.i18n import language_name
 from catalogue.models import Edition, Publication, TocEntry
 
 from .concurrency import ConcurrencyMixin
-from .filters import DateHierarchyMixin, EditionLanguageFilter
+from .filters import DateHierarchyMixin, EditionLanguageFilter, RelatedInUseFilter
 from .history import HistoryMixin
 from .importing import ImportExportMixin
 from .mixins import IdentifierSearchMixin, IndexOnceMixin
@@ -65,7 +66,7 @@ class PublicationAdmin(
         "year",
         StateFilter,
         EditionLanguageFilter,
-        ("topics", admin.RelatedOnlyFieldListFilter),
+        ("topics", RelatedInUseFilter),
         MissingTranslationFilter,
     ]
     search_fields = [
@@ -85,6 +86,9 @@ class PublicationAdmin(
     autocomplete_fields = ["series", "topics"]
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "publish_date"
+    # Newest first, read along the (year, number) index: the model's order (series by name, then number) sorts every
+    # publication for the first page (~0.4 s at 100,000).
+    ordering = ["-year", "-number"]
     list_select_related = ["series"]
     inlines = [EditionInline, TocEntryInline]
     fieldsets = [
@@ -126,19 +130,24 @@ class EditionAdmin(
 ):
     """All editions in one list, e.g. to find those still without an ISBN."""
 
-    list_display = ["publication", "language", "format", "isbn_display", "pages", "date", "availability", "text_state"]
+    list_display = [
+        "publication", "language_name", "format", "isbn_display", "pages", "date", "availability", "text_state",
+    ]  # fmt: skip
     list_filter = [
         EditionLanguageFilter,
         "format",
         "availability",
         "text_state",
-        ("publication__series", admin.RelatedOnlyFieldListFilter),
+        ("publication__series", RelatedInUseFilter),
     ]
     search_fields = ["publication__title_en", "publication__title_fr", "publication__title_es", "isbn", "issn"]
     isbn_search_paths = ("isbn",)
     issn_search_paths = ("issn",)
     autocomplete_fields = ["publication"]
     list_select_related = ["publication__series"]
+    # Each publication's editions together, the latest publications first, read along the publication's index: the
+    # model's order (publications by series name and number) sorts every edition for the first page.
+    ordering = ["-publication_id", "position", "language", "format"]
     formfield_overrides = EditionInline.formfield_overrides
     fields = ["publication", ("language", "format", "position"), *EditionInline.fields[1:]]
     readonly_fields = ["position", "text_state"]  # ordered on the publication's page; derived from the PDF
@@ -151,6 +160,11 @@ class EditionAdmin(
     @admin.display(description=_("ISBN"), ordering="isbn")
     def isbn_display(self, obj):
         return obj.isbn_display
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_name(self, obj):
+        # Not the field itself: the admin would look its value up in the field's ~180 choices for every row.
+        return language_name(obj.language)
 
     def view_on_site(self, obj):
         return obj.publication.get_absolute_url()

@@ -11,7 +11,7 @@ from catalogue.models import AgendaItem, AgendaParticipation, Speaker, Workshop
 from .agenda import PEOPLE_FIELDS, AgendaItemForm, AgendaPeopleInlineMixin
 from .concurrency import ConcurrencyMixin
 from .constraints import UniqueRowsFormSet
-from .filters import DateHierarchyMixin
+from .filters import DateHierarchyMixin, RelatedInUseFilter
 from .history import HistoryMixin
 from .importing import ImportExportMixin
 from .mixins import IndexOnceMixin
@@ -62,10 +62,10 @@ class WorkshopAdmin(
     TabbedTranslationAdmin,
 ):
     import_kind = "workshops"
-    list_display = ["title", "city", "country", "start_date", "end_date", "publication", "state_badge"]
+    list_display = ["title", "city", "country_name", "start_date", "end_date", "publication", "state_badge"]
     list_filter = [
         ("country", CountryFilter),  # only the countries workshops took place in
-        ("publication__series", admin.RelatedOnlyFieldListFilter),
+        ("publication__series", RelatedInUseFilter),
         "start_date",
         StateFilter,
         MissingTranslationFilter,
@@ -94,6 +94,11 @@ class WorkshopAdmin(
         (_("Attendance"), {"fields": [("participants_count", "panelists_count")]}),
         (_("Publishing"), {"fields": [("status", "publish_date")]}),
     ]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        # Not the field itself: the admin would look its value up in the field's ~250 choices for every row.
+        return obj.country.name
 
     class Media:
         js = TARGET_SCRIPT  # links from the translation dashboard open the targeted field's language tab

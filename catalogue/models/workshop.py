@@ -148,6 +148,9 @@ class Workshop(WorkflowMixin, models.Model):
         permissions = [("publish_workshop", _("Can publish, schedule and withdraw workshops"))]
         indexes = [  # the latest publish date that has come, read from the index (the catalogue's content version)
             models.Index(fields=["publish_date", "status"], name="workshop_recent"),
+            # Newest first, read in index order (the admin's list and its years, the workshop list's index).
+            models.Index(fields=["start_date"], name="workshop_start"),
+            models.Index(fields=["country"], name="workshop_country"),  # the admin's countries, from the index alone
         ]
         constraints = [
             has_publish_date("published_workshop_has_publish_date", _("A published workshop needs a publish date.")),
