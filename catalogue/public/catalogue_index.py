@@ -111,7 +111,7 @@ class CatalogueIndex:
                     with connections[self.using].cursor() as cursor:
                         cursor.execute(sql, params)
                         public = self.public
-                        self._orders[key] = array("q", (pk for (pk,) in cursor.fetchall() if pk in public))
+                        self._orders[key] = array("q", (pk for (pk,) in cursor if pk in public))  # streamed
         return self._orders[key]
 
     def ordered_workshops(self, ids: BitMap, limit: int) -> list[int]:

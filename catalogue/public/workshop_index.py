@@ -3,7 +3,7 @@ newest first, and per year and per city as Roaring bitmaps, so that the list's t
 filters' counts are set operations, whatever the number of workshops.
 
 Built on first use by the catalogue index of the same content version (catalogue_index.py, which holds it): one
-query of narrow rows (~50 ms at 50,000 workshops on SQLite). Which workshops are past depends on the day as well:
+query of narrow rows (~50 ms at 50,000 workshops on SQLite), kept in arrays and bitmaps (~1 MB). Which workshops are past depends on the day as well:
 that set is computed once per day from the end dates kept here.
 """
 
@@ -23,12 +23,12 @@ ORDERING = ("-start_date", "-pk")  # the past workshops' order; upcoming ones co
 class WorkshopIndex:
     order: array  # the public workshops' ids in ORDERING
     public: BitMap  # the same ids
-    ends: dict[int, int]  # id → end date, as a proleptic Gregorian ordinal
+    ends: array  # each workshop's end date (as a proleptic Gregorian ordinal), in the order of `order`
     years: dict[int, BitMap]  # start year → ids
     cities: dict[str, BitMap]  # English city name (the filter's value) → ids
     city_names: dict[str, dict[str, str]]  # English city name → {"city_<code>": its name} as its latest workshop says
     _past: dict = field(default_factory=dict, repr=False)  # ordinal of a day → the ids of workshops over by then
-    _positions: dict[int, int] | None = field(default=None, repr=False)
+    _positions: array | None = field(default=None, repr=False)  # id → place in `order`
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def past(self, today) -> BitMap:
@@ -36,7 +36,7 @@ class WorkshopIndex:
         day = today.toordinal()
         found = self._past.get(day)
         if found is None:
-            found = BitMap(pk for pk, end in self.ends.items() if end < day)
+            found = BitMap(pk for pk, end in zip(self.order, self.ends, strict=True) if end < day)
             with self._lock:
                 self._past = {day: found}  # yesterday's set is not asked for again
         return found
@@ -53,11 +53,14 @@ class WorkshopIndex:
                     break
         return chosen[start:stop]
 
-    def _position(self) -> dict[int, int]:
+    def _position(self) -> array:
         if self._positions is None:
             with self._lock:
                 if self._positions is None:
-                    self._positions = {pk: position for position, pk in enumerate(self.order)}
+                    positions = array("q", bytes(8 * (max(self.order, default=0) + 1)))
+                    for position, pk in enumerate(self.order):
+                        positions[pk] = position
+                    self._positions = positions
         return self._positions
 
 
@@ -65,10 +68,10 @@ def build(using: str) -> WorkshopIndex:
     """Read the workshop index of database `using`."""
     names = [f"city_{code}" for code in content_languages()]
     rows = Workshop.objects.using(using).published().order_by(*ORDERING)
-    order, ends, years, cities, city_names = array("q"), {}, {}, {}, {}
+    order, ends, years, cities, city_names = array("q"), array("i"), {}, {}, {}
     for pk, start, end, *city in rows.values_list("pk", "start_date", "end_date", *names).iterator(chunk_size=10_000):
         order.append(pk)
-        ends[pk] = end.toordinal()
+        ends.append(end.toordinal())
         years.setdefault(start.year, BitMap()).add(pk)
         key = city[0]  # the English name: the filter's value
         cities.setdefault(key, BitMap()).add(pk)
