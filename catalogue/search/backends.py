@@ -254,17 +254,25 @@ class _SQLite:
         for start in range(0, len(stale), 500):
             chunk = stale[start : start + 500]
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        if documents:
+        self.insert_rows(cursor, self.fts_rows(kind, documents))
+
+    def fts_rows(self, kind: str, documents: list[SearchDocument]) -> list[list]:
+        """The FTS rows of `documents` (of `kind`): their rowid, then each column's text folded and stemmed. Reads
+        and writes nothing: a rebuild's worker processes make them (index.py)."""
+        columns_text = [
+            stemmed_texts([getattr(document, column) for document in documents], code)
+            for column, code in FTS_COLUMNS.items()
+        ]
+        return [
+            [fts_rowid(kind, document.object_id), *texts]
+            for document, texts in zip(documents, zip(*columns_text, strict=True), strict=True)
+        ]
+
+    def insert_rows(self, cursor, rows: list[list]) -> None:
+        """Insert FTS rows made by fts_rows()."""
+        if rows:
             columns = ", ".join(["rowid", *FTS_COLUMNS])
             placeholders = ", ".join(["%s"] * (len(FTS_COLUMNS) + 1))
-            columns_text = [
-                stemmed_texts([getattr(document, column) for document in documents], code)
-                for column, code in FTS_COLUMNS.items()
-            ]
-            rows = [
-                [fts_rowid(kind, document.object_id), *texts]
-                for document, texts in zip(documents, zip(*columns_text, strict=True), strict=True)
-            ]
             cursor.executemany(f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({placeholders})", rows)
 
     def clear(self, cursor) -> None:
@@ -344,6 +352,12 @@ class _PostgreSQL:
 
     def write(self, cursor, kind, documents, replaced_ids) -> None:
         """Nothing to do: the tsvector columns are generated from the document's columns."""
+
+    def fts_rows(self, kind, documents) -> list:
+        return []  # the database makes the vectors from the documents' columns
+
+    def insert_rows(self, cursor, rows) -> None:
+        """Nothing to do: see fts_rows()."""
 
     def clear(self, cursor) -> None:
         """Nothing to do: the tsvector columns go with the rows."""

@@ -1,7 +1,7 @@
 """The index writer: brings SearchDocument rows (and SQLite's FTS table) in step with the catalogue."""
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
@@ -10,6 +10,7 @@ from catalogue.models import Publication, SearchDocument, SearchWord, Workshop, 
 
 from .backends import backend_for
 from .documents import BUILDERS
+from .parallel import in_order, worker_pool
 from .schema import BODY_FIELDS, DOCUMENT_FIELDS, FTS_TABLE, TITLE_FIELDS
 from .vocabulary import Changes
 
@@ -80,42 +81,70 @@ def _update_documents(cursor, documents: list[SearchDocument]) -> None:
     )
 
 
-def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE) -> int:
+def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE, jobs: int = 1) -> int:
     """Remake every search document, and the vocabulary, from the catalogue; returns how many documents there are.
 
-    Streamed, so that memory stays the same at any catalogue size: `batch_size` records at a time, read by keyset
-    over their ids, are built, written (documents, FTS rows) and counted into the vocabulary, then let go; the
-    vocabulary's counts are written whenever they hold VOCABULARY_FLUSH words. One transaction for the whole: a
-    rebuild that fails part way leaves the old index as it was, and readers see the old index until the commit,
-    never a half-empty one (PostgreSQL's MVCC; SQLite in WAL mode, as settings.py sets it, reads the last commit).
+    Streamed, so that memory stays the same at any catalogue size: `batch_size` records at a time, in id order, are
+    built (documents, FTS rows, vocabulary counts), written, then let go; the vocabulary's counts are written
+    whenever they hold VOCABULARY_FLUSH words. With `jobs` above 1, that many worker processes build the batches
+    (reading the catalogue's committed rows through connections of their own) while this one writes them, in the
+    same order, at most 2 × `jobs` batches ahead; a database in memory (tests on SQLite) is built here. One
+    transaction for the whole: a rebuild that fails part way leaves the old index as it was, and readers see the
+    old index until the commit, never a half-empty one (PostgreSQL's MVCC; SQLite in WAL mode, as settings.py sets
+    it, reads the last commit).
     """
     using = using or router.db_for_write(SearchDocument)
     backend = backend_for(using)
+    if jobs > 1 and connections[using].vendor == "sqlite" and connections[using].is_in_memory_db():
+        jobs = 1  # other processes cannot read it
+    pool = worker_pool(jobs) if jobs > 1 else None
     count = 0
     words = Changes()
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        catalogue_changed(using=using)
-        SearchDocument.objects.using(using).all().delete()
-        SearchWord.objects.using(using).all().delete()
-        if connections[using].vendor == "sqlite":
-            _recreate_fts_table(cursor)
-        else:
-            backend.clear(cursor)
-        for model, build in BUILDERS.values():
-            records = model.objects.using(using).order_by("pk")
-            last = 0
-            while pks := list(records.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
-                last = pks[-1]
-                documents = list(build(records.filter(pk__in=pks)))
+    try:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            catalogue_changed(using=using)
+            SearchDocument.objects.using(using).all().delete()
+            SearchWord.objects.using(using).all().delete()
+            if connections[using].vendor == "sqlite":
+                _recreate_fts_table(cursor)
+            else:
+                backend.clear(cursor)
+            tasks = [(kind, pks, using) for kind, pks in _batches(using, batch_size)]
+            built = in_order(pool, build_batch, tasks, window=2 * jobs) if pool else map(build_batch, tasks)
+            for documents, rows, changes in built:
                 SearchDocument.objects.using(using).bulk_create(documents)
-                backend.write(cursor, documents[0].kind, documents, [])
-                words.add(documents)
+                backend.insert_rows(cursor, rows)
+                words.merge(changes)
                 count += len(documents)
                 if len(words) > VOCABULARY_FLUSH:
                     words.write(cursor)
                     words = Changes()
-        words.write(cursor)
+            words.write(cursor)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return count
+
+
+def _batches(using: str, batch_size: int) -> Iterator[tuple[str, list[int]]]:
+    """(kind, ids) of every record to index, `batch_size` ids at a time, by keyset over each kind's ids."""
+    for kind, (model, _build) in BUILDERS.items():
+        records = model.objects.using(using).order_by("pk")
+        last = 0
+        while pks := list(records.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
+            last = pks[-1]
+            yield kind, pks
+
+
+def build_batch(task: tuple[str, list[int], str]) -> tuple[list[SearchDocument], list, Changes]:
+    """The documents of one batch of records (`task`: kind, ids, database), their FTS rows and their vocabulary."""
+    kind, pks, using = task
+    model, build = BUILDERS[kind]
+    documents = list(build(model.objects.using(using).filter(pk__in=pks)))
+    words = Changes()
+    words.add(documents)
+    return documents, backend_for(using).fts_rows(kind, documents), words
 
 
 def _recreate_fts_table(cursor) -> None:

@@ -102,6 +102,15 @@ class Changes:
                     if word not in spelled:
                         spelled[word] = max(spelling for spelling in here if folded[spelling] == word)[:MAX_TERM_LENGTH]
 
+    def merge(self, other: "Changes") -> None:
+        """Add `other`'s changes, counted from documents added after these (a rebuild's next batch): a word new to
+        both keeps this one's spelling."""
+        for code in LANGUAGES:
+            self.counts[code].update(other.counts[code])
+            spelled = self.spellings[code]
+            for word, spelling in other.spellings[code].items():
+                spelled.setdefault(word, spelling)
+
     def write(self, cursor) -> None:
         """Add the changes to the vocabulary (one upsert per WRITE_BATCH words), dropping words no document holds."""
         rows = sorted(  # in key order, so that concurrent writers lock rows in the same order

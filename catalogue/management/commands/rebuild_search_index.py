@@ -20,11 +20,20 @@ class Command(BaseCommand):
             default=BATCH_SIZE,
             help=f"Records built and written at a time (default: {BATCH_SIZE}); memory grows with it.",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Worker processes building the documents while this one writes them (default: 1, none); e.g. the "
+            "number of cores the server can spare.",
+        )
 
     def handle(self, *args, **options):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        count = rebuild_index(using=options["database"], batch_size=options["batch_size"])
+        if options["jobs"] < 1:
+            raise CommandError("--jobs must be at least 1.")
+        count = rebuild_index(using=options["database"], batch_size=options["batch_size"], jobs=options["jobs"])
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} search documents."))
         pages = rebuild_page_index(using=options["database"])
         self.stdout.write(self.style.SUCCESS(f"Indexed {pages} pages of edition PDFs."))

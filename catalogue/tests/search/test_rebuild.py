@@ -1,6 +1,10 @@
 """Rebuilding the whole index: streamed in batches, with the same documents, FTS rows and vocabulary at any batch
 size, and all or nothing."""
 
+import os
+import sqlite3
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -91,3 +95,68 @@ def test_rebuild_search_index_command_takes_a_batch_size(demo):
 def test_rebuild_search_index_command_refuses_a_batch_size_below_one():
     with pytest.raises(CommandError, match=r"^--batch-size must be at least 1\.$"):
         call_command("rebuild_search_index", batch_size=0)
+
+
+def test_rebuild_search_index_command_refuses_jobs_below_one():
+    with pytest.raises(CommandError, match=r"^--jobs must be at least 1\.$"):
+        call_command("rebuild_search_index", jobs=0)
+
+
+# Worker processes (--jobs): they read the catalogue through connections of their own, so its rows must be committed
+# and in a database other processes can open: a PostgreSQL test database with committed rows, or a SQLite file.
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test database is in memory: the next test")
+def test_a_rebuild_by_worker_processes_gives_what_one_process_gives_on_postgresql():
+    fixtures = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+    call_command("loaddata", *fixtures, verbosity=0)
+    count = Publication.objects.count() + Workshop.objects.count()
+    assert rebuild_index(batch_size=3) == count
+    alone = index_state()
+
+    assert rebuild_index(batch_size=3, jobs=3) == count
+
+    assert index_state() == alone
+    assert len(alone[0]) == count
+
+
+def test_a_rebuild_by_worker_processes_gives_what_one_process_gives_on_a_sqlite_file(tmp_path):
+    database = tmp_path / "catalogue.sqlite3"
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SECRET_KEY": "s" * 50,
+        "DJANGO_SETTINGS_MODULE": "idm.settings",
+    }
+
+    def manage(*arguments: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def state() -> tuple[list, list, list]:
+        with sqlite3.connect(database) as db:
+            return tuple(
+                db.execute(sql).fetchall()
+                for sql in (
+                    "SELECT kind, object_id, identifiers, public, title_en, body_en, title_fr, body_fr, title_es, "
+                    "body_es FROM catalogue_searchdocument ORDER BY kind, object_id",
+                    f"SELECT rowid, * FROM {FTS_TABLE} ORDER BY rowid",
+                    "SELECT word, language, spelling, document_count FROM catalogue_searchword ORDER BY 1, 2",
+                )
+            )
+
+    manage("migrate", "--verbosity=0")
+    manage("generate_catalogue", "--publications=40", "--verbosity=0")
+    assert manage("rebuild_search_index", "--batch-size=7").startswith("Indexed 60 search documents.\n")
+    alone = state()
+
+    assert manage("rebuild_search_index", "--batch-size=7", "--jobs=3").startswith("Indexed 60 search documents.\n")
+
+    assert state() == alone
+    assert [len(rows) for rows in alone[:2]] == [60, 60]
+    assert len(alone[2]) > 1000

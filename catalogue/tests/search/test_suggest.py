@@ -104,6 +104,18 @@ def test_vocabulary_changes_count_documents_not_spellings():
     assert changes.counts["fr"]["climatiques"] == 2
 
 
+def test_vocabulary_changes_of_later_documents_merge_keeping_the_first_spelling():
+    first, later = Changes(), Changes()
+    first.add([document("Réfugiés", "crise")])
+    later.add([document("refugies", "Crise migrations")])
+
+    first.merge(later)
+
+    assert (first.counts["fr"]["refugies"], first.counts["fr"]["crise"], first.counts["fr"]["migrations"]) == (2, 2, 1)
+    assert first.spellings["fr"]["refugies"] == "réfugiés"  # as the first document spells it
+    assert first.spellings["fr"]["migrations"] == "migrations"
+
+
 def test_vocabulary_never_holds_the_words_of_a_draft(catalogue):
     assert not SearchWord.objects.filter(word__in=["zanzibarian", "confidential", "memorandum"]).exists()
 
