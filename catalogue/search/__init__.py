@@ -14,7 +14,8 @@ language only weighs in the ranking.
 - highlight.py: result snippets, the query words marked (never a stop word: stopwords.py).
 - passages.py: why a result matched: the passage holding the query's words and the field it is from.
 - documents.py: what feeds each document, and which saved rows change it.
-- index.py: the writer. signals.py: keeps the documents in step with every save and delete.
+- index.py: the writer (parallel.py: the worker processes of a rebuild with --jobs). signals.py: keeps the
+  documents in step with every save and delete.
 - documents_text.py: the text inside edition PDFs, per page, extracted when a PDF is stored, indexed and found.
 - sets.py: a query's matches as sets of ids (Roaring bitmaps), for pages that count, facet and rank in memory.
 - vocabulary.py: the words of the public publications' documents (SearchWord), kept in step by index.py.
