@@ -88,15 +88,16 @@ def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE, job
     built (documents, FTS rows, vocabulary counts), written, then let go; the vocabulary's counts are written
     whenever they hold VOCABULARY_FLUSH words. With `jobs` above 1, that many worker processes build the batches
     (reading the catalogue's committed rows through connections of their own) while this one writes them, in the
-    same order, at most 2 × `jobs` batches ahead; a database in memory (tests on SQLite) is built here. One
-    transaction for the whole: a rebuild that fails part way leaves the old index as it was, and readers see the
-    old index until the commit, never a half-empty one (PostgreSQL's MVCC; SQLite in WAL mode, as settings.py sets
-    it, reads the last commit).
+    same order, at most 2 × `jobs` batches ahead; inside a transaction, or on a database in memory (tests on
+    SQLite), this process builds them. One transaction for the whole: a rebuild that fails part way leaves the old
+    index as it was, and readers see the old index until the commit, never a half-empty one (PostgreSQL's MVCC;
+    SQLite in WAL mode, as settings.py sets it, reads the last commit).
     """
     using = using or router.db_for_write(SearchDocument)
     backend = backend_for(using)
-    if jobs > 1 and connections[using].vendor == "sqlite" and connections[using].is_in_memory_db():
-        jobs = 1  # other processes cannot read it
+    connection = connections[using]
+    if connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        jobs = 1  # other processes could not read the rows of this transaction, or this database
     pool = worker_pool(jobs) if jobs > 1 else None
     count = 0
     words = Changes()

@@ -102,6 +102,14 @@ def test_rebuild_search_index_command_refuses_jobs_below_one():
         call_command("rebuild_search_index", jobs=0)
 
 
+def test_a_rebuild_asked_for_workers_inside_a_transaction_builds_here(demo):
+    kept = index_state()  # the test's transaction holds the catalogue: worker processes could not read it
+
+    assert rebuild_index(batch_size=3, jobs=3) == Publication.objects.count() + Workshop.objects.count()
+
+    assert index_state() == kept
+
+
 # Worker processes (--jobs): they read the catalogue through connections of their own, so its rows must be committed
 # and in a database other processes can open: a PostgreSQL test database with committed rows, or a SQLite file.
 
