@@ -16,7 +16,23 @@ from django.db import connections
 def worker_pool(jobs: int):
     """A pool of `jobs` forked worker processes that share no database connection with this one."""
     connections.close_all()  # a forked child must not write to its parent's sockets or files
-    return multiprocessing.get_context("fork").Pool(jobs)
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_own_connections)
+
+
+_inherited = []  # in a worker: its parent's connections that were still open, kept so that nothing closes them
+
+
+def _own_connections() -> None:
+    """In a new worker: connections of its own. A connection the parent still had open (one another thread or
+    context opened, which close_all() does not reach) is set aside untouched: closing it, even by letting it be
+    collected, would end the parent's session, and using it would mix two processes' messages on one socket (a test
+    run on PostgreSQL saw both). The worker exits without running finalizers."""
+    for alias in connections:
+        wrapper = connections[alias]
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
+        del connections[alias]  # the next query makes a new wrapper, and opens a new connection
 
 
 def in_order(pool, function: Callable, tasks: Iterable, *, window: int) -> Iterator:
