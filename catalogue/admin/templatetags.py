@@ -10,6 +10,10 @@ from django.utils import timezone
 
 register = template.Library()
 
+# Years between the first and last dates probed one by one, at the most (SQLite allows 500 terms in a UNION); a
+# wider span (a date typed with a wrong century) is left to Django's one pass over the rows.
+MAX_PROBED_YEARS = 200
+
 
 @register.inclusion_tag("admin/date_hierarchy.html")
 def date_hierarchy_by_year(cl):
@@ -32,7 +36,7 @@ def date_hierarchy_by_year(cl):
         timezone.localtime(moment) if isinstance(moment, datetime.datetime) and timezone.is_aware(moment) else moment
         for moment in bounds.values()
     )
-    if first.year == last.year:
+    if first.year == last.year or last.year - first.year >= MAX_PROBED_YEARS:
         return date_hierarchy(cl)
     links = [
         (year, cl.get_query_string({f"{field}__year": year}, [f"{field}__"]))

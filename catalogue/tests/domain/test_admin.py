@@ -329,6 +329,17 @@ def test_publication_changelist_dates_list_the_years_holding_publications(admin_
     assert [text for text, _href in years(publish_date__year=2012)] == ["‹ All dates", "June 2012"]
 
 
+def test_publication_changelist_dates_over_centuries_are_listed_by_django(admin_client, catalogue_objects):
+    PublicationFactory(number=29, publish_date=datetime.datetime(1508, 6, 1, tzinfo=datetime.UTC))  # a typo
+
+    response = admin_client.get(admin_url("catalogue.Publication", "changelist"))
+
+    assert response.status_code == 200
+    tree = lxml.html.fromstring(response.content)
+    stored = catalogue_objects["catalogue.Publication"].publish_date.year
+    assert [link.text_content() for link in tree.xpath("//nav[@class='toplinks']//a")] == ["1508", str(stored)]
+
+
 def test_an_isbn_searched_in_the_admin_finds_exactly_its_publication(admin_client, catalogue_objects):
     publication = catalogue_objects["catalogue.Publication"]
     edition = publication.editions.first()
