@@ -234,21 +234,9 @@ def headings(structure, titles: dict[str, object]) -> list[Heading]:
     return result
 
 
-def stored_headings(entries: list[TocEntry]) -> list[Heading]:
-    """The headings of stored table-of-contents entries, in order."""
-    levels = {}
-    result = []
-    names = [f"title_{code}" for code in content_languages()]
-    for entry in sorted(entries, key=lambda entry: entry.position):
-        levels[entry.pk] = levels.get(entry.parent_id, -1) + 1 if entry.parent_id else 0
-        titles = tuple(getattr(entry, name) or "" for name in names)
-        result.append(Heading(levels[entry.pk], entry.kind, entry.page, titles))
-    return result
-
-
 def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list[Heading]]:
-    """The stored headings of each of these publications (none: absent), as stored_headings() gives them, read as
-    plain tuples in one query: an import or export of thousands of publications would spend most of its time
+    """The stored headings of each of these publications (none: absent), in position order, each at its depth under
+    its parents, read as plain tuples in one query: an import or export of thousands of publications would spend most of its time
     building TocEntry instances."""
     names = [f"title_{code}" for code in content_languages()]
     rows = (
@@ -266,7 +254,7 @@ def stored_contents(publication_ids: list[int], *, using: str) -> dict[int, list
 
 
 def headings_cells(found: list[Heading]) -> dict[str, str]:
-    """The `contents` and `contents_title_<lang>` cells of stored headings (stored_headings(), stored_contents())."""
+    """The `contents` and `contents_title_<lang>` cells of stored headings (stored_contents())."""
     cells = {
         "contents": "\n".join(
             NESTING * heading.level + heading.kind + (f" {heading.page}" if heading.page is not None else "")

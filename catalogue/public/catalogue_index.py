@@ -21,7 +21,7 @@ from pyroaring import BitMap
 from catalogue.models import Edition, Publication, Series, Topic, Workshop
 from catalogue.models.version import content_version
 
-from . import workshop_index
+from . import id_order, workshop_index
 
 # The facets, each with the SQL of its (publication id, value) pairs over the public publications (%s: their ids).
 FACETS = ("series", "topic", "year", "language", "format")
@@ -89,16 +89,7 @@ class CatalogueIndex:
     def ordered(self, ids: BitMap, key: str, ordering: list, start: int, stop: int) -> list[int]:
         """`ids` (public publications) from `start` to `stop` in the order `ordering` names (`key` names it here)."""
         order = self._order(key, ordering)
-        if len(ids) * 16 < len(order):  # few: sort them by their position in the order
-            positions = self._position(key, order)
-            return sorted(ids, key=positions.__getitem__)[start:stop]
-        chosen = []  # many: walk the order until the page is full
-        for pk in order:
-            if pk in ids:
-                chosen.append(pk)
-                if len(chosen) == stop:
-                    break
-        return chosen[start:stop]
+        return id_order.page(ids, order, lambda: self._position(key, order), start, stop)
 
     def _order(self, key: str, ordering: list) -> array:
         """The public publications' ids in `ordering`: every publication's read along the sort's index (migration
@@ -135,10 +126,7 @@ class CatalogueIndex:
         if key not in self._positions:
             with self._lock:
                 if key not in self._positions:
-                    positions = array("q", bytes(8 * (max(order, default=0) + 1)))
-                    for position, pk in enumerate(order):
-                        positions[pk] = position
-                    self._positions[key] = positions
+                    self._positions[key] = id_order.positions(order)
         return self._positions[key]
 
 

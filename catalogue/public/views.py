@@ -35,15 +35,14 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         workshops = Workshop.objects.published().select_related("publication__series")
         index = catalogue_index(workshops.db)  # the series' counts and the latest workshops, from memory
-        recent = workshops.in_bulk(index.ordered_workshops(index.workshops, HOME_WORKSHOPS))
+        keys = index.ordered_workshops(index.workshops, HOME_WORKSHOPS)
+        recent = workshops.in_bulk(keys)
         return super().get_context_data(
             latest_publications=Publication.objects.published()
             .for_listing()
             .order_by("-publish_date", "-pk")[:HOME_PUBLICATIONS],
             series_list=index.with_publication_counts(Series.objects.order_by("slug"), "series"),
-            recent_workshops=sorted(
-                recent.values(), key=lambda workshop: (-workshop.start_date.toordinal(), workshop.pk)
-            ),
+            recent_workshops=[recent[key] for key in keys if key in recent],
             **kwargs,
         )
 

@@ -3,8 +3,8 @@ newest first, and per year and per city as Roaring bitmaps, so that the list's t
 filters' counts are set operations, whatever the number of workshops.
 
 Built on first use by the catalogue index of the same content version (catalogue_index.py, which holds it): one
-query of narrow rows (~50 ms at 50,000 workshops on SQLite), kept in arrays and bitmaps (~1 MB). Which workshops are past depends on the day as well:
-that set is computed once per day from the end dates kept here.
+query of narrow rows (~50 ms at 50,000 workshops on SQLite), kept in arrays and bitmaps (~1 MB). Which workshops
+are past depends on the day as well: that set is computed once per day from the end dates kept here.
 """
 
 import threading
@@ -15,6 +15,8 @@ from pyroaring import BitMap
 
 from catalogue.i18n import content_languages
 from catalogue.models import Workshop
+
+from . import id_order
 
 ORDERING = ("-start_date", "-pk")  # the past workshops' order; upcoming ones come in its reverse, soonest first
 
@@ -43,24 +45,13 @@ class WorkshopIndex:
 
     def ordered(self, ids: BitMap, start: int, stop: int, *, reverse: bool = False) -> list[int]:
         """`ids` from `start` to `stop` newest first (or soonest first, `reverse`)."""
-        if len(ids) * 16 < len(self.order):  # few: sort them by their place in the order
-            return sorted(ids, key=self._position().__getitem__, reverse=reverse)[start:stop]
-        chosen = []  # many: walk the order until the page is full
-        for pk in reversed(self.order) if reverse else self.order:
-            if pk in ids:
-                chosen.append(pk)
-                if len(chosen) == stop:
-                    break
-        return chosen[start:stop]
+        return id_order.page(ids, self.order, self._position, start, stop, reverse=reverse)
 
     def _position(self) -> array:
         if self._positions is None:
             with self._lock:
                 if self._positions is None:
-                    positions = array("q", bytes(8 * (max(self.order, default=0) + 1)))
-                    for position, pk in enumerate(self.order):
-                        positions[pk] = position
-                    self._positions = positions
+                    self._positions = id_order.positions(self.order)
         return self._positions
 
 

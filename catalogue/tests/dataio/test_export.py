@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from modeltranslation.translator import translator
 
-from catalogue.dataio.cells import stored_headings
+from catalogue.dataio.cells import Heading
 from catalogue.dataio.export import catalogue_export_table, export_rows
 from catalogue.dataio.tabular import write_table
+from catalogue.i18n import content_languages
 from catalogue.models import Publication, Workshop
 from catalogue.search import search_publications
 from catalogue.tests.factories import EditionFactory, PublicationFactory, create_idm28_by_iom
@@ -67,6 +68,17 @@ def test_export_catalogue_round_trips_through_loaddata(tmp_path):
 # The spreadsheet layout: export, then import into an empty catalogue, gives the same records.
 
 
+def headings(publication: Publication) -> list[Heading]:
+    """The publication's stored contents as headings, read from its TocEntry instances (not as the export reads them:
+    cells.stored_contents), each at its depth under its parents."""
+    depths, found = {}, []
+    for entry in publication.toc_entries.order_by("position"):
+        depths[entry.pk] = depths[entry.parent_id] + 1 if entry.parent_id else 0
+        titles = tuple(getattr(entry, f"title_{code}") or "" for code in content_languages())
+        found.append(Heading(depths[entry.pk], entry.kind, entry.page, titles))
+    return found
+
+
 def record_snapshot() -> list[dict]:
     """Every publication with its editions, contents and topics, as comparable values (an empty translation
     counts the same whether stored as "" or NULL)."""
@@ -88,7 +100,7 @@ def record_snapshot() -> list[dict]:
                 **fields,
                 "topics": sorted(publication.topics.values_list("slug", flat=True)),
                 "editions": editions,
-                "contents": stored_headings(list(publication.toc_entries.all())),
+                "contents": headings(publication),
             }
         )
     return records

@@ -18,25 +18,21 @@ TODAY = datetime.date(2026, 6, 15)
 @pytest.fixture
 def workshops():
     """40 past workshops in Lyon over four years, two past and two upcoming in Geneva, and some never listed."""
-    made = []
     for number in range(40):
         start = datetime.date(2020 + number % 4, 1 + number % 12, 1 + number % 20)
-        made.append(WorkshopFactory(slug=f"lyon-{number}", city_en="Lyon", start_date=start, end_date=start))
+        WorkshopFactory(slug=f"lyon-{number}", city_en="Lyon", start_date=start, end_date=start)
     for slug, start, days in [
         ("geneva-2019", datetime.date(2019, 5, 2), 1),
         ("geneva-2025", datetime.date(2025, 11, 20), 2),
         ("geneva-ongoing", datetime.date(2026, 6, 14), 3),  # started, not over: upcoming
         ("geneva-next", datetime.date(2026, 9, 1), 1),
     ]:
-        made.append(
-            WorkshopFactory(
-                slug=slug, city_en="Geneva", city_fr="Genève", start_date=start,
-                end_date=start + datetime.timedelta(days=days - 1),
-            )
+        WorkshopFactory(
+            slug=slug, city_en="Geneva", city_fr="Genève", start_date=start,
+            end_date=start + datetime.timedelta(days=days - 1),
         )  # fmt: skip
     WorkshopFactory(slug="draft", city_en="Geneva", status=Status.DRAFT, publish_date=None)
     WorkshopFactory(slug="draft-report", city_en="Geneva", publication=PublicationFactory(status=Status.DRAFT))
-    return made
 
 
 def listing(query: str = "", language: str = "en") -> WorkshopListing:
