@@ -58,11 +58,18 @@ def number_label(number: int, language: str | None = None) -> str:
 # Reading translated fields --------------------------------------------------------------------
 
 
-def fallback_languages(language: str) -> list[str]:
-    """Content languages to try for `language`, in order: itself, then its configured fallbacks."""
+def fallback_languages(language: str) -> tuple[str, ...]:
+    """Content languages to try for `language`, in order: itself, then its configured fallbacks.
+
+    Kept per language: every translated value shown asks (a catalogue page, some 260 times)."""
+    return _fallback_languages(language)
+
+
+@cache
+def _fallback_languages(language: str) -> tuple[str, ...]:
     fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
     order = [language, *fallbacks.get(language, fallbacks["default"])]
-    return [code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES]
+    return tuple(code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -191,7 +198,9 @@ def _slug_url(viewname: str, slug: str, language: str | None, urlconf: str | Non
 
 
 @receiver(setting_changed)
-def _forget_urls(*, setting: str, **kwargs) -> None:
-    """A test that changes the URLconf or the languages gets URLs reversed again."""
+def _forget_settings(*, setting: str, **kwargs) -> None:
+    """A test that changes the URLconf or the languages gets URLs reversed (and fallbacks read) again."""
     if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
         _slug_url.cache_clear()
+    if setting.startswith("MODELTRANSLATION_"):
+        _fallback_languages.cache_clear()

@@ -8,6 +8,7 @@ import datetime
 import zoneinfo
 
 from django import template
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
@@ -39,6 +40,37 @@ def lang_attr(value) -> SafeString:
     if isinstance(value, TranslatedValue) and value.is_fallback:
         return format_html(' lang="{}"', value.language)
     return mark_safe("")
+
+
+# The markup of one facet value: a checkbox (name, value, checked) and its label (lang attribute, text, count).
+FACET_VALUE = (
+    '<li><input type="checkbox" name="{0}" value="{1}" id="facet-{0}-{1}"{2}>\n'
+    '    <label for="facet-{0}-{1}"><span{3}>{4}</span> <span class="count">({5})</span></label></li>'
+)
+
+
+@register.simple_tag
+def facet_values(facet_name: str, items) -> SafeString:
+    """`{% facet_values facet.name facet.shown %}`: the list items of a facet's values (filters.FacetValue).
+
+    Built here, not by an included template: the catalogue page lists some 250 values, a dozen template variables
+    each, which took the template engine 19 ms of a 44 ms page at 100,000 publications."""
+    checked = mark_safe(" checked")
+    return format_html_join(
+        "\n",
+        FACET_VALUE,
+        (
+            (
+                facet_name,
+                item.value,
+                checked if item.selected else "",
+                lang_attr(item.label),
+                item.label,
+                localize(item.count),
+            )
+            for item in items
+        ),
+    )
 
 
 @register.filter

@@ -265,6 +265,23 @@ def test_facet_with_many_values_lists_them_all_with_the_rest_behind_show_more(cl
     assert chosen.xpath("//fieldset[legend='Topic']/details/@open") == [""]  # a boolean attribute
 
 
+def test_a_facet_value_is_a_checkbox_with_its_label_escaped_and_marked_when_in_another_language(client):
+    rights = TopicFactory(slug="rights", name_en="Rights & <duties>", name_fr="", name_es="")
+    PublicationFactory(topics=[rights, TopicFactory(slug="cities", name_en="Cities", name_fr="Villes")])
+
+    response = client.get("/fr/publications/?topic=cities")
+    tree = lxml.html.fromstring(response.content)
+
+    assert b"Rights &amp; &lt;duties&gt;" in response.content
+    checkbox = tree.xpath("//input[@name='topic'][@value='rights']")[0]
+    assert (checkbox.get("id"), checkbox.get("checked")) == ("facet-topic-rights", None)
+    label = tree.xpath("//label[@for='facet-topic-rights']/span")
+    assert [(span.get("lang"), span.text_content()) for span in label] == [("en", "Rights & <duties>"), (None, "(1)")]
+    chosen = tree.xpath("//label[@for='facet-topic-cities']/span")[0]
+    assert (chosen.get("lang"), chosen.text_content()) == (None, "Villes")
+    assert tree.xpath("//input[@id='facet-topic-cities']/@checked") == ["checked"]
+
+
 def test_search_finds_idm28_in_french_with_a_highlighted_snippet(client):
     create_idm28()
     PublicationFactory(title_en="Unrelated", title_fr="Sans rapport")
