@@ -58,15 +58,11 @@ def number_label(number: int, language: str | None = None) -> str:
 # Reading translated fields --------------------------------------------------------------------
 
 
+@cache
 def fallback_languages(language: str) -> tuple[str, ...]:
     """Content languages to try for `language`, in order: itself, then its configured fallbacks.
 
     Kept per language: every translated value shown asks (a catalogue page, some 260 times)."""
-    return _fallback_languages(language)
-
-
-@cache
-def _fallback_languages(language: str) -> tuple[str, ...]:
     fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
     order = [language, *fallbacks.get(language, fallbacks["default"])]
     return tuple(code for code in dict.fromkeys(order) if code in settings.MODELTRANSLATION_LANGUAGES)
@@ -203,4 +199,4 @@ def _forget_settings(*, setting: str, **kwargs) -> None:
     if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
         _slug_url.cache_clear()
     if setting.startswith("MODELTRANSLATION_"):
-        _fallback_languages.cache_clear()
+        fallback_languages.cache_clear()

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
-from catalogue.i18n import slug_url
+from catalogue.i18n import fallback_languages, slug_url
 from catalogue.identifiers import normalize_isbn
 from catalogue.models import Edition, Workshop
 from catalogue.tests.factories import create_idm28
@@ -158,3 +158,10 @@ def test_slug_url_follows_a_changed_urlconf_and_script_prefix():
         with override_settings(ROOT_URLCONF="catalogue.api.urls"), pytest.raises(NoReverseMatch):
             slug_url("catalogue:series-detail", "idm")
         assert slug_url("catalogue:series-detail", "idm") == "/en/series/idm/"
+
+
+def test_fallback_languages_are_kept_per_language_and_read_again_when_the_setting_changes():
+    assert fallback_languages("es") == ("es", "en", "fr")
+    with override_settings(MODELTRANSLATION_FALLBACK_LANGUAGES={"default": ("fr",)}):
+        assert fallback_languages("es") == ("es", "fr")
+    assert fallback_languages("es") == ("es", "en", "fr")
