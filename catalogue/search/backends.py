@@ -37,7 +37,7 @@ from .schema import (
     fts_first_rowid,
     fts_rowid,
 )
-from .text import forms, stemmed_texts, stems
+from .text import Pieces, forms, pieces_of, stemmed_pieces, stems
 
 EDITION_TABLE = Edition._meta.db_table
 PUBLICATION_TABLE = Publication._meta.db_table
@@ -247,22 +247,22 @@ class _SQLite:
         ]
         return parts
 
-    def write(self, cursor, kind: str, documents: list[SearchDocument], replaced_ids) -> None:
-        """Replace the FTS rows of `documents` (of `kind`) and drop those of the objects of `kind` `replaced_ids`."""
+    def write(self, cursor, kind: str, documents: list[SearchDocument], replaced_ids, pieces: Pieces | None = None):
+        """Replace the FTS rows of `documents` (of `kind`; `pieces`: their text's, if the caller has them) and drop
+        those of the objects of `kind` `replaced_ids`."""
         # New documents' rows too: `flush` empties the documents but not this virtual table, and ids restart.
         stale = sorted({fts_rowid(kind, pk) for pk in {*replaced_ids, *(document.object_id for document in documents)}})
         for start in range(0, len(stale), 500):
             chunk = stale[start : start + 500]
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        self.insert_rows(cursor, self.fts_rows(kind, documents))
+        self.insert_rows(cursor, self.fts_rows(kind, documents, pieces))
 
-    def fts_rows(self, kind: str, documents: list[SearchDocument]) -> list[list]:
-        """The FTS rows of `documents` (of `kind`): their rowid, then each column's text folded and stemmed. Reads
-        and writes nothing: a rebuild's worker processes make them (index.py)."""
-        columns_text = [
-            stemmed_texts([getattr(document, column) for document in documents], code)
-            for column, code in FTS_COLUMNS.items()
-        ]
+    def fts_rows(self, kind: str, documents: list[SearchDocument], pieces: Pieces | None = None) -> list[list]:
+        """The FTS rows of `documents` (of `kind`): their rowid, then each column's text folded and stemmed, from
+        the documents' folded pieces (text.pieces_of()) when given. Reads and writes nothing: a rebuild's worker
+        processes make them (index.py)."""
+        pieces = pieces_of(documents, FTS_COLUMNS) if pieces is None else pieces
+        columns_text = [stemmed_pieces(pieces[column], code) for column, code in FTS_COLUMNS.items()]
         return [
             [fts_rowid(kind, document.object_id), *texts]
             for document, texts in zip(documents, zip(*columns_text, strict=True), strict=True)
@@ -350,10 +350,10 @@ class _PostgreSQL:
             parts += [(" WHEN ", []), _PK, (f" IN ({newest}) THEN {weight}", [kind, *titles_params])]
         return [*parts, (f" ELSE {SQLITE_BODY_WEIGHT} END ELSE {exact}", [*params, kind]), _PK, (") END", [])]
 
-    def write(self, cursor, kind, documents, replaced_ids) -> None:
+    def write(self, cursor, kind, documents, replaced_ids, pieces=None) -> None:
         """Nothing to do: the tsvector columns are generated from the document's columns."""
 
-    def fts_rows(self, kind, documents) -> list:
+    def fts_rows(self, kind, documents, pieces=None) -> list:
         return []  # the database makes the vectors from the documents' columns
 
     def insert_rows(self, cursor, rows) -> None:

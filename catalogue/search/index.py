@@ -11,7 +11,8 @@ from catalogue.models import Publication, SearchDocument, SearchWord, Workshop, 
 from .backends import backend_for
 from .documents import BUILDERS
 from .parallel import in_order, worker_pool
-from .schema import BODY_FIELDS, DOCUMENT_FIELDS, FTS_TABLE, TITLE_FIELDS
+from .schema import DOCUMENT_FIELDS, FTS_TABLE, TEXT_FIELDS
+from .text import pieces_of
 from .vocabulary import Changes
 
 BATCH_SIZE = 500  # records per batch of a rebuild
@@ -41,14 +42,15 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None, words: Changes |
     with transaction.atomic(using=using):
         # The vocabulary holds publications' words: theirs are read with the same rows, to subtract the old ones.
         vocabulary = kind == SearchDocument.Kind.PUBLICATION
-        fields = ["kind", "public", *TITLE_FIELDS.values(), *BODY_FIELDS.values()] if vocabulary else []
+        fields = ["kind", "public", *TEXT_FIELDS] if vocabulary else []
         old = list(documents_of.filter(kind=kind, object_id__in=pks).only("object_id", *fields))
         existing = {document.object_id: document.pk for document in old}
         documents = list(build(model.objects.using(using).filter(pk__in=pks)))
+        pieces = pieces_of(documents, TEXT_FIELDS)  # folded once, for the vocabulary and the FTS rows
         changes = words if words is not None else Changes()
         if vocabulary:
             changes.add(old, sign=-1)
-            changes.add(documents)
+            changes.add(documents, pieces=pieces)
         for document in documents:
             document.pk = existing.pop(document.object_id, None)
         gone = list(existing.values())
@@ -56,13 +58,28 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None, words: Changes |
             documents_of.filter(pk__in=gone).delete()
         saved = [document for document in documents if document.pk is not None]
         created = [document for document in documents if document.pk is None]
-        if created:
-            documents_of.bulk_create(created)
         with connections[using].cursor() as cursor:
+            _insert_documents(cursor, created)
             _update_documents(cursor, saved)
-            backend_for(using).write(cursor, kind, documents, pks)
+            backend_for(using).write(cursor, kind, documents, pks, pieces)
             if words is None:
                 changes.write(cursor)
+
+
+def _insert_documents(cursor, documents: list[SearchDocument]) -> None:
+    """INSERT these new documents: one statement, executed for each.
+
+    Not bulk_create, which compiles every value of every row as an expression: a fifth of the time of indexing an
+    import, for rows whose values (text, integers, booleans) go to the database as they are."""
+    if not documents:
+        return
+    columns = [SearchDocument._meta.get_field(name) for name in ("kind", "object_id", *DOCUMENT_FIELDS)]
+    quote = cursor.db.ops.quote_name
+    cursor.executemany(
+        f"INSERT INTO {quote(SearchDocument._meta.db_table)} ({', '.join(quote(field.column) for field in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})",
+        [[getattr(document, field.attname) for field in columns] for document in documents],
+    )
 
 
 def _update_documents(cursor, documents: list[SearchDocument]) -> None:
@@ -113,7 +130,7 @@ def rebuild_index(*, using: str | None = None, batch_size: int = BATCH_SIZE, job
             tasks = [(kind, pks, using) for kind, pks in _batches(using, batch_size)]
             built = in_order(pool, build_batch, tasks, window=2 * jobs) if pool else map(build_batch, tasks)
             for documents, rows, changes in built:
-                SearchDocument.objects.using(using).bulk_create(documents)
+                _insert_documents(cursor, documents)
                 backend.insert_rows(cursor, rows)
                 words.merge(changes)
                 count += len(documents)
@@ -143,9 +160,10 @@ def build_batch(task: tuple[str, list[int], str]) -> tuple[list[SearchDocument],
     kind, pks, using = task
     model, build = BUILDERS[kind]
     documents = list(build(model.objects.using(using).filter(pk__in=pks)))
+    pieces = pieces_of(documents, TEXT_FIELDS)
     words = Changes()
-    words.add(documents)
-    return documents, backend_for(using).fts_rows(kind, documents), words
+    words.add(documents, pieces=pieces)
+    return documents, backend_for(using).fts_rows(kind, documents, pieces), words
 
 
 def _recreate_fts_table(cursor) -> None:

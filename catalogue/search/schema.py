@@ -48,8 +48,10 @@ DOCUMENT_TABLE = SearchDocument._meta.db_table
 # SearchDocument's text fields per language (named as their columns; the model adds them per content language).
 TITLE_FIELDS = {code: f"title_{code}" for code in LANGUAGES}  # weighted high: title, subtitle
 BODY_FIELDS = {code: f"body_{code}" for code in LANGUAGES}
+# The text fields, folded and stemmed: titles, then bodies.
+TEXT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values()]
 # The fields an index write sets.
-DOCUMENT_FIELDS = [*TITLE_FIELDS.values(), *BODY_FIELDS.values(), "identifiers", "public"]
+DOCUMENT_FIELDS = [*TEXT_FIELDS, "identifiers", "public"]
 
 # SQLite: an FTS5 table of pre-stemmed text; its columns, in order, with their language. Its rowid is the document's
 # kind and object id (fts_rowid), not SearchDocument.id: a match of one kind is then a rowid range of the FTS index

@@ -3,6 +3,7 @@
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -89,18 +90,36 @@ def stems(word: str, language: str) -> tuple[str, ...]:
 
 def stemmed(text: str, language: str) -> str:
     """The stems of the words of `text` in `language`, separated by spaces."""
-    return stemmed_texts([text], language)[0]
+    return stemmed_pieces([folded_pieces(text)], language)[0]
 
 
-def stemmed_texts(texts: list[str], language: str) -> list[str]:
-    """stemmed() of each of `texts`, each distinct piece of text between spaces folded and stemmed once: a batch of
-    documents repeats most words."""
-    found = [text.split() for text in texts]
+def folded_pieces(text: str) -> list[str]:
+    """The pieces of `text` between white space, folded: fold(text).split().
+
+    Folding the whole text, then splitting it, gives the words that splitting it, then folding each piece, gives:
+    folding keeps white space where it is, and where it makes some (the compatibility decomposition of a few
+    characters holds a space), the words on either side are the words of the folded piece. An index write folds
+    each document's text once (words separated by white space: documents._text) and reads both its vocabulary and
+    its FTS rows from these pieces (Pieces)."""
+    return fold(text).split()
+
+
+Pieces = dict[str, list[list[str]]]  # per text field, each record's folded pieces, in the order of the records
+
+
+def pieces_of(records: list, fields: Iterable[str]) -> Pieces:
+    """The folded pieces of each of `records`' text `fields`."""
+    return {field: [folded_pieces(getattr(record, field)) for record in records] for field in fields}
+
+
+def stemmed_pieces(found: list[list[str]], language: str) -> list[str]:
+    """For each list of folded pieces (folded_pieces()), the stems of its words in `language`, separated by spaces;
+    each distinct piece is stemmed once: a batch of documents repeats most words."""
     stems = _stemmed_pieces(set().union(*found), language)
     return [" ".join(filter(None, map(stems.__getitem__, pieces))) for pieces in found]
 
 
-# The stemmed words of the pieces of text met in index writes, per language: a plain dict, emptied when it holds
+# The stemmed words of the folded pieces met in index writes, per language: a plain dict, emptied when it holds
 # PIECE_CACHE_SIZE pieces (a rebuild at 100,000 publications meets some 10^5 distinct words; an lru_cache of that
 # size thrashes, and costs a Python call per word).
 PIECE_CACHE_SIZE = 100_000
@@ -108,16 +127,14 @@ _piece_cache: dict[str, dict[str, str]] = {}
 
 
 def _stemmed_pieces(pieces: set[str], language: str) -> dict[str, str]:
-    """A dict giving each of `pieces` (text without white space) as the stems of its words, separated by spaces.
-
-    Folding and splitting text piece by piece gives the words that folding and splitting the whole text gives:
-    neither crosses white space."""
+    """A dict giving each of `pieces` (folded text without white space) as the stems of its words, separated by
+    spaces (a piece is nearly always one word; "1⁄2", the folded "½", is two)."""
     cache = _piece_cache.setdefault(language, {})
     missing = pieces.difference(cache)  # a set less a dict: looks up each piece of the set, in C
     if len(cache) + len(missing) > PIECE_CACHE_SIZE:
         cache, missing = {}, pieces
         _piece_cache[language] = cache
-    found = {piece: WORD.findall(fold(piece)) for piece in missing}
+    found = {piece: WORD.findall(piece) for piece in missing}
     distinct = list({word for piece_words in found.values() for word in piece_words})
     stems = dict(zip(distinct, _stemmer(language).stemWords(distinct), strict=True))
     cache.update((piece, " ".join(map(stems.__getitem__, piece_words))) for piece, piece_words in found.items())

@@ -8,7 +8,6 @@ becomes public by its date alone joins the vocabulary at its next index write or
 """
 
 from collections import Counter
-from collections.abc import Iterable
 from itertools import chain
 
 from django.db import connections, router, transaction
@@ -16,50 +15,51 @@ from django.db import connections, router, transaction
 from catalogue.models import SearchDocument, SearchWord
 
 from .query import MAX_TERM_LENGTH
-from .schema import BODY_FIELDS, LANGUAGES, TITLE_FIELDS
-from .text import WORD, fold
+from .schema import BODY_FIELDS, LANGUAGES, TEXT_FIELDS, TITLE_FIELDS
+from .text import Pieces, fold, folded_pieces
 
 WORD_TABLE = SearchWord._meta.db_table
 MIN_WORD_LENGTH = 3  # shorter words are never corrected, nor offered as corrections
 WRITE_BATCH = 500  # rows per upsert statement
 READ_BATCH = 500  # documents read at a time
 
-# Folded forms of the spellings met (None: not a vocabulary word), emptied when it holds FOLD_CACHE_SIZE spellings.
-FOLD_CACHE_SIZE = 200_000
-_fold_cache: dict[str, str | None] = {}
+# The folded words met, sorted into vocabulary words and others; both emptied when they hold WORD_CACHE_SIZE words.
+WORD_CACHE_SIZE = 200_000
+_words: set[str] = set()
+_not_words: set[str] = set()
+# Folded forms of the accented spellings met, emptied when it holds WORD_CACHE_SIZE spellings.
+_fold_cache: dict[str, str] = {}
 
 
-def _vocabulary_word(spelling: str) -> str | None:
-    word = fold(spelling)
-    return word if MIN_WORD_LENGTH <= len(word) <= MAX_TERM_LENGTH and not word.isdigit() else None
+def _vocabulary_words(folded: set[str]) -> set[str]:
+    """Those of the `folded` words that the vocabulary holds: 3 to MAX_TERM_LENGTH characters, not a number."""
+    global _words, _not_words
+    missing = folded.difference(_words, _not_words)  # in C: only the words never met are looked at in Python
+    if len(_words) + len(_not_words) + len(missing) > WORD_CACHE_SIZE:
+        _words, _not_words, missing = set(), set(), folded
+    for word in missing:
+        (_words if MIN_WORD_LENGTH <= len(word) <= MAX_TERM_LENGTH and not word.isdigit() else _not_words).add(word)
+    return folded & _words
 
 
-def _folded(spellings: set[str]) -> dict[str, str | None]:
-    """A dict giving the vocabulary word of each of `spellings` (None for a word left out), each folded once."""
+def _folded(spellings: set[str]) -> dict[str, str]:
+    """A dict giving the folded form of each of `spellings`, each folded once."""
     global _fold_cache
     missing = spellings.difference(_fold_cache)  # a set less a dict: looks up each spelling of the set, in C
-    if len(_fold_cache) + len(missing) > FOLD_CACHE_SIZE:
+    if len(_fold_cache) + len(missing) > WORD_CACHE_SIZE:
         _fold_cache, missing = {}, spellings
-    cache = _fold_cache
-    cache.update((spelling, _vocabulary_word(spelling)) for spelling in missing)
-    return cache
-
-
-def _spellings(document: SearchDocument, code: str) -> set[str]:
-    """The lower-cased words of a document's text in language `code` (WORD.findall of it, lower-cased)."""
-    text = f"{getattr(document, TITLE_FIELDS[code])}\n{getattr(document, BODY_FIELDS[code])}"
-    # A document's text is words separated by white space (documents._text), and lower() keeps a word one word,
-    # but for "İ" ("i" and a combining dot): split() gives its words, faster than the pattern.
-    return set(text.lower().split() if "\u0130" not in text else WORD.findall(text.lower()))
+    _fold_cache.update((spelling, fold(spelling)) for spelling in missing)
+    return _fold_cache
 
 
 class Changes:
     """Signed changes of document counts per word, per language, with a spelling for the words new to the
-    vocabulary: the spelling of the first document (in the order added) holding the word, the greatest of its
-    spellings there in code point order (accented letters come after plain ones: "réfugiés" over "refugies").
+    vocabulary: the greatest of the word's spellings (lower-cased) in the documents of the first add() holding it,
+    in code point order (accented letters come after plain ones: "réfugiés" over "refugies").
 
-    Built for index writes of many documents (a rebuild adds 100,000): a document's words are counted as sets, in C,
-    and each distinct spelling is folded once."""
+    Built for index writes of many documents (a rebuild adds 100,000): each document's folded words are read once
+    (text.folded_pieces(), shared with the FTS rows) and counted as sets, in C; only words never met before are
+    looked at one by one."""
 
     def __init__(self):
         self.counts: dict[str, Counter] = {code: Counter() for code in LANGUAGES}
@@ -69,38 +69,60 @@ class Changes:
         """How many (language, word) changes are held."""
         return sum(len(counts) for counts in self.counts.values())
 
-    def add(self, documents: Iterable[SearchDocument], sign: int = 1) -> None:
-        documents = [
-            document for document in documents if document.kind == SearchDocument.Kind.PUBLICATION and document.public
+    def add(self, documents: list[SearchDocument], sign: int = 1, pieces: Pieces | None = None) -> None:
+        """Count the words of the public publications among `documents` (`sign` 1), or uncount them (-1).
+        `pieces`: the documents' folded pieces (text.pieces_of()) when the caller has them."""
+        kept = [
+            index
+            for index, document in enumerate(documents)
+            if document.kind == SearchDocument.Kind.PUBLICATION and document.public
         ]
+        if not kept:
+            return
+        public = [documents[index] for index in kept]
         for code in LANGUAGES:
-            found = [_spellings(document, code) for document in documents]
-            held = Counter(chain.from_iterable(found))  # how many of the documents hold each spelling, in C
-            folded = _folded(set(held))
-            sources = {}  # each word's spellings in these documents
-            for spelling in held:
-                sources.setdefault(folded[spelling], []).append(spelling)
-            sources.pop(None, None)
-            counts, spelled = self.counts[code], self.spellings[code]
-            # A word met under one spelling is held by as many documents as that spelling.
-            shared = set()  # the spellings of words met under several ("réfugiés", "refugies")
-            for word, spellings in sources.items():
-                if len(spellings) > 1:
-                    shared.update(spellings)
-                    continue
-                counts[word] += sign * held[spellings[0]]
-                if word not in spelled:
-                    spelled[word] = spellings[0][:MAX_TERM_LENGTH]
-            if not shared:
-                continue
-            # Those words are counted once per document holding any of their spellings, and spelled as in the first
-            # document holding them (in the order added), by the greatest of their spellings there.
-            for spellings in found:
-                here = spellings & shared
-                for word in {folded[spelling] for spelling in here}:
-                    counts[word] += sign
-                    if word not in spelled:
-                        spelled[word] = max(spelling for spelling in here if folded[spelling] == word)[:MAX_TERM_LENGTH]
+            title, body = TITLE_FIELDS[code], BODY_FIELDS[code]
+            if pieces is None:
+                found = [
+                    set(folded_pieces(f"{getattr(document, title)}\n{getattr(document, body)}")) for document in public
+                ]
+            else:
+                found = [set(pieces[title][index]).union(pieces[body][index]) for index in kept]
+            met = set().union(*found)
+            words = _vocabulary_words(met)
+            if len(words) < len(met):
+                found = [held & words for held in found]
+            counts = self.counts[code]
+            if sign == 1:
+                counts.update(chain.from_iterable(found))  # how many of the documents hold each word, in C
+            elif sign == -1:
+                counts.subtract(Counter(chain.from_iterable(found)))
+            else:
+                raise ValueError(f"sign must be 1 or -1, not {sign!r}")
+            new = words.difference(self.spellings[code])
+            if new:
+                self._spell(new, [document for document, held in zip(public, found, strict=True) if held & new], code)
+
+    def _spell(self, new: set[str], documents: list[SearchDocument], code: str) -> None:
+        """Spell each of the `new` words as the greatest of its spellings in `documents` (those holding them)."""
+        title, body = TITLE_FIELDS[code], BODY_FIELDS[code]
+        # A plain (ASCII) spelling is its own folded word; an accented one of the same word is greater (its accented
+        # letters come after any plain one): the word's greatest spelling is its greatest accented one, if any.
+        accented = set()
+        for document in documents:
+            text = f"{getattr(document, title)}\n{getattr(document, body)}".lower()
+            if not text.isascii():
+                spellings = set(text.split())
+                accented.update(spellings.difference(filter(str.isascii, spellings)))  # in C
+        folded = _folded(accented)
+        greatest: dict[str, str] = {}
+        for spelling in accented:
+            word = folded[spelling]
+            if word in new and spelling > greatest.get(word, ""):
+                greatest[word] = spelling
+        spelled = self.spellings[code]
+        for word in new:
+            spelled[word] = greatest.get(word, word)[:MAX_TERM_LENGTH]
 
     def merge(self, other: "Changes") -> None:
         """Add `other`'s changes, counted from documents added after these (a rebuild's next batch): a word new to
@@ -136,7 +158,7 @@ def rebuild_vocabulary(*, using: str | None = None) -> int:
     """Remake the vocabulary from the search documents; returns how many words it holds."""
     using = using or router.db_for_write(SearchWord)
     public = SearchDocument.objects.using(using).filter(kind=SearchDocument.Kind.PUBLICATION, public=True)
-    fields = ["kind", "public", *TITLE_FIELDS.values(), *BODY_FIELDS.values()]
+    fields = ["kind", "public", *TEXT_FIELDS]
     changes, batch = Changes(), []
     for document in public.only(*fields).iterator(chunk_size=READ_BATCH):
         batch.append(document)

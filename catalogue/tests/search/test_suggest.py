@@ -104,6 +104,29 @@ def test_vocabulary_changes_count_documents_not_spellings():
     assert changes.counts["fr"]["climatiques"] == 2
 
 
+def test_vocabulary_words_are_the_folded_words_spelled_by_their_greatest_spelling_in_the_first_batch():
+    changes = Changes()
+    changes.add(
+        [
+            document("Coeur İstanbul", "Politique"),
+            document("Le cœur", "Politiques publiques"),  # "cœur" folds to "coeur", and comes after it
+            document("Etudes", "études ÉTUDES 2018 12345"),
+        ]
+    )
+    assert changes.counts["fr"]["coeur"] == 2
+    assert changes.spellings["fr"]["coeur"] == "cœur"  # its greatest spelling in the batch, whichever document
+    assert changes.counts["fr"]["istanbul"] == 1  # "İ" lower-cased is "i" and a combining dot, which folding drops
+    assert changes.spellings["fr"]["istanbul"] == "i̇stanbul"
+    assert (changes.counts["fr"]["etudes"], changes.spellings["fr"]["etudes"]) == (1, "études")
+    assert "2018" not in changes.counts["fr"]  # numbers are not words
+    assert "12345" not in changes.counts["fr"]
+    assert changes.spellings["fr"]["politique"] == "politique"
+
+    changes.add([document("Cœurs", "coeur")])  # a word already spelled keeps its spelling
+    assert (changes.counts["fr"]["coeur"], changes.spellings["fr"]["coeur"]) == (3, "cœur")
+    assert changes.spellings["fr"]["coeurs"] == "cœurs"
+
+
 def test_vocabulary_changes_of_later_documents_merge_keeping_the_first_spelling():
     first, later = Changes(), Changes()
     first.add([document("Réfugiés", "crise")])

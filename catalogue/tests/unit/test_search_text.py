@@ -6,7 +6,7 @@ from catalogue.identifiers import Identifier, parse_identifier
 from catalogue.search.highlight import _window, highlight, mark_all, matched_terms, matches
 from catalogue.search.query import MAX_TERM_LENGTH, MAX_TERMS, ParsedQuery, parse_query
 from catalogue.search.stopwords import is_stop_word
-from catalogue.search.text import fold, stem, stemmed, words
+from catalogue.search.text import WORD, fold, folded_pieces, pieces_of, stem, stemmed, stemmed_pieces, words
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,34 @@ def test_stem_uses_the_language_stemmer(word, language, expected):
 
 def test_stemmed_folds_and_stems_every_word():
     assert stemmed("Les migrations internationales", "fr") == "le migrat international"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les migrations internationales",
+        "ŒUVRE Straße ﬁn ½ Ꭰ İstanbul",  # folding makes a piece longer, or two words ("1⁄2")
+        "\ufdfa x",  # a ligature whose compatibility decomposition holds spaces: one piece, several words
+        "e\u0301te\u0301\nÉTÉ  été",
+        "",
+    ],
+)
+def test_folding_the_whole_text_gives_the_words_of_folding_each_piece(text):
+    # An index write folds a document's text once (folded_pieces): the words, and so the stems, are those of folding
+    # each piece between white space on its own.
+    per_piece = [word for piece in text.split() for word in WORD.findall(fold(piece))]
+    assert [word for piece in folded_pieces(text) for word in WORD.findall(piece)] == per_piece
+    assert stemmed(text, "fr") == " ".join(stem(word, "fr") for word in per_piece)
+
+
+def test_stemmed_pieces_stems_each_list_of_pieces_and_drops_pieces_without_a_word():
+    class Record:
+        title = "Développement DURABLE"
+        body = "½ · migrations"
+
+    pieces = pieces_of([Record()], ["title", "body"])
+    assert pieces == {"title": [["developpement", "durable"]], "body": [["1⁄2", "·", "migrations"]]}
+    assert stemmed_pieces([pieces["title"][0], pieces["body"][0]], "fr") == ["developp durabl", "1 2 migrat"]
 
 
 @pytest.mark.parametrize(
