@@ -4,9 +4,12 @@ For a public route (catalogue/public/caching.py says which, and gives its valida
 - anonymous visitors get ETag and Last-Modified; If-None-Match / If-Modified-Since that match are answered 304
   before the view runs; `Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`;
 - with PAGE_CACHE on, an anonymous GET answered 200 is kept whole in the cache (Django's default cache: local
-  memory, or Redis shared by every server) under the catalogue's content version, the language and the URL, and
-  served from there until any public change moves the version, or the day changes (lists show upcoming
-  workshops); older entries are never read again and expire;
+  memory, or Redis shared by every server) under its validators (whose ETag holds the language) and the URL, and
+  served from there until they change; older entries are never read again and expire. A page of many records is
+  kept under the catalogue's content version, gone with any public change or when the day changes (lists show
+  upcoming workshops); a record's own page (publication, workshop, their citations and calendars) under its
+  record's times, gone when the record or any row it shows changes (models: content_changed_at), not when staff
+  edit another record: with staff at work all day, the long tail of record pages stays kept;
   a response that sets a cookie (or would, like a CSRF token) is never kept;
 - logged-in users (staff see previews of records that are not public) get `Cache-Control: private, no-store`,
   no validators, and never the page cache.
@@ -20,7 +23,6 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import http_date
-from django.utils.translation import get_language
 
 from catalogue.models import content_version
 from catalogue.public import caching
@@ -29,9 +31,10 @@ from idm.middleware import DATABASE_ERRORS, outage_response
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "ETag", "Last-Modified", "Link")
 
 
-def page_key(request, version) -> str:
+def page_key(request, validators: caching.Validators) -> str:
+    """The page cache's key of this request's answer: its URL and its validators (whose ETag holds the language)."""
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(f"{version.isoformat()}|{get_language()}|{url}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{validators.etag}|{url}".encode()).hexdigest()
     return f"page:{digest}"
 
 
@@ -55,16 +58,17 @@ class PublicCacheMiddleware(MiddlewareMixin):
             return None
         request.public_cache = "public"
         match = request.resolver_match
-        record = caching.is_record_route(match)
-        version = caching.dated(content_version()) if settings.PAGE_CACHE or not record else None
-        request.page_key = page_key(request, version) if settings.PAGE_CACHE else None
+        if caching.is_record_route(match):
+            request.validators = caching.record_validators(match)  # None: not public (a 404, 410 or staff preview)
+        else:
+            request.validators = caching.catalogue_validators(caching.dated(content_version()))
+        if request.validators is None:
+            return None
+        request.page_key = page_key(request, request.validators) if settings.PAGE_CACHE else None
         cached = cache.get(request.page_key) if request.page_key else None
         if cached is not None:
             request.page_key = None  # already kept
             return self._conditional(request, self._restore(cached), cached["etag"], cached["last_modified"])
-        request.validators = caching.record_validators(match) if record else caching.catalogue_validators(version)
-        if request.validators is None:
-            return None
         return self._conditional(request, None, request.validators.etag, request.validators.last_modified)
 
     def _conditional(self, request, response, etag, last_modified):

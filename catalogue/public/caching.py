@@ -1,7 +1,8 @@
 """HTTP validators of the public surfaces: which routes are public, and their ETag and Last-Modified.
 
 A record's own pages (a publication's page and citations, a workshop's page and calendars) change with its
-content-changed time (models: any part of the record) or when it becomes public; every other public page, feed,
+content-changed time (models: any part of the record) or when it becomes public (a publication's page also when a
+workshop it lists becomes public on its date); every other public page, feed,
 sitemap, OAI-PMH response and API response with the catalogue's content version (models/version.py), which
 moves on any public change, deletes included, and when a scheduled record's time comes. Computed before the
 view runs (idm/caching.py answers 304 without rendering), in at most one small query.
@@ -11,10 +12,11 @@ import dataclasses
 import datetime
 import hashlib
 
+from django.db.models import OuterRef, Subquery
 from django.urls import ResolverMatch
 from django.utils import timezone, translation
 
-from catalogue.models import Publication, Workshop
+from catalogue.models import Publication, Workshop, published_q
 
 # Public routes outside the `catalogue` and `api` namespaces.
 ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots"}  # not the API schema: it changes with the code only
@@ -53,7 +55,12 @@ def catalogue_validators(version: datetime.datetime) -> Validators:
 
 
 def _publication_times(slug: str) -> tuple | None:
-    return Publication.objects.published().filter(slug=slug).values_list("content_changed_at", "publish_date").first()
+    # And the latest publish date come of the workshops its page lists: a scheduled one appears on its date alone.
+    workshops = Workshop.objects.filter(published_q(), publication=OuterRef("pk")).order_by("-publish_date")
+    publications = Publication.objects.published().filter(slug=slug)
+    return publications.values_list(
+        "content_changed_at", "publish_date", Subquery(workshops.values("publish_date")[:1])
+    ).first()
 
 
 def _workshop_times(slug: str) -> tuple | None:

@@ -147,3 +147,17 @@ def test_a_scheduled_workshop_coming_public_moves_the_version(catalogue):
     Workshop.objects.filter(pk=workshop.pk).update(publish_date=arrived)
 
     assert (before < arrived, content_version()) == (True, arrived)
+
+
+def test_a_report_page_is_not_confirmed_once_a_scheduled_workshop_it_lists_is_public(client, catalogue):
+    workshop = Workshop.objects.get(slug="idm-2018-geneva")
+    Workshop.objects.filter(pk=workshop.pk).update(publish_date=timezone.now() + datetime.timedelta(days=1))
+    first = get(client, "/en/publications/idm-28/")
+    arrived = timezone.now()
+    Workshop.objects.filter(pk=workshop.pk).update(publish_date=arrived)  # its date comes, with no write
+
+    again = get(client, "/en/publications/idm-28/", if_none_match=first["ETag"])
+
+    assert again.status_code == 200
+    assert again["Last-Modified"] == http_date(arrived.timestamp())
+    assert f'href="{workshop.get_absolute_url()}"'.encode() in again.content
