@@ -9,6 +9,10 @@ middleware (the floor), in the same run. Prints one table: req/s cached, uncache
 existing catalogue the pages of a record are those of its first public publication, series and workshop, and the
 list pages add a deep page and one facet selected.
 
+Then, page cache on, visitors spread over up to 1,000 publication pages (all seen once before) while the catalogue
+changes every second, as when staff are at work (`catalogue_changed()`, what every save through the models does):
+a record's page is kept under its own record's validators, so these edits of other records leave it kept.
+
     .venv/bin/python benchmarks/bench_cache.py [--duration 3] [--clients 4]
     .venv/bin/python benchmarks/bench_cache.py --database /path/to/100k.sqlite3
     bin/with-postgres .venv/bin/python benchmarks/bench_cache.py
@@ -56,13 +60,27 @@ print(json.dumps({
     "topic": Topic.objects.filter(publications__in=public).order_by("pk").values_list("slug", flat=True).first(),
     "workshop": Workshop.objects.published().order_by("pk").values_list("slug", flat=True).first(),
     "last_page": max(1, -(-public.count() // PAGE_SIZE)),
+    "spread": list(public.order_by("pk").values_list("slug", flat=True)[:1000]),
 }))
+"""
+# Staff at work: a public change every second (what each save through the models stamps), for `seconds`.
+EDITING_SCRIPT = """
+import time
+from catalogue.models import catalogue_changed
+end = time.monotonic() + {seconds}
+while time.monotonic() < end:
+    catalogue_changed()
+    time.sleep(1)
 """
 
 
-def catalogue_urls(env: dict) -> list[str]:
+def sampled(env: dict) -> dict:
+    """Records of the catalogue whose pages are measured (SAMPLE_SCRIPT)."""
+    return json.loads(manage(env, "shell", "-c", SAMPLE_SCRIPT).strip().splitlines()[-1])
+
+
+def catalogue_urls(sample: dict) -> list[str]:
     """The URLs measured on an existing catalogue: each page type, with records sampled from it."""
-    sample = json.loads(manage(env, "shell", "-c", SAMPLE_SCRIPT).strip().splitlines()[-1])
     deep = min(2000, sample["last_page"])
     return [
         "/en/",
@@ -100,13 +118,16 @@ urlpatterns = [path("floor/<int:size>", floor), *urlpatterns]  # noqa: F405
 """
 
 
-def rate(port: int, path: str, duration: float, clients: int) -> tuple[float, int]:
-    """Requests per second answered 200 on `path` by `clients` keep-alive connections; the body's size."""
+def rate(port: int, path: str | list[str], duration: float, clients: int) -> tuple[float, int]:
+    """Requests per second answered 200 on `path` (or each of a list in turn) by `clients` keep-alive connections;
+    the last body's size."""
     counts, sizes, stop = [0] * clients, [0], threading.Event()
+    paths = [path] if isinstance(path, str) else path
 
     def client(number: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while not stop.is_set():
+            path = paths[(counts[number] * clients + number) % len(paths)]
             connection.request("GET", path)
             response = connection.getresponse()
             body = response.read()
@@ -167,9 +188,10 @@ def worker_memory(master: int) -> list[tuple[int, int]]:
     return found
 
 
-def measure(env: dict, directory: Path, urls: list[str], options) -> tuple[dict[str, tuple[float, float]], list]:
+def measure(env: dict, directory: Path, urls: list[str], options, spread: list[str] = ()) -> tuple[dict, list]:
     """For each of `urls`: (its req/s, the floor's req/s for the same body size); then the workers' memory after
-    serving them all."""
+    serving them all. With `spread` (record pages, each seen once first), the same for visitors going through
+    them in turn while the catalogue changes every second, under the key "spread"."""
     port, server, figures = free_port(), None, {}
     try:
         server = serve(env, directory, port)
@@ -179,6 +201,23 @@ def measure(env: dict, directory: Path, urls: list[str], options) -> tuple[dict[
             floor, _size = rate(port, f"/floor/{size}", options.duration, options.clients)
             figures[url] = (page, floor)
         memory = worker_memory(server.pid)
+        if spread:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for path in spread:  # each seen once: kept, with the page cache on
+                connection.request("GET", path)
+                connection.getresponse().read()
+            connection.close()
+            editing = subprocess.Popen(
+                [PYTHON, "manage.py", "shell", "-c", EDITING_SCRIPT.format(seconds=options.duration + 1)],
+                cwd=ROOT,
+                env=env,
+            )
+            try:
+                page, size = rate(port, spread, options.duration, options.clients)
+            finally:
+                editing.wait()
+            floor, _size = rate(port, f"/floor/{size}", options.duration, options.clients)
+            figures["spread"] = (page, floor)
     finally:
         stop(server)
     return figures, memory
@@ -208,14 +247,14 @@ def main() -> None:
     env.pop("DJANGO_DEBUG", None)
     try:
         manage(env, "migrate", "--noinput")
-        if options.database:
-            urls, data = catalogue_urls(env), "existing catalogue"
-        else:
+        if not options.database:
             manage(env, "load_demo")
-            urls, data = URLS, "demo data"
+        sample = sampled(env)
+        urls, data = (catalogue_urls(sample), "existing catalogue") if options.database else (URLS, "demo data")
+        spread = [f"/en/publications/{slug}/" for slug in sample["spread"]]
         manage(env, "collectstatic", "--noinput")
-        cached, cached_memory = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options)
-        uncached, uncached_memory = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options)
+        cached, cached_memory = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options, spread)
+        uncached, uncached_memory = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options, spread)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     engine = "SQLite" if database.startswith("sqlite") else database.split(":", 1)[0]
@@ -227,6 +266,12 @@ def main() -> None:
             f"{url:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "
             f"{miss:8.0f} {floor_miss:8.0f} {miss / floor_miss:6.0%}"
         )
+    (hit, floor_hit), (miss, floor_miss) = cached["spread"], uncached["spread"]
+    label = f"{len(spread):,} publication pages, staff editing"
+    print(
+        f"{label:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "
+        f"{miss:8.0f} {floor_miss:8.0f} {miss / floor_miss:6.0%}"
+    )
     for label, memory in (("cached", cached_memory), ("uncached", uncached_memory)):
         workers = ", ".join(f"{rss} MB (peak {peak} MB)" for rss, peak in memory)
         print(f"Workers' resident memory after every URL, page cache {label}: {workers}")

@@ -13,7 +13,7 @@ from .publication import Edition, Publication
 from .search_document import SearchDocument, SearchWord
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
-from .version import CatalogueChange, catalogue_changed, content_version
+from .version import CatalogueChange, catalogue_changed, content_version, record_version
 from .workshop import AgendaItem, AgendaParticipation, Speaker, Workshop, time_zone_choices
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "content_version",
     "count_display",
     "published_q",
+    "record_version",
     "state_of",
     "time_zone_choices",
 ]

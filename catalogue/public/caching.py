@@ -12,11 +12,10 @@ import dataclasses
 import datetime
 import hashlib
 
-from django.db.models import OuterRef, Subquery
 from django.urls import ResolverMatch
 from django.utils import timezone, translation
 
-from catalogue.models import Publication, Workshop, published_q
+from catalogue.models import Publication, Workshop, record_version
 
 # Public routes outside the `catalogue` and `api` namespaces.
 ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots"}  # not the API schema: it changes with the code only
@@ -54,40 +53,27 @@ def catalogue_validators(version: datetime.datetime) -> Validators:
     return Validators(_etag("catalogue", version.isoformat()), version)
 
 
-def _publication_times(slug: str) -> tuple | None:
-    # And the latest publish date come of the workshops its page lists: a scheduled one appears on its date alone.
-    workshops = Workshop.objects.filter(published_q(), publication=OuterRef("pk")).order_by("-publish_date")
-    publications = Publication.objects.published().filter(slug=slug)
-    return publications.values_list(
-        "content_changed_at", "publish_date", Subquery(workshops.values("publish_date")[:1])
-    ).first()
-
-
-def _workshop_times(slug: str) -> tuple | None:
-    times = Workshop.objects.published().filter(slug=slug)
-    return times.values_list("content_changed_at", "publish_date", "publication__content_changed_at").first()
-
-
+# The routes of a record's own pages, and the record's model.
 RECORD_ROUTES = {
-    "catalogue:publication-detail": _publication_times,
-    "catalogue:publication-citation": _publication_times,
-    "catalogue:edition-citation": _publication_times,
-    "catalogue:workshop-detail": _workshop_times,
-    "catalogue:workshop-calendar": _workshop_times,
-    "catalogue:agenda-item-calendar": _workshop_times,
+    "catalogue:publication-detail": Publication,
+    "catalogue:publication-citation": Publication,
+    "catalogue:edition-citation": Publication,
+    "catalogue:workshop-detail": Workshop,
+    "catalogue:workshop-calendar": Workshop,
+    "catalogue:agenda-item-calendar": Workshop,
 }
 
 
 def record_validators(match: ResolverMatch) -> Validators | None:
-    """The validators of a record's own page, from the record's times; None for a route of many records, or a
-    record that is not public (the view answers 404, 410 or a staff preview, without validators)."""
-    times_of = RECORD_ROUTES.get(match.view_name)
-    if times_of is None:
+    """The validators of a record's own page, from the record's version (models.record_version); None for a route of
+    many records, or a record that is not public (the view answers 404, 410 or a staff preview, without validators).
+    """
+    model = RECORD_ROUTES.get(match.view_name)
+    if model is None:
         return None
-    times = times_of(match.kwargs["slug"])
-    if times is None:
+    last_modified = record_version(model, match.kwargs["slug"])
+    if last_modified is None:
         return None
-    last_modified = max(moment for moment in times if moment is not None)
     return Validators(_etag(match.view_name, *match.kwargs.values(), last_modified.isoformat()), last_modified)
 
 
