@@ -14,7 +14,11 @@ changes every second, as when staff are at work (`catalogue_changed()`, what eve
 a record's page is kept under its own record's validators, so these edits of other records leave it kept.
 
     .venv/bin/python benchmarks/bench_cache.py [--duration 3] [--clients 4]
-    .venv/bin/python benchmarks/bench_cache.py --database /path/to/100k.sqlite3
+    .venv/bin/python benchmarks/bench_cache.py --database /path/to/100k.sqlite3 [--redis]
+
+With `--redis`, the cache is a redis-server started here (on 127.0.0.1 and a free port, stopped whatever happens),
+shared by the workers as by several servers in production; without it, each worker keeps its own in local memory
+(Django's LocMemCache: at most 300 entries per process, too few for the 1,000 pages of the spread).
     bin/with-postgres .venv/bin/python benchmarks/bench_cache.py
 """
 
@@ -25,6 +29,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,13 +68,15 @@ print(json.dumps({
     "spread": list(public.order_by("pk").values_list("slug", flat=True)[:1000]),
 }))
 """
-# Staff at work: a public change every second (what each save through the models stamps), for `seconds`.
+
+# Staff at work: a public change every second (what each save through the models stamps), until stopped; says
+# "editing" once the first change is committed.
 EDITING_SCRIPT = """
 import time
 from catalogue.models import catalogue_changed
-end = time.monotonic() + {seconds}
-while time.monotonic() < end:
+while True:
     catalogue_changed()
+    print("editing", flush=True)
     time.sleep(1)
 """
 
@@ -163,6 +170,23 @@ def serve(env: dict, directory: Path, port: int) -> subprocess.Popen:
     sys.exit("gunicorn did not answer")
 
 
+def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
+    """A redis-server on 127.0.0.1 and a free port, keeping nothing on disk; its URL."""
+    port = free_port()
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(command, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return server, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    sys.exit("redis-server did not answer")
+
+
 def stop(server: subprocess.Popen | None) -> None:
     if server is not None and server.poll() is None:
         server.send_signal(signal.SIGTERM)
@@ -208,14 +232,19 @@ def measure(env: dict, directory: Path, urls: list[str], options, spread: list[s
                 connection.getresponse().read()
             connection.close()
             editing = subprocess.Popen(
-                [PYTHON, "manage.py", "shell", "-c", EDITING_SCRIPT.format(seconds=options.duration + 1)],
+                [PYTHON, "manage.py", "shell", "-c", EDITING_SCRIPT],
                 cwd=ROOT,
                 env=env,
+                stdout=subprocess.PIPE,
+                text=True,
             )
             try:
+                while editing.stdout.readline().strip() != "editing":  # measured once the edits have begun
+                    if editing.poll() is not None:
+                        sys.exit("the editing process ended")
                 page, size = rate(port, spread, options.duration, options.clients)
             finally:
-                editing.wait()
+                stop(editing)
             floor, _size = rate(port, f"/floor/{size}", options.duration, options.clients)
             figures["spread"] = (page, floor)
     finally:
@@ -228,6 +257,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=3, help="seconds per measurement (default 3)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--database", metavar="PATH_OR_URL", help="an existing catalogue (default: the demo data)")
+    parser.add_argument("--redis", action="store_true", help="share one redis-server started here as the cache")
     options = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="idm-cache-"))
     (directory / "bench_cache_settings.py").write_text(FLOOR_SETTINGS)
@@ -245,7 +275,10 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
     env.pop("DJANGO_DEBUG", None)
+    redis = None
     try:
+        if options.redis:
+            redis, env["DJANGO_REDIS_URL"] = start_redis(directory)
         manage(env, "migrate", "--noinput")
         if not options.database:
             manage(env, "load_demo")
@@ -256,9 +289,12 @@ def main() -> None:
         cached, cached_memory = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options, spread)
         uncached, uncached_memory = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options, spread)
     finally:
+        stop(redis)
         shutil.rmtree(directory, ignore_errors=True)
     engine = "SQLite" if database.startswith("sqlite") else database.split(":", 1)[0]
-    print(f"{engine}, {data}, gunicorn 2 workers × 4 threads, {options.clients} clients, {os.cpu_count()} CPUs")
+    shared = "one Redis" if options.redis else "local memory"
+    print(f"{engine}, {data}, gunicorn 2 workers × 4 threads, {options.clients} clients, {os.cpu_count()} CPUs, "
+          f"cache: {shared}")  # fmt: skip
     print(f"{'URL':48} {'cached':>8} {'floor':>8} {'share':>6}   {'uncached':>8} {'floor':>8} {'share':>6}")
     for url in urls:
         (hit, floor_hit), (miss, floor_miss) = cached[url], uncached[url]

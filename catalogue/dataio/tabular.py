@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from catalogue.i18n import content_languages
 
@@ -92,6 +89,10 @@ PUBLICATIONS = Layout(columns, ("series", "number"), _("Publications"))
 
 def column_letter(index: int) -> str:
     """The spreadsheet's letter of the column at `index` (0-based): A, B… AA."""
+    # openpyxl is imported where it is used: the admin's URLconf loads this module, and a web worker that reads
+    # and writes no spreadsheet never loads openpyxl (~6 MB of each worker's memory).
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 
@@ -187,6 +188,8 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
 
 
 def _read_xlsx(handle) -> tuple[list, Iterator]:
+    from openpyxl import load_workbook
+
     workbook = load_workbook(handle, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -221,12 +224,12 @@ def cell_value(value) -> object:
     return str(value)  # a date, a Decimal, a UUID
 
 
-def _xlsx_cell(sheet, value) -> object:
+def _xlsx_cell(sheet, value, cell_class) -> object:
     value = cell_value(value)
     if not isinstance(value, str) or not value:
         return value
     # Text, always: a title starting with "=" is not a formula.
-    cell = WriteOnlyCell(sheet, value)
+    cell = cell_class(sheet, value)
     cell.data_type = "s"
     return cell
 
@@ -243,11 +246,14 @@ def write_table(rows: Iterable[dict[str, object]], kind: str, handle, layout: La
             writer.writerow([value if type(value) is str else cell_value(value) for value in map(row.get, header)])
         text.detach()
     elif kind == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(str(layout.sheet_title))
         sheet.append(header)
         for row in rows:
-            sheet.append([_xlsx_cell(sheet, row.get(name)) for name in header])
+            sheet.append([_xlsx_cell(sheet, row.get(name), WriteOnlyCell) for name in header])
         workbook.save(handle)
     elif kind == "json":
         records = [{name: cell_value(row.get(name)) for name in header} for row in rows]

@@ -11,7 +11,6 @@ import io
 import re
 from dataclasses import dataclass
 
-import pypdfium2
 from django.core.files.base import ContentFile
 from PIL import Image
 
@@ -76,6 +75,8 @@ def delete_renditions(sender, file, file_name, **kwargs) -> None:
 def first_page_cover(pdf, stem: str) -> tuple[ContentFile | None, int]:
     """The first page of the PDF `pdf` (a file) drawn FIRST_PAGE_WIDTH pixels wide, as a WebP image named
     `<stem>-<width>x<height>.webp`, and the number of pages pdfium counts; (None, 0) when pdfium cannot read it."""
+    import pypdfium2  # here: a web worker that draws no cover never loads pdfium (~4 MB)
+
     pdf.seek(0)
     try:
         document = pypdfium2.PdfDocument(pdf.read())

@@ -8,7 +8,6 @@ import unicodedata
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
 
 
 class TextState(models.TextChoices):
@@ -49,6 +48,8 @@ def _clean(text: str) -> str:
 def page_texts(file) -> list[str]:
     """The text of each page of the PDF `file`, whitespace collapsed ('' for a page without text); pypdf's
     errors pass through."""
+    from pypdf import PdfReader  # here: a web worker that extracts no text never loads pypdf (~6 MB)
+
     file.seek(0)
     try:
         reader = PdfReader(file)

@@ -24,7 +24,6 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
-from pypdf import PdfReader
 
 from catalogue.i18n import content_languages, translated
 
@@ -79,6 +78,8 @@ def pdf_page_count(file) -> int:
 
 
 def _read_pdf(file) -> int:
+    from pypdf import PdfReader  # here: a web worker that is sent no PDF never loads pypdf (~6 MB)
+
     file.seek(0)
     if file.read(5) != b"%PDF-":  # where a PDF begins, and what the media view checks before showing one
         raise ValidationError(_("This file is not a PDF. Upload the edition as a PDF file."), code="not_a_pdf")

@@ -220,6 +220,21 @@ def test_the_wsgi_application_loads_the_urlconf_and_moves_what_it_loaded_out_of_
     assert (result.returncode, result.stdout, result.stderr) == (0, "True True\n", "")
 
 
+def test_a_web_worker_loads_the_spreadsheet_and_pdf_libraries_only_when_it_needs_them():
+    # ~16 MB of each worker's memory that serving the public catalogue never uses (imports, uploads, covers do).
+    code = (
+        "import sys, warnings\n"
+        "warnings.filterwarnings('ignore', message='No directory at')\n"
+        "import idm.wsgi\n"
+        "libraries = ('openpyxl', 'pypdf', 'pypdfium2')\n"
+        "print([name for name in libraries if name in sys.modules])\n"
+        "from catalogue.dataio.tabular import column_letter\n"
+        "print(column_letter(27), [name for name in libraries if name in sys.modules])\n"
+    )
+    result = run_with_env(code, DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="example.org")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\nAB ['openpyxl']\n", "")
+
+
 def test_kept_database_connections_are_checked_before_a_request_reuses_them():
     code = (
         "import django; django.setup()\n"
