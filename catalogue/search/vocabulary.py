@@ -34,22 +34,26 @@ _fold_cache: dict[str, str] = {}
 def _vocabulary_words(folded: set[str]) -> set[str]:
     """Those of the `folded` words that the vocabulary holds: 3 to MAX_TERM_LENGTH characters, not a number."""
     global _words, _not_words
-    missing = folded.difference(_words, _not_words)  # in C: only the words never met are looked at in Python
-    if len(_words) + len(_not_words) + len(missing) > WORD_CACHE_SIZE:
-        _words, _not_words, missing = set(), set(), folded
+    words, not_words = _words, _not_words  # these sets throughout, whatever another thread's write empties meanwhile
+    missing = folded.difference(words, not_words)  # in C: only the words never met are looked at in Python
+    if len(words) + len(not_words) + len(missing) > WORD_CACHE_SIZE:
+        words, not_words, missing = set(), set(), folded
+        _words, _not_words = words, not_words
     for word in missing:
-        (_words if MIN_WORD_LENGTH <= len(word) <= MAX_TERM_LENGTH and not word.isdigit() else _not_words).add(word)
-    return folded & _words
+        (words if MIN_WORD_LENGTH <= len(word) <= MAX_TERM_LENGTH and not word.isdigit() else not_words).add(word)
+    return folded & words
 
 
 def _folded(spellings: set[str]) -> dict[str, str]:
     """A dict giving the folded form of each of `spellings`, each folded once."""
     global _fold_cache
-    missing = spellings.difference(_fold_cache)  # a set less a dict: looks up each spelling of the set, in C
-    if len(_fold_cache) + len(missing) > WORD_CACHE_SIZE:
-        _fold_cache, missing = {}, spellings
-    _fold_cache.update((spelling, fold(spelling)) for spelling in missing)
-    return _fold_cache
+    cache = _fold_cache  # this dict throughout, whatever another thread's write empties meanwhile
+    missing = spellings.difference(cache)  # a set less a dict: looks up each spelling of the set, in C
+    if len(cache) + len(missing) > WORD_CACHE_SIZE:
+        cache, missing = {}, spellings
+        _fold_cache = cache
+    cache.update((spelling, fold(spelling)) for spelling in missing)
+    return cache
 
 
 class Changes:
