@@ -15,11 +15,11 @@ a record's page is kept under its own record's validators, so these edits of oth
 
     .venv/bin/python benchmarks/bench_cache.py [--duration 3] [--clients 4]
     .venv/bin/python benchmarks/bench_cache.py --database /path/to/100k.sqlite3 [--redis]
+    bin/with-postgres .venv/bin/python benchmarks/bench_cache.py
 
 With `--redis`, the cache is a redis-server started here (on 127.0.0.1 and a free port, stopped whatever happens),
 shared by the workers as by several servers in production; without it, each worker keeps its own in local memory
 (Django's LocMemCache: at most 300 entries per process, too few for the 1,000 pages of the spread).
-    bin/with-postgres .venv/bin/python benchmarks/bench_cache.py
 """
 
 import argparse

@@ -1,9 +1,10 @@
 """The catalogue's content version: when what the public sees last changed, read in one cheap query; and a
 record's version, when what its own pages show last changed.
 
-They drive Last-Modified and ETag of the public pages and the key of the anonymous page cache (idm/caching.py). Every write to a row that feeds a search document (any public content: publications and
-their parts, series, topics, workshops, agendas, speakers; deletes too) stamps CatalogueChange, from the search
-index's one hook (search/index.py). A scheduled record becomes public at its publish date without any write:
+They drive Last-Modified and ETag of the public pages and the key of the anonymous page cache (idm/caching.py).
+Every write to a row that feeds a search document (any public content: publications and their parts, series,
+topics, workshops, agendas, speakers; deletes too) stamps CatalogueChange, from the search index's one hook
+(search/index.py). A scheduled record becomes public at its publish date without any write:
 the latest publish date that has come is part of the version, so the version moves at that moment too.
 """
 
@@ -70,24 +71,28 @@ def content_version(*, using: str | None = None) -> datetime.datetime:
     return max([EPOCH, *(moment for moment in moments if moment is not None)])
 
 
-# A record's version, in SQL both databases run: a cache hit costs this statement and little else (the ORM's
-# compiling of the same query cost a kept publication page a third of its rate). `_PUBLIC` is published_q() in SQL,
-# with the parameters (status, now).
-_PUBLIC = "{alias}.status = %s AND {alias}.publish_date <= %s"
+# A record's version, in SQL both databases run: a cache hit costs this statement and little else (with the ORM's
+# query in its place, compiled on each request, a kept publication page answered at a third of the rate).
+# `_public(alias)` is published_q() in SQL, with the parameters (status, now).
+def _public(alias: str) -> str:
+    return f"{alias}.status = %s AND {alias}.publish_date <= %s"
+
+
+_PUBLICATIONS, _WORKSHOPS = Publication._meta.db_table, Workshop._meta.db_table
 _RECORD_SQL = {
     # Its times, and the latest publish date come of the workshops its page lists (one becomes public on its date);
     # parameters: the workshops' (status, now), then the publication's (status, now), then the slug.
     Publication: (
-        f"SELECT p.content_changed_at, p.publish_date, (SELECT w.publish_date FROM {{workshops}} w "
-        f"WHERE w.publication_id = p.id AND {_PUBLIC.format(alias='w')} ORDER BY w.publish_date DESC LIMIT 1) "
-        f"FROM {{publications}} p WHERE {_PUBLIC.format(alias='p')} AND p.slug = %s"
+        f"SELECT p.content_changed_at, p.publish_date, (SELECT w.publish_date FROM {_WORKSHOPS} w "
+        f"WHERE w.publication_id = p.id AND {_public('w')} ORDER BY w.publish_date DESC LIMIT 1) "
+        f"FROM {_PUBLICATIONS} p WHERE {_public('p')} AND p.slug = %s"
     ),
     # Its times and its report's (a workshop is public with no report, or with a public one); parameters: the
     # workshop's (status, now), then the report's (status, now), then the slug.
     Workshop: (
-        f"SELECT w.content_changed_at, w.publish_date, p.content_changed_at FROM {{workshops}} w "
-        f"LEFT JOIN {{publications}} p ON p.id = w.publication_id WHERE {_PUBLIC.format(alias='w')} "
-        f"AND (w.publication_id IS NULL OR ({_PUBLIC.format(alias='p')})) AND w.slug = %s"
+        f"SELECT w.content_changed_at, w.publish_date, p.content_changed_at FROM {_WORKSHOPS} w "
+        f"LEFT JOIN {_PUBLICATIONS} p ON p.id = w.publication_id WHERE {_public('w')} "
+        f"AND (w.publication_id IS NULL OR ({_public('p')})) AND w.slug = %s"
     ),
 }
 
@@ -98,10 +103,9 @@ def record_version(model: type[Publication] | type[Workshop], slug: str, *, usin
     report's change); None if no public record has this slug. One statement, from the database `using` or the one
     the request reads from."""
     connection = connections[using or router.db_for_read(model)]
-    sql = _RECORD_SQL[model].format(publications=Publication._meta.db_table, workshops=Workshop._meta.db_table)
     public = [Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*public, *public, slug])
+        cursor.execute(_RECORD_SQL[model], [*public, *public, slug])
         row = cursor.fetchone()
     if row is None:
         return None

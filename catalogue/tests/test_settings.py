@@ -221,7 +221,8 @@ def test_the_wsgi_application_loads_the_urlconf_and_moves_what_it_loaded_out_of_
 
 
 def test_a_web_worker_loads_the_spreadsheet_and_pdf_libraries_only_when_it_needs_them():
-    # ~16 MB of each worker's memory that serving the public catalogue never uses (imports, uploads, covers do).
+    # Memory that serving the public catalogue never uses (imports, uploads, covers do): a worker with idm.wsgi
+    # loaded held 113 MB with them, 95 MB without.
     code = (
         "import sys, warnings\n"
         "warnings.filterwarnings('ignore', message='No directory at')\n"
