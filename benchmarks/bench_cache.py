@@ -2,14 +2,15 @@
 
 Loads the demo data into a throw-away SQLite file (or into the empty database DATABASE_URL names), or serves an
 existing catalogue (`--database`: a SQLite file or a database URL, e.g. one `generate_catalogue` filled; it is
-migrated, not changed otherwise), starts gunicorn with production settings on 127.0.0.1 and a free port twice
-(anonymous page cache on, then off), stops it whatever happens, and for each URL measures requests per second over
+migrated, not changed otherwise), starts gunicorn with production settings on 127.0.0.1 and a free port three
+times (MODES: the page cache on; off with the records' fragments kept, as a page of many records is made after any
+public change; nothing kept), stops it whatever happens, and for each URL measures requests per second over
 keep-alive connections, then the same for a trivial Django view returning a body of the same size through the same
-middleware (the floor), in the same run. Prints one table: req/s cached, uncached and floor, and the shares. On an
+middleware (the floor), in the same run. Prints one table: req/s, the floor's and the share, per mode. On an
 existing catalogue the pages of a record are those of its first public publication, series and workshop, and the
 list pages add a deep page and one facet selected.
 
-Then, page cache on, visitors spread over up to 1,000 publication pages (all seen once before) while the catalogue
+Then, in each mode, visitors spread over up to 1,000 publication pages (all seen once before) while the catalogue
 changes every second, as when staff are at work (`catalogue_changed()`, what every save through the models does):
 a record's page is kept under its own record's validators, so these edits of other records leave it kept.
 
@@ -212,6 +213,15 @@ def worker_memory(master: int) -> list[tuple[int, int]]:
     return found
 
 
+# What the workers keep, per measurement: whole pages (and records); records only (catalogue/fragments.py: a page
+# of many records the page cache lost to a change is put together from its records' kept parts); nothing.
+MODES = {
+    "page cache": {"DJANGO_PAGE_CACHE": "1", "DJANGO_FRAGMENT_CACHE": "1"},
+    "records kept, no page": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "1"},
+    "nothing kept": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "0"},
+}
+
+
 def measure(env: dict, directory: Path, urls: list[str], options, spread: list[str] = ()) -> tuple[dict, list]:
     """For each of `urls`: (its req/s, the floor's req/s for the same body size); then the workers' memory after
     serving them all. With `spread` (record pages, each seen once first), the same for visitors going through
@@ -289,8 +299,9 @@ def main() -> None:
         urls, data = (catalogue_urls(sample), "existing catalogue") if options.database else (URLS, "demo data")
         spread = [f"/en/publications/{slug}/" for slug in sample["spread"]]
         manage(env, "collectstatic", "--noinput")
-        cached, cached_memory = measure({**env, "DJANGO_PAGE_CACHE": "1"}, directory, urls, options, spread)
-        uncached, uncached_memory = measure({**env, "DJANGO_PAGE_CACHE": "0"}, directory, urls, options, spread)
+        figures = {
+            mode: measure({**env, **settings}, directory, urls, options, spread) for mode, settings in MODES.items()
+        }
     finally:
         stop(redis)
         shutil.rmtree(directory, ignore_errors=True)
@@ -298,22 +309,18 @@ def main() -> None:
     shared = "one Redis" if options.redis else "local memory"
     print(f"{engine}, {data}, gunicorn 2 workers × 4 threads, {options.clients} clients, {os.cpu_count()} CPUs, "
           f"cache: {shared}")  # fmt: skip
-    print(f"{'URL':48} {'cached':>8} {'floor':>8} {'share':>6}   {'uncached':>8} {'floor':>8} {'share':>6}")
-    for url in urls:
-        (hit, floor_hit), (miss, floor_miss) = cached[url], uncached[url]
-        print(
-            f"{url:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "
-            f"{miss:8.0f} {floor_miss:8.0f} {miss / floor_miss:6.0%}"
-        )
-    (hit, floor_hit), (miss, floor_miss) = cached["spread"], uncached["spread"]
+    print(f"{'':48}" + "".join(f"   {mode:>24}" for mode in MODES))
+    print(f"{'URL':48}" + f"   {'req/s':>8} {'floor':>8} {'share':>6}" * len(MODES))
     label = f"{len(spread):,} publication pages, staff editing"
-    print(
-        f"{label:48} {hit:8.0f} {floor_hit:8.0f} {hit / floor_hit:6.0%}   "
-        f"{miss:8.0f} {floor_miss:8.0f} {miss / floor_miss:6.0%}"
-    )
-    for label, memory in (("cached", cached_memory), ("uncached", uncached_memory)):
+    for url, name in [*((url, url) for url in urls), ("spread", label)]:
+        cells = []
+        for rates, _memory in figures.values():
+            page, floor_rate = rates[url]
+            cells.append(f"   {page:8.0f} {floor_rate:8.0f} {page / floor_rate:6.0%}")
+        print(f"{name:48}" + "".join(cells))
+    for mode, (_rates, memory) in figures.items():
         workers = ", ".join(f"{rss} MB (peak {peak} MB)" for rss, peak in memory)
-        print(f"Workers' resident memory after every URL, page cache {label}: {workers}")
+        print(f"Workers' resident memory after every URL, {mode}: {workers}")
 
 
 if __name__ == "__main__":

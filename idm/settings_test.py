@@ -23,6 +23,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_LOCKOUT_DELAY = 0
 
 # Tests change rows behind the models' back (update(), raw SQL) and read the pages again in the same content version:
-# no page cache (its own tests turn it on), and browsers always revalidate.
+# no page cache and no record fragments (their own tests turn them on), and browsers always revalidate.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", False)  # on for the servers of catalogue/tests/test_several_servers.py
+FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", False)
 PUBLIC_CACHE_MAX_AGE = 0

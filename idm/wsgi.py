@@ -6,6 +6,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from catalogue.release import release
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idm.settings")
 
 application = get_wsgi_application()
@@ -15,4 +17,5 @@ application = get_wsgi_application()
 # collection during a search page 60 → 20 ms, the page's p95 108 → 87 ms (40 requests; the p50 the same). Under
 # gunicorn --preload, it also keeps those objects' memory shared with the workers.
 get_resolver().url_patterns  # noqa: B018 (the URLconf, imported now rather than on the first request)
+release()  # the digest of the code and templates that keys the caches, read now rather than on the first request
 gc.freeze()

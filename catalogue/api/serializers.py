@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue import models
+from catalogue.fragments import kept_fragments
 from catalogue.identifiers import format_isbn
 
 from .fields import PublicUrlField, TranslatedField
@@ -198,6 +199,23 @@ class WorkshopSummarySerializer(ReadOnlyModelSerializer):
         fields = ["slug", "url", "title", "city", "country", "start_date", "end_date"]
 
 
+class KeptPublicationList(serializers.ListSerializer):
+    """A list of publications put together from their kept items (catalogue/fragments.py): only the publications
+    whose item is not kept have their related rows read (the list reads the publications alone) and are
+    serialized."""
+
+    def to_representation(self, data):
+        publications = list(data.all() if isinstance(data, db_models.manager.BaseManager) else data)
+        request = self.context.get("request")
+        site = (request.scheme, request.get_host()) if request is not None else ()  # the items' absolute URLs
+
+        def serialize(missing):
+            db_models.prefetch_related_objects(missing, *models.api_lookups())
+            return [self.child.to_representation(publication) for publication in missing]
+
+        return kept_fragments("api-publication", publications, serialize, context=site)
+
+
 class PublicationSerializer(ReadOnlyModelSerializer):
     """A publication as listed: the work, its editions, topics and workshops."""
 
@@ -224,6 +242,7 @@ class PublicationSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = models.Publication
+        list_serializer_class = KeptPublicationList
         fields = [
             "slug",
             "url",

@@ -178,7 +178,12 @@ class PublicationViewSet(SlugLookupMixin, GoneWhenWithdrawnMixin, viewsets.ReadO
     filterset_class = PublicationFilter
 
     def get_queryset(self):
-        return Publication.objects.published().for_api(detail=self.action == "retrieve")
+        publications = Publication.objects.published()
+        if self.action == "retrieve":
+            return publications.for_api(detail=True)
+        # A list reads the publications alone: their items are kept per record, and the serializer reads the
+        # related rows of those whose item is not kept (serializers.KeptPublicationList).
+        return publications.select_related("series").with_fragment_version()
 
     def filter_queryset(self, queryset):
         # Filters, search and sorting apply to the list; a publication's own URL finds it whatever the query string.

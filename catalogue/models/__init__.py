@@ -9,7 +9,7 @@ from .common import CountPrecision, State, Status, count_display, published_q, s
 from .contents import TocEntry
 from .documents import DocumentPage, TextState
 from .import_run import ImportRun
-from .publication import Edition, Publication
+from .publication import Edition, Publication, api_lookups, detail_lookups, oai_lookups
 from .search_document import SearchDocument, SearchWord
 from .staff import StaffLanguage
 from .taxonomy import Series, SeriesIssn, Topic
@@ -37,9 +37,12 @@ __all__ = [
     "TocEntry",
     "Topic",
     "Workshop",
+    "api_lookups",
     "catalogue_changed",
     "content_version",
     "count_display",
+    "detail_lookups",
+    "oai_lookups",
     "published_q",
     "record_version",
     "state_of",

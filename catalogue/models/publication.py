@@ -6,7 +6,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,27 +64,22 @@ class PublicationQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything a publication page shows, in a fixed number of queries."""
-        return self.select_related("series").prefetch_related(
-            "series__issns",
-            "editions",
-            "topics",
-            models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")),
-            models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date")),
-        )
+        return self.select_related("series").prefetch_related(*detail_lookups())
 
     def for_api(self, *, detail: bool = False):
         """What the JSON API shows, related rows in a stable order; the detail adds the table of contents."""
-        queryset = self.select_related("series").prefetch_related(
-            "series__issns",
-            models.Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
-            models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
-            models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date", "slug")),
+        return self.select_related("series").prefetch_related(*api_lookups(detail=detail))
+
+    def with_fragment_version(self):
+        """Each publication with `workshops_published_at`: when the last workshop its page and API item list
+        became public, which a workshop does on its date, without any write (fragments.py)."""
+        latest = (
+            Workshop.objects.listed_on_report()
+            .filter(publication=OuterRef("pk"))
+            .order_by("-publish_date")
+            .values("publish_date")[:1]
         )
-        if detail:
-            queryset = queryset.prefetch_related(
-                models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position"))
-            )
-        return queryset
+        return self.annotate(workshops_published_at=Subquery(latest))
 
     def mark_changed(self) -> int:
         """Move the content-changed time of these publications to now (a part of their record changed)."""
@@ -101,8 +96,36 @@ class PublicationQuerySet(models.QuerySet):
     def for_oai(self, *, metadata: bool = True):
         """What an OAI-PMH record reads: series and topics (the header's sets); with `metadata`,
         ISSNs and editions too (oai_dc)."""
-        publications = self.select_related("series").prefetch_related("topics")
-        return publications.prefetch_related("series__issns", "editions") if metadata else publications
+        return self.select_related("series").prefetch_related(*oai_lookups(metadata=metadata))
+
+
+def detail_lookups() -> list:
+    """The related rows a publication page (and a MARC record) reads beyond its series (for_detail())."""
+    return [
+        "series__issns",
+        "editions",
+        "topics",
+        models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")),
+        models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date")),
+    ]
+
+
+def api_lookups(*, detail: bool = False) -> list:
+    """The related rows an API item reads (for_api()), for prefetch_related() or prefetch_related_objects()."""
+    lookups = [
+        "series__issns",
+        models.Prefetch("editions", queryset=Edition.objects.order_by("position", "language", "format")),
+        models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+        models.Prefetch("workshops", queryset=Workshop.objects.listed_on_report().order_by("start_date", "slug")),
+    ]
+    if detail:
+        lookups.append(models.Prefetch("toc_entries", queryset=TocEntry.objects.order_by("position")))
+    return lookups
+
+
+def oai_lookups(*, metadata: bool = True) -> list:
+    """The related rows an OAI-PMH record reads beyond its series (for_oai())."""
+    return ["topics", "series__issns", "editions"] if metadata else ["topics"]
 
 
 class EditionQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from django.urls import ResolverMatch
 from django.utils import timezone, translation
 
 from catalogue.models import Publication, Workshop, record_version
+from catalogue.release import release
 
 # Public routes outside the `catalogue` and `api` namespaces.
 ROOT_ROUTES = {"oai", "sitemap", "sitemap-file", "robots"}  # not the API schema: it changes with the code only
@@ -36,8 +37,9 @@ def is_public_route(match: ResolverMatch | None) -> bool:
 
 
 def _etag(*parts) -> str:
-    # The language is part of every tag: some responses (API, OAI) do not carry it in their URL.
-    text = "|".join(str(part) for part in (*parts, translation.get_language()))
+    # The language is part of every tag: some responses (API, OAI) do not carry it in their URL. So is the release:
+    # a deployment changes pages without changing the catalogue (release.py).
+    text = "|".join(str(part) for part in (*parts, translation.get_language(), release()))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 

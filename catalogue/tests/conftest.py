@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from lxml import etree
@@ -64,9 +65,11 @@ def idm28_by_iom():
 @pytest.fixture(autouse=True)
 def _fresh_catalogue_index():
     """Each test starts without the in-memory catalogue index and search sets a previous test built (its rows were
-    rolled back)."""
+    rolled back), and with an empty cache: a page or a record fragment kept by a previous test could be another
+    record's, under the same id and times (ids are reused after a rollback, times may be frozen)."""
     catalogue_index.forget()
     sets.forget()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from django.test import Client
 from lxml import etree
 
 from catalogue.interop.oai.protocol import DC_NS, OAI_DC_NS, OAI_NS
-from catalogue.models import Edition, Publication
+from catalogue.models import Edition, Publication, Status
 from catalogue.tests.factories import (
     EditionFactory,
     PublicationFactory,
@@ -577,13 +577,29 @@ def test_oai_list_records_page_query_count(client, settings, django_assert_num_q
     settings.OAI_PAGE_SIZE = 2
     _catalogue_of(size)
 
-    # the first page that needs a token also counts the whole list; the following pages carry that size
-    with django_assert_num_queries(5 + 1):  # + 1: the HTTP validators
+    # the page's rows, their topics, ISSNs and editions; the first page that needs a token also counts the whole
+    # list (the content version, then the count, kept for that version); the following pages carry that size
+    with django_assert_num_queries(6 + 1):  # + 1: the HTTP validators
         root = harvest(client, {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
     assert resumption_token(root)[1:] == (str(size), "0")
     with django_assert_num_queries(4 + 1):  # + 1: the HTTP validators
         root = harvest(client, {"verb": "ListRecords", "resumptionToken": resumption_token(root)[0]})
     assert resumption_token(root)[1:] == (str(size), "2")
+
+
+def test_oai_list_size_is_counted_once_per_content_version(client, settings, django_assert_num_queries):
+    settings.OAI_PAGE_SIZE = 2
+    _catalogue_of(5)
+    first = resumption_token(harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}))
+    drafts = Publication.objects.filter(pk__in=Publication.objects.order_by("pk").values("pk")[:2])
+    drafts.update(status=Status.DRAFT)  # behind the models' back: the content version stays
+
+    with django_assert_num_queries(3 + 1):  # the page's rows, their topics, the content version; the validators
+        again = resumption_token(harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}))
+    PublicationFactory(title_en="A new record")  # a public change: the content version moves
+    grown = resumption_token(harvest(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}))
+
+    assert (first[1], again[1], grown[1]) == ("5", "5", "4")  # kept for its version; counted again for the next
 
 
 @pytest.mark.parametrize("size", [1, 6])
