@@ -211,9 +211,20 @@ class KeptPublicationList(serializers.ListSerializer):
 
         def serialize(missing):
             db_models.prefetch_related_objects(missing, *models.api_lookups())
-            return [self.child.to_representation(publication) for publication in missing]
+            return [_plain(self.child.to_representation(publication)) for publication in missing]
 
         return kept_fragments("api-publication", publications, serialize, context=site)
+
+
+def _plain(value):
+    """A representation as plain dicts, lists and strings, as it is kept: a URL is a str subclass (Hyperlink)
+    holding its model instance, which the cache would otherwise pickle with it (20 KB per item, read back on
+    every request)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
 
 
 class PublicationSerializer(ReadOnlyModelSerializer):

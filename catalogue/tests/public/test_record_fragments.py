@@ -81,6 +81,24 @@ def test_a_list_made_from_kept_records_is_the_same_list_with_fewer_queries(
     assert len(made) == 3 + 3  # unkept, then first; none again
 
 
+def test_an_api_item_is_kept_as_plain_values(client, kept):
+    """Not DRF's URLs (str subclasses holding their model instance): the cache would pickle the instances too."""
+    publication = create_idm28()
+    client.get(API)
+    publication = Publication.objects.with_fragment_version().get(pk=publication.pk)
+    item = cache.get(fragments.fragment_key("api-publication", publication, ("http", "testserver")))
+
+    def types(value):
+        if isinstance(value, dict):
+            return {dict}.union(*map(types, value.values()))
+        if isinstance(value, list):
+            return {list}.union(*map(types, value))
+        return {type(value)}
+
+    assert item["url"] == "http://testserver/api/publications/idm-28/"
+    assert types(item) <= {dict, list, str, int, type(None)}
+
+
 @pytest.mark.parametrize("url", [API, OAI])
 def test_a_changed_record_is_made_again_alone(client, kept, made, url):
     publication = create_idm28()
