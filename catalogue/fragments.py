@@ -1,7 +1,7 @@
-"""Record fragments: the part of a public output that one publication makes (its API item, its OAI-PMH record),
-kept in the cache per record, so that a page of many records that is not in the page cache (any public change
-empties that: idm/caching.py) is put together from its records' kept fragments, rendering and reading the related
-rows of only the records that changed.
+"""Record fragments: the part of a public output that one publication makes (its API item, its OAI-PMH record, its
+Atom feed entry), kept in the cache per record, so that a page of many records that is not in the page cache (any
+public change empties that: idm/caching.py) is put together from its records' kept fragments, rendering and reading
+the related rows of only the records that changed.
 
 A fragment is kept under its kind, the record's id and version (fragment_version()), the release
 (release.py), the active language and whatever else the caller names in `context` (the site's scheme and host for

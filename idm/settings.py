@@ -248,8 +248,8 @@ if os.environ.get("DJANGO_REDIS_URL"):
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DJANGO_CACHE_MAX_AGE", "60"))
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
-# Record fragments (catalogue/fragments.py): each public record's API item and OAI-PMH record kept under the record's
-# version, so that a page of many records the page cache lost to a change is put together from them.
+# Record fragments (catalogue/fragments.py): each public record's API item, OAI-PMH record and feed entry kept under
+# the record's version, so that a page of many records the page cache lost to a change is put together from them.
 FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", True)
 FRAGMENT_CACHE_TIMEOUT = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS", "86400"))
 

@@ -6,6 +6,7 @@ its own xml:lang.
 """
 
 from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext, pgettext
 
+from catalogue.fragments import kept_fragments
 from catalogue.i18n import translated
 from catalogue.models import Publication, Series, Topic
 
@@ -84,7 +86,20 @@ class PublicationFeed(Feed):
         return Publication.objects.published()
 
     def items(self, obj):
-        return self.publications(obj).for_feed().order_by("-publish_date", "-pk")[:FEED_LENGTH]
+        """The newest publications, each with its entry (`feed_entry`) from those kept (catalogue/fragments.py) or
+        made: the feed reads the publications alone, and the topics of those whose entry is not kept."""
+        newest = self.publications(obj).select_related("series").with_fragment_version()
+        publications = list(newest.order_by("-publish_date", "-pk")[:FEED_LENGTH])
+        for publication, entry in zip(
+            publications, kept_fragments("feed-entry", publications, self.entries), strict=True
+        ):
+            publication.feed_entry = entry
+        return publications
+
+    def entries(self, publications) -> list[dict]:
+        """The entries of `publications` (what the item_* methods give) in the feed's language."""
+        prefetch_related_objects(publications, "topics")
+        return [self.entry(publication, self.language_code()) for publication in publications]
 
     def title(self, obj):
         return gettext("IDM publications catalogue: new publications")
@@ -102,37 +117,49 @@ class PublicationFeed(Feed):
         # RFC 4287 wants an author on the feed unless every entry has one: the catalogue's organisation.
         return organisation_name(self.language_code())
 
-    def item_title(self, item):
+    @staticmethod
+    def entry(item, language: str) -> dict:
+        """An entry's values: title, summary, dates, author, categories and the languages of title and summary."""
         # One language for the whole title: the series label is written in the title's (its fallback's).
-        title, title_language = translated(item, "title", self.language_code())
+        title, title_language = translated(item, "title", language)
         with translation.override(title_language):
             template = pgettext("feed entry title: series and number, then the title", "%(series)s: %(title)s")
-        return template % {"series": series_number_label(item.series, item.number, title_language), "title": title}
-
-    def item_description(self, item):
-        summary, _ = translated(item, "summary", self.language_code())
-        return linebreaks(summary, autoescape=True) if summary else None
-
-    def item_pubdate(self, item):
-        return item.publish_date
-
-    def item_updateddate(self, item):
-        # When any part of the record last changed, or when it became public if that came later.
-        return max(item.content_changed_at, item.publish_date)
-
-    def item_author_name(self, item):
-        return corporate_author(item, self.language_code())[0]
-
-    def item_categories(self, item):
-        return [translated(topic, "name", self.language_code()).value for topic in item.topics.all()]
-
-    def item_extra_kwargs(self, item):
-        language = self.language_code()
         summary, summary_language = translated(item, "summary", language)
         return {
-            "title_language": translated(item, "title", language).language,
-            "summary_language": summary_language if summary else None,
+            "title": template
+            % {"series": series_number_label(item.series, item.number, title_language), "title": title},
+            "description": linebreaks(summary, autoescape=True) if summary else None,
+            "pubdate": item.publish_date,
+            # When any part of the record last changed, or when it became public if that came later.
+            "updateddate": max(item.content_changed_at, item.publish_date),
+            "author_name": corporate_author(item, language)[0],
+            "categories": [translated(topic, "name", language).value for topic in item.topics.all()],
+            "extra_kwargs": {
+                "title_language": title_language,
+                "summary_language": summary_language if summary else None,
+            },
         }
+
+    def item_title(self, item):
+        return item.feed_entry["title"]
+
+    def item_description(self, item):
+        return item.feed_entry["description"]
+
+    def item_pubdate(self, item):
+        return item.feed_entry["pubdate"]
+
+    def item_updateddate(self, item):
+        return item.feed_entry["updateddate"]
+
+    def item_author_name(self, item):
+        return item.feed_entry["author_name"]
+
+    def item_categories(self, item):
+        return item.feed_entry["categories"]
+
+    def item_extra_kwargs(self, item):
+        return item.feed_entry["extra_kwargs"]
 
 
 class CollectionFeed(PublicationFeed):

@@ -89,10 +89,6 @@ class PublicationQuerySet(models.QuerySet):
         """What a publication record reads: series, its ISSNs, the editions and topics."""
         return self.select_related("series").prefetch_related("series__issns", "editions", "topics")
 
-    def for_feed(self):
-        """What a feed entry shows: series label and topics."""
-        return self.select_related("series").prefetch_related("topics")
-
     def for_oai(self, *, metadata: bool = True):
         """What an OAI-PMH record reads: series and topics (the header's sets); with `metadata`,
         ISSNs and editions too (oai_dc)."""

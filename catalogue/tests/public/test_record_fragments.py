@@ -1,4 +1,5 @@
-"""Record fragments (catalogue/fragments.py): the API list's items and the OAI-PMH records kept per record, so that a
+"""Record fragments (catalogue/fragments.py): the API list's items, the OAI-PMH records and the Atom feed's entries
+kept per record, so that a
 page the page cache no longer holds is put together from them, making again only the records that changed."""
 
 import datetime
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from catalogue import fragments, release
 from catalogue.api import serializers
+from catalogue.interop.feeds import PublicationFeed
 from catalogue.interop.oai import views as oai_views
 from catalogue.models import Publication, Status, Workshop, catalogue_changed
 from catalogue.public import caching
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/publications/"
 OAI = "/oai?verb=ListRecords&metadataPrefix=oai_dc"
 MARC = "/oai?verb=ListRecords&metadataPrefix=marc21"
+FEED = "/en/feed/"
 
 
 @pytest.fixture
@@ -33,10 +36,11 @@ def kept(settings):
 
 @pytest.fixture
 def made(monkeypatch):
-    """The slugs of the publications whose API item or OAI record is made (not read from the cache), in order."""
+    """The slugs of the publications whose API item, OAI record or feed entry is made (not read from the cache)."""
     slugs = []
     to_representation = serializers.PublicationSerializer.to_representation
     record = oai_views.record
+    entry = PublicationFeed.entry
 
     def serialized(self, publication):
         slugs.append(publication.slug)
@@ -47,7 +51,13 @@ def made(monkeypatch):
         return record(publication, request, prefix)
 
     monkeypatch.setattr(serializers.PublicationSerializer, "to_representation", serialized)
+
+    def entered(publication, language):
+        slugs.append(publication.slug)
+        return entry(publication, language)
+
     monkeypatch.setattr(oai_views, "record", recorded)
+    monkeypatch.setattr(PublicationFeed, "entry", staticmethod(entered))
     return slugs
 
 
@@ -61,7 +71,9 @@ def body(response) -> bytes:
     return content
 
 
-@pytest.mark.parametrize(("url", "queries_made", "queries_kept"), [(API, 7, 3), (OAI, 5, 2), (MARC, 7, 2)])
+@pytest.mark.parametrize(
+    ("url", "queries_made", "queries_kept"), [(API, 7, 3), (OAI, 5, 2), (MARC, 7, 2), (FEED, 3, 2)]
+)
 def test_a_list_made_from_kept_records_is_the_same_list_with_fewer_queries(
     client, settings, kept, made, django_assert_num_queries, url, queries_made, queries_kept
 ):
@@ -99,7 +111,7 @@ def test_an_api_item_is_kept_as_plain_values(client, kept):
     assert types(item) <= {dict, list, str, int, type(None)}
 
 
-@pytest.mark.parametrize("url", [API, OAI])
+@pytest.mark.parametrize("url", [API, OAI, FEED])
 def test_a_changed_record_is_made_again_alone(client, kept, made, url):
     publication = create_idm28()
     PublicationFactory.create_batch(2)
@@ -124,6 +136,16 @@ def test_a_record_changes_with_a_row_it_shows(client, kept, url):
     edition.save()
 
     assert b"9780306406157" in body(client.get(url))
+
+
+def test_a_feed_entry_changes_with_a_topic_renamed(client, kept):
+    publication = create_idm28()
+    client.get(FEED)
+    topic = publication.topics.get()
+    topic.name_en = "Migration governance, renamed"
+    topic.save()
+
+    assert b"Migration governance, renamed" in body(client.get(FEED))
 
 
 def test_a_record_withdrawn_behind_the_models_back_is_a_deleted_record(client, kept):
@@ -182,9 +204,10 @@ def test_with_the_fragment_cache_off_nothing_is_kept(client, settings, kept, mad
     create_idm28()
     client.get(API)
     client.get(OAI)
+    client.get(FEED)
     client.get(API)
 
-    assert made == ["idm-28"] * 3
+    assert made == ["idm-28"] * 4
 
 
 # The release --------------------------------------------------------------------------------------
