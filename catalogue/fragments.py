@@ -9,7 +9,6 @@ absolute URLs, a metadata format): when any of them moves, the fragment is made 
 and expires. Only public outputs use them, and only for records that are public: a draft never reaches a list.
 """
 
-import datetime
 import hashlib
 from collections.abc import Callable, Sequence
 
@@ -28,11 +27,7 @@ def fragment_version(record) -> str:
     its record shows: models, search/index.py's index_affected()), its publish date, and, for a publication read
     with Publication.objects.with_fragment_version(), when the last workshop it lists became public (on its date,
     without any write)."""
-    parts = []
-    for name in VERSION_FIELDS:
-        value = getattr(record, name, None)
-        parts.append(value.isoformat() if isinstance(value, datetime.datetime) else str(value))
-    return "|".join(parts)
+    return "|".join(str(getattr(record, name, None)) for name in VERSION_FIELDS)
 
 
 def fragment_key(kind: str, record, context: Sequence = ()) -> str:

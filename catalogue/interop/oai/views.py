@@ -157,12 +157,12 @@ def _list_size(matching, **bounds) -> int:
 
 
 def _for_metadata(publications, prefix: str):
-    """`publications` with the rows their records in `prefix` read: a MARC record reads all a page shows."""
-    return publications.for_detail() if prefix == "marc21" else publications.for_oai()
+    """`publications` with the rows their records in `prefix` read."""
+    return publications.select_related("series").prefetch_related(*_lookups(prefix))
 
 
 def _lookups(prefix: str) -> list:
-    """The related rows (beyond the series) that a record in `prefix` reads, as _for_metadata() reads them."""
+    """The related rows (beyond the series) that a record in `prefix` reads: a MARC record reads all a page shows."""
     return detail_lookups() if prefix == "marc21" else oai_lookups()
 
 
